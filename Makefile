@@ -1,0 +1,44 @@
+# Two commands matter: `make run` and `make test`. Everything else is for maintainers.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+# Local runs are development runs; production sets DEBUG/SECRET_KEY itself (see README).
+DEV_ENV := DEBUG=$${DEBUG:-1}
+
+.PHONY: install run test lint format migrations-check seed-fixtures check
+
+$(VENV)/.installed: requirements.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	touch $@
+
+install: $(VENV)/.installed
+
+run: install
+	$(DEV_ENV) $(PY) manage.py migrate --noinput
+	$(DEV_ENV) $(PY) manage.py load_seed
+	$(DEV_ENV) $(PY) manage.py ensure_local_admin
+	@echo "Serving on http://127.0.0.1:$(PORT)/admin/"
+	$(DEV_ENV) $(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+test: install
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: install
+	$(VENV)/bin/ruff check .
+
+format: install
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+migrations-check: install
+	SECRET_KEY=migrations-check $(PY) manage.py makemigrations --check --dry-run
+
+# Rebuild fixtures/seed.json from ../shared/seeds and fixtures/seed_spec.yaml in a scratch database.
+SEEDS ?= ../shared/seeds
+seed-fixtures: install
+	$(DEV_ENV) $(PY) manage.py build_seed_fixtures --seeds $(SEEDS) --output fixtures/seed.json
+
+check: lint migrations-check test

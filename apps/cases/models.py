@@ -1,0 +1,135 @@
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+from django.db import models
+
+from apps.core.models import PublicRecord
+from apps.core.partial_dates import (
+    PartialDateDescriptor,
+    partial_date_constraints,
+    partial_date_fields,
+)
+
+REFERENCE_PATTERN = r"^CT-\d{4}-\d{4,}$"
+
+
+class CaseManager(models.Manager):
+    def get_by_natural_key(self, reference):
+        return self.get(reference=reference)
+
+
+class Case(PublicRecord):
+    """The unit caseworkers work in: one or more people facing the same proceedings."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        MONITORING = "monitoring", "Monitoring"
+        CLOSED = "closed", "Closed"
+
+    class Priority(models.IntegerChoices):
+        # Numbers so that "most urgent first" is a plain descending sort.
+        LOW = 10, "Low"
+        NORMAL = 20, "Normal"
+        HIGH = 30, "High"
+        URGENT = 40, "Urgent"
+
+    reference = models.CharField(
+        max_length=32,
+        unique=True,
+        validators=[RegexValidator(REFERENCE_PATTERN, "Use the form CT-YYYY-NNNN, e.g. CT-2013-0001.")],
+        help_text="CT-YYYY-NNNN; leave empty to number the case automatically.",
+    )
+    title = models.CharField(max_length=255)
+    subjects = models.ManyToManyField("people.Individual", related_name="cases")
+    organization = models.ForeignKey(
+        "people.Organization",
+        on_delete=models.PROTECT,
+        related_name="owned_cases",
+        help_text="The organization that holds this case.",
+    )
+    caseworkers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="assigned_cases"
+    )
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.OPEN, db_index=True)
+    closed_reason = models.CharField(max_length=255, blank=True)
+    priority = models.PositiveSmallIntegerField(
+        choices=Priority.choices, default=Priority.NORMAL, db_index=True
+    )
+    opened_on = models.DateField()
+    closed_on = models.DateField(null=True, blank=True)
+    summary = models.TextField(blank=True)
+
+    objects = CaseManager()
+
+    class Meta:
+        ordering = ["-priority", "reference"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(closed_on__isnull=True) | models.Q(closed_on__gte=models.F("opened_on")),
+                name="case_closed_after_opened",
+                violation_error_message="A case cannot be closed before it was opened.",
+            ),
+            models.CheckConstraint(
+                condition=(
+                    models.Q(status="closed", closed_on__isnull=False) & ~models.Q(closed_reason="")
+                )
+                | (~models.Q(status="closed") & models.Q(closed_on__isnull=True)),
+                name="case_closed_has_date_and_reason",
+                violation_error_message="A closed case needs a closing date and a reason; an open one has neither.",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(reference__regex=REFERENCE_PATTERN),
+                name="case_reference_format",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reference} — {self.title}"
+
+    def natural_key(self):
+        return (self.reference,)
+
+    def clean(self) -> None:
+        if self.status == self.Status.CLOSED:
+            errors = {}
+            if not self.closed_on:
+                errors["closed_on"] = "Give the date the case was closed."
+            if not self.closed_reason:
+                errors["closed_reason"] = "Say why the case was closed."
+            if errors:
+                raise ValidationError(errors)
+        elif self.closed_on or self.closed_reason:
+            raise ValidationError({"status": "Set the status to closed, or clear the closing date and reason."})
+        if self.closed_on and self.opened_on and self.closed_on < self.opened_on:
+            raise ValidationError({"closed_on": "A case cannot be closed before it was opened."})
+
+
+class Fact(PublicRecord):
+    """A dated statement in a case's timeline, supported by quotes from sources."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="facts")
+    date_start, date_end, date_precision, date_approximate = partial_date_fields("date")
+    date = PartialDateDescriptor()
+    statement = models.TextField()
+    disputed = models.BooleanField(
+        default=False, db_index=True, help_text="The sources disagree about this fact."
+    )
+    contradicts = models.ManyToManyField(
+        "self",
+        blank=True,
+        symmetrical=True,
+        help_text="Facts of the same case that say otherwise.",
+    )
+    internal = models.BooleanField(
+        default=False, help_text="For the team only: left out of public dossiers."
+    )
+
+    class Meta:
+        ordering = ["case", "date_start", "-date_end", "created_at"]
+        indexes = [models.Index(fields=["case", "date_start"], name="fact_case_date")]
+        constraints = [*partial_date_constraints("fact", "date")]
+
+    def __str__(self) -> str:
+        when = self.date or "undated"
+        statement = self.statement if len(self.statement) <= 80 else self.statement[:77] + "…"
+        return f"{when}: {statement}"

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class ProceedingsConfig(AppConfig):
+    name = "apps.proceedings"
+    verbose_name = "Proceedings"

@@ -1,0 +1,162 @@
+"""Writes on sources: articles and the citations quoted from them."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from apps.people.models import Organization
+from apps.sources.models import Article, Citation
+from apps.sources.normal_form import body_sha256, normalize_body
+
+
+class DuplicateArticle(ValidationError):
+    """The article is already stored (same body hash or same address)."""
+
+    def __init__(self, existing: Article, reason: str) -> None:
+        self.existing = existing
+        super().__init__(
+            {"body" if reason == "body" else "url": f"This article is already stored as “{existing.title}”."},
+            code="duplicate",
+        )
+
+
+def article_find_duplicate(*, body: str, url: str = "") -> tuple[Article, str] | None:
+    """The stored article with the same normalized body or the same address, if any."""
+    existing = Article.objects.filter(sha256=body_sha256(body)).first()
+    if existing:
+        return existing, "body"
+    if url:
+        existing = Article.objects.filter(url=url).first()
+        if existing:
+            return existing, "url"
+    return None
+
+
+@transaction.atomic
+def article_create(
+    *,
+    title: str,
+    outlet: Organization,
+    body: str,
+    raw_text: str | None = None,
+    authors: str = "",
+    published_on: dt.date | None = None,
+    url: str = "",
+    language: str = "en",
+    added_by: AbstractBaseUser | None = None,
+    public_id=None,
+) -> Article:
+    """Store a source. The body is kept in normal form and hashed; the raw text as received.
+
+    Raises DuplicateArticle when the same body or address is already stored, so that a source
+    is never split across two records.
+    """
+    body = normalize_body(body or "")
+    if not body:
+        raise ValidationError({"body": "The article has no text."})
+    duplicate = article_find_duplicate(body=body, url=url)
+    if duplicate:
+        raise DuplicateArticle(*duplicate)
+    article = Article(
+        title=title.strip(),
+        outlet=outlet,
+        body=body,
+        raw_text=body if raw_text is None else raw_text,
+        sha256=body_sha256(body),
+        authors=authors.strip(),
+        published_on=published_on,
+        url=url.strip(),
+        language=language,
+        added_by=added_by if added_by and added_by.is_authenticated else None,
+    )
+    if public_id:
+        article.public_id = public_id
+    article.full_clean()
+    article.save()
+    return article
+
+
+@transaction.atomic
+def article_update(*, article: Article, **changes) -> Article:
+    """Change an article's metadata or text.
+
+    The text of an article that is already quoted cannot change: every citation's offsets
+    point into it, and a dossier must quote what the source said.
+    """
+    if "body" in changes:
+        new_body = normalize_body(changes.pop("body") or "")
+        if new_body != article.body:
+            if article.citations.exists():
+                raise ValidationError(
+                    {"body": "This article is quoted by citations; its text can no longer change."}
+                )
+            if not new_body:
+                raise ValidationError({"body": "The article has no text."})
+            article.body = new_body
+            article.sha256 = body_sha256(new_body)
+    for name, value in changes.items():
+        setattr(article, name, value)
+    article.full_clean()
+    article.save()
+    return article
+
+
+def quote_locate(*, body: str, quote: str, start: int | None = None) -> int:
+    """Where ``quote`` begins in ``body``: at ``start`` if given, else its first occurrence."""
+    if not quote or not quote.strip():
+        raise ValidationError({"quote": "The quote is empty."})
+    if start is not None:
+        if start < 0 or body[start : start + len(quote)] != quote:
+            raise ValidationError({"quote": f"The quote is not in the article's text at position {start}."})
+        return start
+    position = body.find(quote)
+    if position < 0:
+        raise ValidationError({"quote": "This text does not appear in the article. Copy the words exactly."})
+    return position
+
+
+@transaction.atomic
+def citation_add(
+    *,
+    article: Article,
+    quote: str,
+    fact=None,
+    proceeding=None,
+    provision=None,
+    start: int | None = None,
+    note: str = "",
+    added_by: AbstractBaseUser | None = None,
+    public_id=None,
+) -> Citation:
+    """Cite an exact quote of a stored article as support for one fact, proceeding or provision."""
+    start = quote_locate(body=article.body, quote=quote, start=start)
+    citation = Citation(
+        article=article,
+        quote=quote,
+        start=start,
+        end=start + len(quote),
+        fact=fact,
+        proceeding=proceeding,
+        provision=provision,
+        note=note,
+        added_by=added_by if added_by and added_by.is_authenticated else None,
+    )
+    if public_id:
+        citation.public_id = public_id
+    citation.full_clean()
+    citation.save()
+    return citation
+
+
+def article_delete(*, article: Article) -> None:
+    """Delete a source that nothing quotes; a quoted source must stay."""
+    if article.citations.exists():
+        raise ValidationError(
+            f"“{article.title}” is quoted by {article.citations.count()} citation(s) and cannot be deleted.",
+            code="protected",
+        )
+    article.delete()

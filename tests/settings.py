@@ -1,0 +1,13 @@
+"""The project settings, with what a test run needs and nothing else changed."""
+
+import os
+
+os.environ.setdefault("SECRET_KEY", "tests-only-not-a-secret")
+
+from casetracker.settings import *  # noqa: E402,F403
+from casetracker.settings import STORAGES  # noqa: E402
+
+# Tests create many users; the real hashers are deliberately slow.
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+# No collected manifest in a test run.
+STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}

@@ -1,0 +1,66 @@
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+
+from apps.cases.services import fact_record
+from apps.sources.models import Citation
+from apps.sources.services import citation_add
+from tests.factories import ArticleFactory, CaseFactory, FactFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_it_records_the_offsets_of_a_quote_found_in_the_article():
+    article = ArticleFactory(body="First sentence. The FMS refused asylum. Last sentence.")
+    citation = citation_add(article=article, quote="The FMS refused asylum.", fact=FactFactory())
+    assert (citation.start, citation.end) == (16, 39)
+    assert article.body[citation.start : citation.end] == citation.quote
+
+
+def test_it_rejects_quote_not_in_article():
+    article = ArticleFactory(body="The FMS refused asylum.")
+    with pytest.raises(ValidationError) as error:
+        citation_add(article=article, quote="The FMS granted asylum.", fact=FactFactory())
+    assert "does not appear in the article" in error.value.message_dict["quote"][0]
+    assert not Citation.objects.exists()
+
+
+def test_it_rejects_a_start_that_does_not_point_at_the_quote():
+    article = ArticleFactory(body="Kim was fined. Kim was fined again.")
+    with pytest.raises(ValidationError):
+        citation_add(article=article, quote="Kim was fined", start=3, fact=FactFactory())
+    second = citation_add(article=article, quote="Kim was fined", start=15, fact=FactFactory())
+    assert second.start == 15
+
+
+def test_the_database_refuses_offsets_that_do_not_match_the_quote_length():
+    article = ArticleFactory(body="The FMS refused asylum.")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Citation.objects.create(article=article, quote="The FMS", start=0, end=3, fact=FactFactory())
+
+
+def test_a_citation_supports_exactly_one_thing():
+    article = ArticleFactory(body="The FMS refused asylum.")
+    with pytest.raises(ValidationError):
+        citation_add(article=article, quote="The FMS")
+
+
+def test_a_fact_needs_a_supporting_quote_and_saves_nothing_without_one():
+    case = CaseFactory()
+    with pytest.raises(ValidationError):
+        fact_record(case=case, statement="Kim crossed into Russia.", date="spring 2013", supports=[])
+    assert not case.facts.exists()
+
+
+def test_a_fact_with_a_bad_quote_is_not_half_saved():
+    case = CaseFactory()
+    article = ArticleFactory(body="In the spring of 2013, he crossed the Russian border.")
+    with pytest.raises(ValidationError):
+        fact_record(
+            case=case,
+            statement="Kim crossed into Russia.",
+            date="spring 2013",
+            supports=[{"article": article, "quote": "In the spring of 2013"}, {"article": article, "quote": "autumn"}],
+        )
+    assert not case.facts.exists()
+    assert not Citation.objects.exists()
