@@ -37,6 +37,7 @@ class SuperuserFactory(UserFactory):
 class OrganizationFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Organization
+        django_get_or_create = ("name",)
 
     name = factory.Sequence(lambda n: f"Organization {n}")
     kind = Organization.Kind.NGO

@@ -1,0 +1,42 @@
+"""Docker does not run on the development machines: check the compose file statically."""
+
+import re
+
+import yaml
+from django.conf import settings
+
+SETTINGS_SOURCE = (settings.BASE_DIR / "casetracker" / "settings.py").read_text()
+# Every variable the settings read goes through one of these helpers.
+READ_VARIABLES = set(re.findall(r"""(?:environ\.get|env_flag|env_list|env_int)\(\s*["']([A-Z0-9_]+)["']""",
+                                SETTINGS_SOURCE))
+
+
+def compose():
+    return yaml.safe_load((settings.BASE_DIR / "docker-compose.yml").read_text())
+
+
+def test_compose_names_the_database_and_the_app():
+    services = compose()["services"]
+    assert set(services) >= {"db", "web"}
+    assert services["db"]["image"].startswith("postgres:")
+    assert services["web"]["depends_on"]["db"]["condition"] == "service_healthy"
+    assert "gunicorn casetracker.wsgi:application" in services["web"]["command"]
+
+
+def test_compose_sets_only_variables_the_settings_read():
+    environment = compose()["services"]["web"]["environment"]
+    assert set(environment) <= READ_VARIABLES, set(environment) - READ_VARIABLES
+    assert {"DATABASE_URL", "SECRET_KEY", "DEBUG", "ALLOWED_HOSTS"} <= set(environment)
+    assert environment["DATABASE_URL"].startswith("postgres://")
+    assert environment["DEBUG"] == "0"
+
+
+def test_compose_requires_secrets_instead_of_defaulting_them():
+    environment = compose()["services"]["web"]["environment"]
+    assert environment["SECRET_KEY"].startswith("${SECRET_KEY:?")
+
+
+def test_static_files_are_served_by_whitenoise():
+    assert "whitenoise.middleware.WhiteNoiseMiddleware" in settings.MIDDLEWARE
+    dockerfile = (settings.BASE_DIR / "Dockerfile").read_text()
+    assert "collectstatic" in dockerfile
