@@ -38,6 +38,20 @@ if not SECRET_KEY:
             "(or DEBUG=1 for local development only)."
         )
     SECRET_KEY = "django-insecure-development-only-key-do-not-use-in-production"
+# Old keys, newest first, while sessions and encrypted fields move to a new SECRET_KEY.
+SECRET_KEY_FALLBACKS = env_list("SECRET_KEY_FALLBACKS")
+
+# Protected identity fields are encrypted with a key derived from SECRET_KEY and SALT_KEY
+# (django-fernet-encrypted-fields). Several salts, comma-separated, newest first, allow key
+# rotation: see docs/deployment.md. Same rule as SECRET_KEY: a development salt only with DEBUG.
+SALT_KEY = env_list("SALT_KEY")
+if not SALT_KEY:
+    if not DEBUG:
+        raise ImproperlyConfigured(
+            "SALT_KEY is not set. Set SALT_KEY in the environment (the salt of the key that "
+            "encrypts protected identities), or DEBUG=1 for local development only."
+        )
+    SALT_KEY = ["development-only-salt-do-not-use-in-production"]
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
@@ -58,6 +72,7 @@ INSTALLED_APPS = [
     "apps.sources",
     "apps.cases",
     "apps.proceedings",
+    "apps.access",
 ]
 
 MIDDLEWARE = [
@@ -104,6 +119,33 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTHENTICATION_BACKENDS = ["apps.access.throttle.ThrottledModelBackend"]
+# After LOGIN_THROTTLE_LIMIT failed attempts for one username or from one address, logins are
+# refused for LOGIN_THROTTLE_WINDOW seconds (apps/access/throttle.py).
+LOGIN_THROTTLE_LIMIT = int(os.environ.get("LOGIN_THROTTLE_LIMIT", "5"))
+LOGIN_THROTTLE_WINDOW = int(os.environ.get("LOGIN_THROTTLE_WINDOW", "900"))
+
+# Sessions end when the browser closes and after SESSION_COOKIE_AGE seconds at most (8 hours
+# by default: a working day), so a forgotten laptop does not stay signed in.
+SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", str(8 * 60 * 60)))
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+
+# HTTPS everywhere outside development. Each can be turned off by its environment variable,
+# e.g. SECURE_SSL_REDIRECT=0 when the proxy in front already redirects.
+if not DEBUG:
+    SECURE_SSL_REDIRECT = env_flag("SECURE_SSL_REDIRECT", default=True)
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", str(365 * 24 * 60 * 60)))
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_flag("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
+    SECURE_HSTS_PRELOAD = env_flag("SECURE_HSTS_PRELOAD", default=True)
+    if env_flag("SECURE_PROXY_SSL_HEADER"):
+        # Only behind a proxy that sets X-Forwarded-Proto itself and strips the client's.
+        SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_REFERRER_POLICY = os.environ.get("SECURE_REFERRER_POLICY", "same-origin")
+SECURE_CONTENT_TYPE_NOSNIFF = True
+X_FRAME_OPTIONS = "DENY"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -3,6 +3,8 @@
 import os
 
 os.environ.setdefault("SECRET_KEY", "tests-only-not-a-secret")
+# A fixed salt so the encrypted protected-identity fields work in every test run, CI included.
+os.environ.setdefault("SALT_KEY", "tests-only-salt-not-a-secret")
 
 from casetracker.settings import *  # noqa: E402,F403
 from casetracker.settings import STORAGES  # noqa: E402

@@ -8,6 +8,12 @@ from apps.core.partial_dates import (
     partial_date_constraints,
     partial_date_fields,
 )
+from apps.people.encrypted import (
+    EncryptedCharField,
+    EncryptedDateField,
+    EncryptedEmailField,
+    EncryptedTextField,
+)
 
 
 class Organization(PublicRecord):
@@ -82,7 +88,7 @@ class Individual(PublicRecord):
 
 
 class ProtectedIdentity(models.Model):
-    """The identifying details of an individual, kept apart from everything else.
+    """The identifying details of an individual, kept apart from everything else and encrypted.
 
     A separate table, so that the dedicated permissions (``people.view_protectedidentity``,
     ``people.change_protectedidentity``) guard these fields and nothing that shows an
@@ -92,11 +98,13 @@ class ProtectedIdentity(models.Model):
     individual = models.OneToOneField(
         Individual, on_delete=models.CASCADE, related_name="protected_identity", primary_key=True
     )
-    legal_name = models.CharField(max_length=255, blank=True)
-    date_of_birth = models.DateField(null=True, blank=True)
-    phone = models.CharField(max_length=64, blank=True)
-    email = models.EmailField(blank=True)
-    address = models.TextField(blank=True, help_text="Postal address or exact location.")
+    # Encrypted at rest: a copy of the database (a backup, a dump) shows only ciphertext.
+    # Hence no lookups or ordering on these columns, and no search on them by design.
+    legal_name = EncryptedCharField(max_length=255, blank=True)
+    date_of_birth = EncryptedDateField(null=True, blank=True)
+    phone = EncryptedCharField(max_length=64, blank=True)
+    email = EncryptedEmailField(blank=True)
+    address = EncryptedTextField(blank=True, help_text="Postal address or exact location.")
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
 from apps.people.models import Alias, Individual, Organization, ProtectedIdentity
+
+PROTECTED_IDENTITY_FIELDS = ("legal_name", "date_of_birth", "phone", "email", "address")
 
 
 def organization_create(*, name: str, kind: str, country: str = "", short_name: str = "",
@@ -67,3 +70,42 @@ def protected_identity_set(*, individual: Individual, **fields) -> ProtectedIden
     identity.full_clean()
     identity.save()
     return identity
+
+
+@transaction.atomic
+def individual_identity_erase(*, individual: Individual, by, reason: str, request=None) -> None:
+    """Erase an individual's protected identity on request (the right to erasure).
+
+    The legal name, date of birth and contact details are blanked; the individual stays under
+    their pseudonym, so the cases, facts and proceedings that mention them stay coherent. The
+    erasure itself is written to the access log (who, when, why — never the erased values).
+    ``by`` must be allowed to change this individual's protected identity.
+    """
+    from apps.access.models import AccessLog
+    from apps.access.scoping import check_can_write
+    from apps.access.services import access_log_record
+
+    if not reason.strip():
+        raise ValidationError({"reason": "Say why the identity is erased (e.g. the person's request)."})
+    if not by.has_perm("people.change_protectedidentity"):
+        raise PermissionDenied("Erasing a protected identity needs the permission to change it.")
+    check_can_write(by, individual)
+    identity = ProtectedIdentity.objects.filter(individual=individual).first()
+    erased = []
+    if identity is not None:
+        erased = [name for name in PROTECTED_IDENTITY_FIELDS if getattr(identity, name) not in ("", None)]
+        # Earlier versions kept by the change history would still hold the values: drop them,
+        # so that the only version left is the blank one saved below.
+        history = getattr(ProtectedIdentity, "history", None)
+        if history is not None:
+            history.filter(individual_id=individual.pk).delete()
+        for name in PROTECTED_IDENTITY_FIELDS:
+            setattr(identity, name, None if name == "date_of_birth" else "")
+        identity.save()
+    access_log_record(
+        user=by,
+        action=AccessLog.Action.ERASE_PROTECTED,
+        obj=individual,
+        detail={"reason": reason.strip()[:500], "fields": erased},
+        request=request,
+    )

@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+
+
+class AccessConfig(AppConfig):
+    name = "apps.access"
+    verbose_name = "Access control and audit"
+
+    def ready(self) -> None:
+        # Connects the login-throttle signal receivers.
+        from apps.access import throttle  # noqa: F401

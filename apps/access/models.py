@@ -1,0 +1,112 @@
+"""Who belongs to which organization, which cases are shared with whom, and who looked at what."""
+
+from django.conf import settings
+from django.db import models
+
+
+class Membership(models.Model):
+    """A user works for an organization and sees the cases it holds.
+
+    Roles (caseworker, supervisor…) are Django groups and apply to every organization the user
+    belongs to; the membership only decides *which* records the role applies to.
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
+    organization = models.ForeignKey(
+        "people.Organization", on_delete=models.PROTECT, related_name="memberships"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["organization", "user"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "organization"], name="membership_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} at {self.organization}"
+
+
+class CaseShare(models.Model):
+    """A case shown to one user outside its organization, e.g. a partner lawyer.
+
+    A share grants reading only: writes stay with the organization that holds the case.
+    """
+
+    case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="shares")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="case_shares")
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reason = models.CharField(max_length=255, help_text="Why this person needs the case, e.g. “appeal counsel”.")
+    expires_on = models.DateField(
+        null=True, blank=True, help_text="Last day the share is valid; empty for no end date."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["case", "user"]
+        constraints = [
+            models.UniqueConstraint(fields=["case", "user"], name="caseshare_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case.reference} shared with {self.user}"
+
+
+class AccessLogQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise TypeError("The access log is append-only: entries cannot be changed.")
+
+
+class AccessLog(models.Model):
+    """One sensitive read or export: who, when, what. Never holds the protected values themselves.
+
+    Append-only: the model refuses to save an existing entry and the queryset refuses ``update``;
+    only superusers may delete (retention), through the admin.
+    """
+
+    class Action(models.TextChoices):
+        VIEW_PROTECTED = "view_protected", "Viewed protected identity"
+        CHANGE_PROTECTED = "change_protected", "Changed protected identity"
+        ERASE_PROTECTED = "erase_protected", "Erased protected identity"
+        DOSSIER_GENERATE = "dossier_generate", "Generated a dossier"
+        DOSSIER_DOWNLOAD = "dossier_download", "Downloaded a dossier"
+        EXPORT = "export", "Exported data"
+        API_PROTECTED_READ = "api_protected_read", "Read protected data through the API"
+        LOGIN_THROTTLED = "login_throttled", "Login refused after repeated failures"
+
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # Kept as text too: the entry must still say who it was after the account is deleted.
+    username = models.CharField(max_length=150, blank=True)
+    action = models.CharField(max_length=32, choices=Action.choices, db_index=True)
+    object_type = models.CharField(max_length=100, blank=True, help_text="app_label.model")
+    object_id = models.CharField(max_length=64, blank=True)
+    object_repr = models.CharField(max_length=200, blank=True)
+    organization = models.ForeignKey(
+        "people.Organization",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The organization whose record was read: its supervisors and auditors see the entry.",
+    )
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    detail = models.JSONField(default=dict, blank=True)
+
+    objects = AccessLogQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["object_type", "object_id"], name="accesslog_object")]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.username or 'anonymous'}: {self.get_action_display()}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise TypeError("The access log is append-only: entries cannot be changed.")
+        super().save(*args, **kwargs)

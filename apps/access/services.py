@@ -1,0 +1,90 @@
+"""Writes on memberships, case shares and the access log."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import models
+
+from apps.access.models import AccessLog, CaseShare, Membership
+from apps.access.scoping import (
+    check_can_write_to_case,
+    check_can_write_to_organization,
+    organization_holding,
+)
+from apps.cases.models import Case
+from apps.people.models import Organization
+
+
+def _client_ip(request) -> str | None:
+    # REMOTE_ADDR only: a forwarded-for header is whatever the client wrote. Behind a proxy,
+    # configure the proxy to set REMOTE_ADDR (e.g. gunicorn --forwarded-allow-ips).
+    if request is None:
+        return None
+    return request.META.get("REMOTE_ADDR") or None
+
+
+def access_log_record(
+    *,
+    user: AbstractBaseUser | None,
+    action: str,
+    obj: models.Model | None = None,
+    organization: Organization | None = None,
+    detail: dict[str, Any] | None = None,
+    request=None,
+) -> AccessLog:
+    """Append one entry to the access log: ``user`` did ``action`` on ``obj``.
+
+    ``detail`` is for context (format, dossier level, token name) and must never contain the
+    protected values themselves. ``organization`` defaults to the one holding ``obj``.
+    """
+    user = user if user is not None and user.is_authenticated else None
+    entry = AccessLog(
+        user=user,
+        username=user.get_username() if user else "",
+        action=action,
+        organization=organization or organization_holding(obj),
+        ip_address=_client_ip(request),
+        detail=detail or {},
+    )
+    if obj is not None:
+        entry.object_type = obj._meta.label_lower
+        entry.object_id = str(obj.pk)
+        entry.object_repr = str(obj)[:200]
+    entry.full_clean(exclude=["user", "organization"])
+    entry.save()
+    return entry
+
+
+def membership_add(*, user: AbstractBaseUser, organization: Organization, by: AbstractBaseUser) -> Membership:
+    """Make ``user`` a member of ``organization``; ``by`` must belong to it already."""
+    check_can_write_to_organization(by, organization)
+    membership, _created = Membership.objects.get_or_create(user=user, organization=organization)
+    return membership
+
+
+def case_share_grant(
+    *,
+    case: Case,
+    user: AbstractBaseUser,
+    by: AbstractBaseUser,
+    reason: str,
+    expires_on: dt.date | None = None,
+) -> CaseShare:
+    """Let ``user`` read ``case`` (e.g. a partner lawyer); only its organization can share it."""
+    check_can_write_to_case(by, case)
+    share = CaseShare.objects.filter(case=case, user=user).first() or CaseShare(case=case, user=user)
+    share.granted_by = by
+    share.reason = reason
+    share.expires_on = expires_on
+    share.full_clean()
+    share.save()
+    return share
+
+
+def case_share_revoke(*, share: CaseShare, by: AbstractBaseUser) -> None:
+    """End a share; only the organization holding the case can."""
+    check_can_write_to_case(by, share.case)
+    share.delete()

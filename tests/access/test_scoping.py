@@ -1,0 +1,136 @@
+import datetime as dt
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import PermissionDenied
+
+from apps.access import scoping
+from apps.access.models import CaseShare
+from apps.cases.models import Case
+from tests.access.conftest import member
+from tests.factories import (
+    CitationFactory,
+    FactFactory,
+    IndividualFactory,
+    ProceedingEventFactory,
+    ProceedingFactory,
+    ProtectedIdentityFactory,
+    ProvisionFactory,
+    UserFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_member_sees_only_their_organizations_cases(case_a, case_b, caseworker_a, caseworker_b):
+    assert list(scoping.visible_cases(caseworker_a)) == [case_a]
+    assert list(scoping.visible_cases(caseworker_b)) == [case_b]
+
+
+def test_a_member_of_two_organizations_sees_both_without_duplicates(case_a, case_b, org_a, org_b):
+    user = member(org_a, "caseworker")
+    user.memberships.create(organization=org_b)
+    CaseShare.objects.create(case=case_a, user=user, reason="also shared")
+    assert sorted(scoping.visible_cases(user), key=lambda c: c.pk) == [case_a, case_b]
+
+
+def test_a_superuser_sees_every_case(case_a, case_b, superuser):
+    assert set(scoping.visible_cases(superuser)) == {case_a, case_b}
+
+
+@pytest.mark.parametrize("who", ["anonymous", "inactive", "no membership"])
+def test_it_shows_nothing_to_anonymous_inactive_or_unaffiliated_users(who, case_a, org_a):
+    user = {
+        "anonymous": lambda: AnonymousUser(),
+        "inactive": lambda: member(org_a, "caseworker", is_active=False),
+        "no membership": lambda: UserFactory(),
+    }[who]()
+    assert not scoping.visible_cases(user).exists()
+    assert not scoping.visible_facts(user).exists()
+    assert not scoping.visible_protected_identities(user).exists()
+
+
+def test_a_shared_case_is_visible_to_the_partner_but_not_writable(case_a, case_b, legal_partner):
+    assert list(scoping.visible_cases(legal_partner)) == [case_a]
+    assert not scoping.writable_cases(legal_partner).exists()
+    with pytest.raises(PermissionDenied):
+        scoping.check_can_write_to_case(legal_partner, case_a)
+
+
+def test_an_expired_share_no_longer_shows_the_case(case_a, legal_partner):
+    CaseShare.objects.filter(user=legal_partner).update(expires_on=dt.date.today() - dt.timedelta(days=1))
+    assert not scoping.visible_cases(legal_partner).exists()
+    CaseShare.objects.filter(user=legal_partner).update(expires_on=dt.date.today())
+    assert scoping.visible_cases(legal_partner).exists()
+
+
+def test_records_of_a_case_follow_its_visibility(case_a, case_b, caseworker_a):
+    fact_a, fact_b = FactFactory(case=case_a), FactFactory(case=case_b)
+    proceeding_a, proceeding_b = ProceedingFactory(case=case_a), ProceedingFactory(case=case_b)
+    event_a, _event_b = ProceedingEventFactory(proceeding=proceeding_a), ProceedingEventFactory(proceeding=proceeding_b)
+    citation_a, _citation_b = CitationFactory(fact=fact_a), CitationFactory(fact=fact_b)
+    provision_citation = CitationFactory(fact=None, provision=ProvisionFactory())
+
+    assert list(scoping.visible_facts(caseworker_a)) == [fact_a]
+    assert list(scoping.visible_proceedings(caseworker_a)) == [proceeding_a]
+    assert list(scoping.visible_proceeding_events(caseworker_a)) == [event_a]
+    assert set(scoping.visible_citations(caseworker_a)) == {citation_a, provision_citation}
+
+
+def test_individuals_and_identities_follow_their_cases(case_a, case_b, caseworker_a):
+    subject_a, subject_b = case_a.subjects.get(), case_b.subjects.get()
+    identity_a = ProtectedIdentityFactory(individual=subject_a)
+    ProtectedIdentityFactory(individual=subject_b)
+    unattached = IndividualFactory()
+    ProtectedIdentityFactory(individual=unattached)
+
+    assert set(scoping.visible_individuals(caseworker_a)) == {subject_a, unattached}
+    # The identity of someone in no case yet is nobody's to read but the superuser's.
+    assert list(scoping.visible_protected_identities(caseworker_a)) == [identity_a]
+
+
+def test_a_user_without_membership_does_not_see_unattached_individuals(db):
+    IndividualFactory()
+    assert not scoping.visible_individuals(UserFactory()).exists()
+
+
+def test_shared_reference_material_is_visible_to_any_active_user(case_b, caseworker_a):
+    article = CitationFactory(fact=FactFactory(case=case_b)).article
+    assert article in scoping.visible_articles(caseworker_a)
+    assert not scoping.visible_articles(AnonymousUser()).exists()
+
+
+def test_it_refuses_writes_into_a_foreign_organization(org_a, org_b, caseworker_a, superuser):
+    scoping.check_can_write_to_organization(caseworker_a, org_a)
+    scoping.check_can_write_to_organization(superuser, org_b)
+    with pytest.raises(PermissionDenied):
+        scoping.check_can_write_to_organization(caseworker_a, org_b)
+    with pytest.raises(PermissionDenied):
+        scoping.check_can_write_to_organization(caseworker_a, None)
+
+
+def test_can_write_follows_the_holding_organization(case_a, case_b, caseworker_a):
+    assert scoping.can_write(caseworker_a, FactFactory(case=case_a))
+    assert not scoping.can_write(caseworker_a, FactFactory(case=case_b))
+    assert not scoping.can_write(caseworker_a, case_b.subjects.get())
+    assert scoping.can_write(caseworker_a, IndividualFactory())
+
+
+def test_each_selector_costs_one_query(case_a, caseworker_a, django_assert_num_queries):
+    FactFactory(case=case_a)
+    for function in (
+        scoping.visible_cases,
+        scoping.visible_facts,
+        scoping.visible_individuals,
+        scoping.visible_citations,
+        scoping.visible_proceeding_events,
+        scoping.visible_protected_identities,
+    ):
+        with django_assert_num_queries(1):
+            list(function(caseworker_a))
+
+
+def test_visible_dispatches_by_model(case_a, caseworker_a):
+    assert list(scoping.visible(Case, caseworker_a)) == [case_a]
+    with pytest.raises(LookupError):
+        scoping.visible(UserFactory._meta.model, caseworker_a)
