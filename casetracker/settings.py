@@ -66,6 +66,8 @@ INSTALLED_APPS = [
     "django_countries",
     "rest_framework",
     "django_filters",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "apps.core",
     "apps.people",
     "apps.agreements",
@@ -73,6 +75,8 @@ INSTALLED_APPS = [
     "apps.cases",
     "apps.proceedings",
     "apps.access",
+    "apps.tokens",
+    "apps.dossiers",
 ]
 
 MIDDLEWARE = [
@@ -119,6 +123,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# The seed data (`loaddata seed`), built by `manage.py build_seed_fixtures`.
+FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 
 AUTHENTICATION_BACKENDS = ["apps.access.throttle.ThrottledModelBackend"]
 # After LOGIN_THROTTLE_LIMIT failed attempts for one username or from one address, logins are
@@ -173,12 +180,48 @@ STORAGES = {
 LOGIN_URL = "admin:login"
 
 REST_FRAMEWORK = {
+    # Bearer first: its WWW-Authenticate header makes a request without credentials a 401.
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        "apps.tokens.authentication.BearerTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": [
         "rest_framework.permissions.IsAuthenticated",
+        "casetracker.api.TokenScopePermission",
+        "casetracker.api.ModelPermissions",
     ],
+    "DEFAULT_PARSER_CLASSES": ["casetracker.api.StrictJSONParser"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_FILTER_BACKENDS": [
+        "django_filters.rest_framework.DjangoFilterBackend",
+        "rest_framework.filters.OrderingFilter",
+    ],
+    "DEFAULT_PAGINATION_CLASS": "casetracker.api.PageNumberPagination",
+    "DEFAULT_THROTTLE_CLASSES": ["apps.tokens.throttling.TokenRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"token": os.environ.get("API_THROTTLE_RATE", "5000/hour")},
+    "DEFAULT_SCHEMA_CLASS": "casetracker.api.ProblemAutoSchema",
+    "EXCEPTION_HANDLER": "casetracker.api.problem_exception_handler",
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
+}
+
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Casetracker API",
+    "DESCRIPTION": (
+        "Cases, people, proceedings, agreements and their sources, for integrations. "
+        "Authenticate with `Authorization: Bearer <token>` (create one with "
+        "`manage.py create_api_token USERNAME --scope read|write`). Errors are RFC 9457 "
+        "problem details (`application/problem+json`). Partial dates are written as text "
+        "(`1997`, `spring 2013`, `January 2016`, `14 Nov 2014`, `c. 1980`) and read as objects."
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SERVE_AUTHENTICATION": [],
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
 }
 
 LOGGING = {

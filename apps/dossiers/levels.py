@@ -1,0 +1,29 @@
+"""Which redaction levels a user may ask for: the one place this rule is decided."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.core.exceptions import PermissionDenied
+
+from apps.dossiers.models import Level
+
+
+def dossier_levels_allowed(*, user: AbstractBaseUser | AnonymousUser | None) -> list[str]:
+    """The levels ``user`` may generate, most revealing first.
+
+    Anyone who may see cases may hand out a ``legal`` or ``public`` dossier: neither shows a
+    protected identity. ``full`` shows the protected identity, so it needs the same
+    permission as reading it in the admin (people.view_protectedidentity).
+    """
+    if user is None or not user.is_active or not user.has_perm("cases.view_case"):
+        return []
+    levels = [Level.LEGAL.value, Level.PUBLIC.value]
+    if user.has_perm("people.view_protectedidentity"):
+        levels.insert(0, Level.FULL.value)
+    return levels
+
+
+def dossier_level_check(*, user, level: str) -> None:
+    """Raise PermissionDenied unless ``user`` may generate a dossier at ``level``."""
+    if level not in dossier_levels_allowed(user=user):
+        raise PermissionDenied(f"You may not generate a dossier at the “{level}” level.")

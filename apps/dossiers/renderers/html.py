@@ -1,0 +1,50 @@
+"""The dossier as HTML: the print-ready page, and the source the PDF is laid out from."""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+
+from django.template.loader import render_to_string
+
+
+def _when(iso: str) -> str:
+    return dt.datetime.fromisoformat(iso).strftime("%d %b %Y, %H:%M %Z").strip()
+
+
+def _day(iso: str | None) -> str:
+    return dt.date.fromisoformat(iso).strftime("%d %b %Y").lstrip("0") if iso else ""
+
+
+def html_context(content: dict, *, paged: bool) -> dict:
+    """The template context: the content, with each citation joined to its source for printing."""
+    dossier = copy.deepcopy(content)
+    sources = {source["id"]: source for source in dossier["sources"]}
+    for source in dossier["sources"]:
+        source["published_display"] = _day(source["published_on"])
+        source["added_display"] = _day(source["added_on"])
+        # Only web addresses become links; anything else stays printed text.
+        source["linkable"] = source["url"].lower().startswith(("https://", "http://"))
+    notes = []
+    citation_lists = [fact["citations"] for fact in dossier["timeline"]]
+    citation_lists += [proceeding["citations"] for proceeding in dossier["proceedings"]]
+    citation_lists += [p["citations"] for a in dossier["agreements"] for p in a["provisions"]]
+    for citations in citation_lists:
+        for citation in citations:
+            citation["src"] = sources[citation["source"]]
+            notes.append(citation)
+    notes.sort(key=lambda citation: citation["note"])
+    cover = dossier["cover"]
+    return {
+        "dossier": dossier,
+        "cover": cover,
+        "notes": notes,
+        "paged": paged,
+        "generated_display": _when(cover["generated_at"]),
+        "as_of_display": _when(cover["data_as_of"]),
+    }
+
+
+def render_html(content: dict, *, paged: bool = False) -> str:
+    """Render the dossier; ``paged`` lays footnotes out for WeasyPrint instead of as endnotes."""
+    return render_to_string("dossiers/dossier.html", html_context(content, paged=paged))

@@ -1,0 +1,83 @@
+"""Generating a dossier: the one entry point for the admin, the API and the command line."""
+
+from __future__ import annotations
+
+import hashlib
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
+from django.utils import timezone
+
+from apps.cases.models import Case
+from apps.dossiers.levels import dossier_level_check
+from apps.dossiers.models import DossierGeneration, Format, Level
+from apps.dossiers.renderers.bundle import render_bundle
+from apps.dossiers.renderers.docx import render_docx
+from apps.dossiers.renderers.html import render_html
+from apps.dossiers.renderers.jsonfile import render_json
+from apps.dossiers.renderers.pdf import render_pdf
+from apps.dossiers.selectors import dossier_content
+
+CONTENT_TYPES = {
+    Format.PDF: "application/pdf",
+    Format.DOCX: "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    Format.HTML: "text/html; charset=utf-8",
+    Format.JSON: "application/json",
+    Format.ZIP: "application/zip",
+}
+
+RENDERERS = {
+    Format.PDF: render_pdf,
+    Format.DOCX: render_docx,
+    Format.HTML: lambda content: render_html(content).encode("utf-8"),
+    Format.JSON: render_json,
+    Format.ZIP: render_bundle,
+}
+
+
+def dossier_filename(*, case: Case, format: str, level: str) -> str:
+    kind = "evidence" if format == Format.ZIP else "dossier"
+    return f"{case.reference}-{kind}-{level}.{format}"
+
+
+def dossier_generate(
+    *,
+    case: Case,
+    format: str,
+    level: str,
+    user: AbstractBaseUser | None,
+    channel: str = DossierGeneration.Channel.ADMIN,
+) -> tuple[bytes, str, str]:
+    """Render ``case``'s dossier and record who generated it: (file bytes, filename, content type).
+
+    ``user`` must be allowed the level (see apps.dossiers.levels); ``None`` means the operator
+    of the command line, who already holds the database. The evidence bundle (ZIP) leaves out
+    the time and the author from its content so that it stays reproducible; the record keeps both.
+    """
+    if format not in Format.values:
+        raise ValueError(f"Unknown dossier format {format!r}.")
+    if level not in Level.values:
+        raise ValueError(f"Unknown redaction level {level!r}.")
+    if user is not None:
+        dossier_level_check(user=user, level=level)
+    now = timezone.now()
+    if format == Format.ZIP:
+        content = dossier_content(case=case, level=level)
+    else:
+        author = (user.get_full_name() or user.get_username()) if user is not None else None
+        content = dossier_content(case=case, level=level, generated_by=author, generated_at=now)
+    data = RENDERERS[Format(format)](content)
+    with transaction.atomic():
+        DossierGeneration.objects.create(
+            case=case,
+            case_reference=case.reference,
+            generated_by=user if user is not None and user.is_authenticated else None,
+            generated_at=now,
+            level=level,
+            format=format,
+            channel=channel,
+            digest=content["cover"]["digest"],
+            file_sha256=hashlib.sha256(data).hexdigest(),
+            size=len(data),
+        )
+    return data, dossier_filename(case=case, format=format, level=level), CONTENT_TYPES[Format(format)]
