@@ -1,6 +1,9 @@
 """Admin form support for partial dates: one text box ("spring 2013") per partial date."""
 
 from django import forms
+from django.contrib.admin.widgets import AutocompleteSelect
+from django.core.exceptions import ValidationError
+from django.db import models
 
 from apps.core.partial_dates import parse_partial_date
 
@@ -19,6 +22,13 @@ class PartialDateFormField(forms.CharField):
 
     def to_python(self, value):
         return parse_partial_date(super().to_python(value))
+
+
+def formfield(db_field, **kwargs):
+    """Model form fields as the admin builds them, with web addresses assumed to be HTTPS."""
+    if isinstance(db_field, models.URLField):
+        kwargs.setdefault("assume_scheme", "https")
+    return db_field.formfield(**kwargs)
 
 
 def partial_date_form(model, names: tuple[str, ...], *, required: tuple[str, ...] = ()):
@@ -47,5 +57,136 @@ def partial_date_form(model, names: tuple[str, ...], *, required: tuple[str, ...
 
     attrs.update(__init__=__init__, _post_clean=_post_clean)
     stored = [f"{n}_{part}" for n in names for part in ("start", "end", "precision", "approximate")]
-    attrs["Meta"] = type("Meta", (), {"model": model, "exclude": stored})
+    attrs["Meta"] = type(
+        "Meta", (), {"model": model, "exclude": stored, "formfield_callback": staticmethod(formfield)}
+    )
     return type(f"{model.__name__}PartialDateForm", (forms.ModelForm,), attrs)
+
+
+# -- supporting quotes entered beside the record they support ---------------------------------
+
+
+def source_article_field(*, label: str = "Source article") -> forms.ModelChoiceField:
+    """A choice of stored article, searched as you type (the Article admin's search)."""
+    # Imported here: core must not depend on the sources app at import time.
+    from django.contrib import admin
+
+    from apps.sources.models import Article, Citation
+
+    return forms.ModelChoiceField(
+        queryset=Article.objects.select_related("outlet"),
+        required=False,
+        label=label,
+        widget=AutocompleteSelect(Citation._meta.get_field("article"), admin.site),
+    )
+
+
+def supporting_quote_field() -> forms.CharField:
+    return forms.CharField(
+        required=False,
+        strip=False,  # a quote is matched character for character
+        label="Supporting quote",
+        help_text="Copy the exact words from the article's text.",
+        widget=forms.Textarea(attrs={"rows": 2, "cols": 40}),
+    )
+
+
+class SupportingQuoteForm(forms.Form):
+    """Two extra fields, "source article" and "supporting quote", on a fact or proceeding form.
+
+    The quote is checked against the article's stored text with the same function that
+    ``citation_add`` uses, so a wrong quote is reported on this form (this inline row) before
+    anything is saved. ``support_required`` makes a quote mandatory for new records (facts).
+    """
+
+    support_article = source_article_field()
+    support_quote = supporting_quote_field()
+    support_required = False
+
+    def clean(self):
+        from apps.sources.services import quote_locate
+
+        cleaned = super().clean()
+        article, quote = cleaned.get("support_article"), cleaned.get("support_quote") or ""
+        if quote.strip() and article is None and "support_article" not in self.errors:
+            self.add_error("support_article", "Choose the article the quote comes from.")
+        elif article is not None and not quote.strip():
+            self.add_error("support_quote", "Copy the words from the article that support this.")
+        elif article is not None:
+            try:
+                quote_locate(body=article.body, quote=quote)
+            except ValidationError as error:
+                self.add_error("support_quote", error.message_dict.get("quote", error.messages))
+        elif self.support_required and self.instance.pk is None and "support_article" not in self.errors:
+            self.add_error(
+                "support_quote",
+                "A new entry needs a source: choose the article and copy the exact words that support it.",
+            )
+        return cleaned
+
+    def supports(self) -> list[dict]:
+        """The quote given on this form, in the shape the services take (possibly empty)."""
+        article = self.cleaned_data.get("support_article")
+        quote = self.cleaned_data.get("support_quote") or ""
+        return [{"article": article, "quote": quote}] if article is not None and quote.strip() else []
+
+
+# -- autocomplete widgets that reuse objects the page has already loaded ----------------------
+
+
+class LoadedAutocompleteSelect(AutocompleteSelect):
+    """An autocomplete that renders its selected option from an object already in memory.
+
+    Django's widget looks its selected option up with one query per widget, so a case page
+    with twenty proceedings would make twenty queries for their authorities. The inline's
+    queryset selects the related objects; :class:`LoadedChoicesForm` hands them over.
+    """
+
+    loaded: dict = {}
+
+    def optgroups(self, name, value, attr=None):
+        selected = {str(v) for v in value if str(v) not in self.choices.field.empty_values}
+        if not selected or not selected <= self.loaded.keys():
+            return super().optgroups(name, value, attr)
+        options = []
+        if not self.is_required:
+            options.append(self.create_option(name, "", "", False, 0))
+        for key in sorted(selected):
+            label = self.choices.field.label_from_instance(self.loaded[key])
+            options.append(self.create_option(name, key, label, selected, len(options)))
+        return [(None, options, 0)]
+
+
+class LoadedChoicesForm(forms.BaseForm):
+    """Give each :class:`LoadedAutocompleteSelect` the related object cached on the instance."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        instance = getattr(self, "instance", None)
+        if instance is None or instance.pk is None:
+            return
+        for name, field in self.fields.items():
+            widget = getattr(field.widget, "widget", field.widget)  # unwrap the "+" wrapper
+            if not isinstance(widget, LoadedAutocompleteSelect):
+                continue
+            model_field = instance._meta.get_field(name)
+            if model_field.is_relation and model_field.many_to_one and model_field.is_cached(instance):
+                related = getattr(instance, name)
+                if related is not None:
+                    widget.loaded = {str(related.pk): related}
+
+
+def partial_date_display(name: str, description: str):
+    """A changelist column that shows a partial date as one phrase and sorts by its start.
+
+    Assign it in a ModelAdmin body (``born_display = partial_date_display("born", "born")``)
+    and name it in ``list_display``.
+    """
+
+    def column(model_admin, obj):
+        return getattr(obj, name) or "—"
+
+    column.short_description = description
+    column.admin_order_field = f"{name}_start"
+    column.__name__ = f"{name}_display"
+    return column

@@ -1,0 +1,127 @@
+"""Shared admin machinery: every admin write goes through the app's services.
+
+The core app has no models of its own; the classes here are the base of every other app's
+admin. They keep the admin thin: a form translates what the caseworker typed, a service does
+the write, and the rules (quotes in the article, facts with sources, dates in order) hold in
+the admin exactly as they hold in the API and the commands.
+"""
+
+from __future__ import annotations
+
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, models
+from django.forms.models import BaseInlineFormSet
+from django.http import HttpResponseRedirect
+
+from apps.core.admin_forms import LoadedAutocompleteSelect
+
+READONLY_RECORD_FIELDS = ("public_id", "created_at", "updated_at")
+
+
+def readable(error: ValidationError) -> str:
+    """One sentence a caseworker can act on, from a ValidationError of any shape."""
+    if hasattr(error, "error_dict"):
+        parts = []
+        for field, field_errors in error.message_dict.items():
+            label = "" if field == "__all__" else f"{field.replace('_', ' ').capitalize()}: "
+            parts.append(label + " ".join(field_errors))
+        return " ".join(parts)
+    return " ".join(error.messages)
+
+
+def adopt(form_object, created) -> None:
+    """Make the admin's unsaved object the record a service has just created.
+
+    The admin keeps using the object its form built (for the inlines' foreign key, the log
+    entry and the redirect), so it must become the saved record rather than be replaced.
+    """
+    form_object.pk = created.pk
+    form_object.refresh_from_db()
+    form_object._state.adding = False
+
+
+class LoadedAutocompleteMixin:
+    """Autocomplete widgets that render already-loaded related objects without a query."""
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
+            kwargs["widget"] = LoadedAutocompleteSelect(db_field, self.admin_site, using=kwargs.get("using"))
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class ServiceAdmin(LoadedAutocompleteMixin, admin.ModelAdmin):
+    """A ModelAdmin whose writes are service calls.
+
+    Subclasses implement :meth:`create` (call the app's ``*_create``/``*_record`` service and
+    return the new record). Changes are saved from a form that has already run the model's
+    full validation (``full_clean``: constraints, ``clean()``, partial dates in order).
+    """
+
+    readonly_fields = READONLY_RECORD_FIELDS
+    # Addresses pasted without a scheme are web pages, and they are served over HTTPS.
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+
+    def create(self, request, form):  # pragma: no cover - every subclass defines it
+        raise NotImplementedError
+
+    def update(self, request, obj, form, change) -> None:
+        obj.save()
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            self.update(request, obj, form, change)
+        else:
+            adopt(obj, self.create(request, form))
+
+    def save_formset(self, request, form, formset, change):
+        # Inline formsets call services too, and services record who added a citation.
+        formset.request_user = request.user
+        super().save_formset(request, form, formset, change)
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        # Forms validate with the services' own checks, so this is a last line of defence
+        # (e.g. a race with another caseworker): the admin's transaction has been rolled
+        # back, and the caseworker sees why instead of a server error.
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except ValidationError as error:
+            self.message_user(request, f"Nothing was saved. {readable(error)}", messages.ERROR)
+        except IntegrityError:
+            self.message_user(
+                request,
+                "Nothing was saved: the record conflicts with one saved meanwhile. Check and try again.",
+                messages.ERROR,
+            )
+        return HttpResponseRedirect(request.get_full_path())
+
+
+class ServiceInlineFormSet(BaseInlineFormSet):
+    """An inline formset that creates rows through a service.
+
+    ``create(form)`` makes a new row's record (a service call, which also takes any quote
+    typed on the row); ``after_change(form, obj)`` runs for a changed existing row, e.g. to
+    cite the quote typed on it.
+    """
+
+    request_user = None
+
+    def create(self, form):
+        return super().save_new(form, commit=True)
+
+    def after_change(self, form, obj) -> None:
+        pass
+
+    def save_new(self, form, commit=True):
+        return self.create(form)
+
+    def save_existing(self, form, obj, commit=True):
+        obj = super().save_existing(form, obj, commit=commit)
+        self.after_change(form, obj)
+        return obj
+
+
+class ServiceInline(LoadedAutocompleteMixin):
+    """Mixin for inlines: loaded autocompletes, service formsets."""
+
+    formset = ServiceInlineFormSet

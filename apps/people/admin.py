@@ -1,0 +1,179 @@
+"""Admin for people and organizations.
+
+Protected identity (legal name, date of birth, contact details) is shown only to users with
+``people.view_protectedidentity`` and editable only with ``people.change_protectedidentity``:
+nothing else in the admin — list columns, search, autocomplete, history — reads those fields.
+"""
+
+from django.contrib import admin
+from django.db.models import Count, Prefetch
+
+from apps.core.admin import READONLY_RECORD_FIELDS, ServiceAdmin, ServiceInline, ServiceInlineFormSet
+from apps.core.admin_forms import partial_date_display, partial_date_form
+from apps.people.models import Alias, Individual, Organization, ProtectedIdentity
+from apps.people.services import (
+    alias_add,
+    individual_create,
+    organization_create,
+    protected_identity_set,
+)
+
+PROTECTED_FIELDS = ("legal_name", "date_of_birth", "phone", "email", "address")
+VIEW_PROTECTED = "people.view_protectedidentity"
+CHANGE_PROTECTED = "people.change_protectedidentity"
+
+
+@admin.register(Organization)
+class OrganizationAdmin(ServiceAdmin):
+    list_display = ("name", "short_name", "kind", "country", "parent")
+    list_select_related = ("parent",)
+    list_filter = ("kind", "country")
+    search_fields = ("name", "short_name", "notes")
+    autocomplete_fields = ("parent",)
+    fieldsets = (
+        (None, {"fields": ("name", "short_name", "kind", "country", "parent", "website", "notes")}),
+        ("Record", {"fields": READONLY_RECORD_FIELDS, "classes": ("collapse",)}),
+    )
+
+    def create(self, request, form):
+        data = form.cleaned_data
+        return organization_create(
+            name=data["name"], kind=data["kind"], country=data.get("country") or "",
+            short_name=data.get("short_name", ""), parent=data.get("parent"),
+            website=data.get("website", ""), notes=data.get("notes", ""),
+        )
+
+
+class AliasFormSet(ServiceInlineFormSet):
+    def create(self, form):
+        data = form.cleaned_data
+        return alias_add(
+            individual=self.instance, name=data["name"], script=data["script"],
+            transliteration=data.get("transliteration", ""), note=data.get("note", ""),
+        )
+
+
+class AliasInline(ServiceInline, admin.TabularInline):
+    model = Alias
+    formset = AliasFormSet
+    fields = ("name", "script", "transliteration", "note")
+    extra = 1
+
+
+class ProtectedIdentityFormSet(ServiceInlineFormSet):
+    def create(self, form):
+        fields = {name: form.cleaned_data.get(name) for name in PROTECTED_FIELDS}
+        return protected_identity_set(individual=self.instance, **fields)
+
+
+class ProtectedIdentityInline(admin.StackedInline):
+    """Shown only to those allowed to see it, read-only unless they may change it."""
+
+    model = ProtectedIdentity
+    formset = ProtectedIdentityFormSet
+    fields = PROTECTED_FIELDS
+    can_delete = False
+    extra = 0
+    max_num = 1
+    verbose_name_plural = "protected identity (restricted)"
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.has_perm(VIEW_PROTECTED)
+
+    def has_change_permission(self, request, obj=None):
+        return request.user.has_perm(VIEW_PROTECTED) and request.user.has_perm(CHANGE_PROTECTED)
+
+    def has_add_permission(self, request, obj=None):
+        return self.has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+IndividualForm = partial_date_form(Individual, ("born",))
+
+
+@admin.register(Individual)
+class IndividualAdmin(ServiceAdmin):
+    form = IndividualForm
+    list_display = ("pseudonym", "alias_names", "nationality", "born_display", "status", "case_count")
+    list_filter = ("status", "nationality", "born_precision")
+    # Never the protected fields: a search is a way to read them (see get_search_fields).
+    search_fields = ("pseudonym", "aliases__name", "cases__reference", "summary")
+    inlines = (AliasInline, ProtectedIdentityInline)
+    fieldsets = (
+        (None, {"fields": ("pseudonym", "status", "nationality", "born", "summary")}),
+        ("Record", {"fields": READONLY_RECORD_FIELDS, "classes": ("collapse",)}),
+    )
+
+    born_display = partial_date_display("born", "born")
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(case_total=Count("cases", distinct=True))
+            .prefetch_related(Prefetch("aliases", queryset=Alias.objects.order_by("name")))
+        )
+
+    def get_inlines(self, request, obj):
+        # Not even an empty, read-only block for those without the permission.
+        if request.user.has_perm(VIEW_PROTECTED):
+            return self.inlines
+        return tuple(inline for inline in self.inlines if inline is not ProtectedIdentityInline)
+
+    @admin.display(description="aliases")
+    def alias_names(self, individual):
+        return ", ".join(alias.name for alias in individual.aliases.all()) or "—"
+
+    @admin.display(description="cases", ordering="case_total")
+    def case_count(self, individual):
+        return individual.case_total
+
+    def create(self, request, form):
+        data = form.cleaned_data
+        return individual_create(
+            pseudonym=data["pseudonym"], nationality=data.get("nationality") or "",
+            born=data.get("born"), status=data["status"], summary=data.get("summary", ""),
+        )
+
+
+@admin.register(Alias)
+class AliasAdmin(ServiceAdmin):
+    list_display = ("name", "script", "transliteration", "individual", "note")
+    list_select_related = ("individual",)
+    list_filter = ("script",)
+    search_fields = ("name", "transliteration", "individual__pseudonym")
+    autocomplete_fields = ("individual",)
+    fieldsets = (
+        (None, {"fields": ("individual", "name", "script", "transliteration", "note")}),
+        ("Record", {"fields": READONLY_RECORD_FIELDS, "classes": ("collapse",)}),
+    )
+
+    def create(self, request, form):
+        data = form.cleaned_data
+        return alias_add(
+            individual=data["individual"], name=data["name"], script=data["script"],
+            transliteration=data.get("transliteration", ""), note=data.get("note", ""),
+        )
+
+
+@admin.register(ProtectedIdentity)
+class ProtectedIdentityAdmin(ServiceAdmin):
+    """Its own page, for those who hold the permission (Django's model permissions apply)."""
+
+    list_display = ("individual", "legal_name", "date_of_birth", "updated_at")
+    sortable_by = ("individual", "updated_at")  # ciphertext has no useful order
+    list_select_related = ("individual",)
+    # The identity columns are encrypted at rest: they cannot be searched or sorted in SQL.
+    search_fields = ("individual__pseudonym",)
+    autocomplete_fields = ("individual",)
+    fields = ("individual", *PROTECTED_FIELDS, "updated_at")
+    readonly_fields = ("updated_at",)
+
+    def has_add_permission(self, request):
+        return super().has_add_permission(request) and request.user.has_perm(CHANGE_PROTECTED)
+
+    def create(self, request, form):
+        fields = {name: form.cleaned_data.get(name) for name in PROTECTED_FIELDS}
+        return protected_identity_set(individual=form.cleaned_data["individual"], **fields)

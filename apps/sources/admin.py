@@ -1,0 +1,289 @@
+"""Admin for sources: stored articles and the quotes cited from them.
+
+An article's text is evidence. It is shown escaped (never rendered as HTML: a scraped page
+may contain markup or scripts), its hash is read-only, and once quoted it cannot change.
+"""
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.db.models import Count
+from django.urls import reverse
+from django.utils.html import format_html
+
+from apps.core.admin import READONLY_RECORD_FIELDS, ServiceAdmin, ServiceInline, ServiceInlineFormSet
+from apps.core.admin_forms import formfield
+from apps.sources.models import Article, Citation
+from apps.sources.normal_form import normalize_body
+from apps.sources.services import (
+    article_create,
+    article_delete,
+    article_find_duplicate,
+    article_update,
+    citation_add,
+    quote_locate,
+)
+
+SOURCE_TEXT_STYLE = "white-space: pre-wrap; max-height: 32em; overflow: auto; max-width: 60em;"
+
+
+def source_text(text: str):
+    """Escaped text in a scrolling block that keeps the article's paragraphs."""
+    return format_html('<div class="ct-source-text" style="{}">{}</div>', SOURCE_TEXT_STYLE, text)
+
+
+def supported_link(citation: Citation):
+    """What the citation supports, as a link to its admin page."""
+    target = citation.supports
+    if target is None:
+        return "—"
+    opts = target._meta
+    url = reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[target.pk])
+    return format_html('<a href="{}">{}: {}</a>', url, opts.verbose_name.capitalize(), target)
+
+
+# -- citations -------------------------------------------------------------------------------
+
+
+class CitationForm(forms.ModelForm):
+    """A quote typed by a caseworker; its offsets are found in the article, never typed."""
+
+    class Meta:
+        model = Citation
+        fields = ("article", "quote", "fact", "proceeding", "provision", "note")
+        widgets = {"quote": forms.Textarea(attrs={"rows": 3, "cols": 60})}
+
+    def clean(self):
+        cleaned = super().clean()
+        article, quote = cleaned.get("article"), cleaned.get("quote")
+        if article is not None and quote:
+            keep = self.instance.start if self.instance.pk and self.instance.quote == quote else None
+            try:
+                start = quote_locate(body=article.body, quote=quote, start=keep)
+            except ValidationError as error:
+                self.add_error("quote", error.message_dict.get("quote", error.messages))
+            else:
+                self.instance.start, self.instance.end = start, start + len(quote)
+        return cleaned
+
+
+class CitationInlineFormSet(ServiceInlineFormSet):
+    """Citations under a fact, proceeding or provision; a fact keeps at least one."""
+
+    def clean(self):
+        super().clean()
+        if self.fk.name != "fact" or self.instance.pk is None:
+            return  # a new fact gets its first quote from the fact form itself
+        remaining = [
+            form for form in self.forms
+            if form.cleaned_data and not form.cleaned_data.get("DELETE")
+            and (form.instance.pk or form.has_changed())
+        ]
+        if not remaining:
+            raise ValidationError("A fact needs at least one supporting quote: keep or add one.")
+
+    def create(self, form):
+        data = form.cleaned_data
+        return citation_add(
+            article=data["article"], quote=data["quote"], note=data.get("note", ""),
+            added_by=self.request_user, **{self.fk.name: self.instance},
+        )
+
+
+class CitationInline(ServiceInline, admin.TabularInline):
+    """Base for the citations shown under the record they support."""
+
+    model = Citation
+    form = CitationForm
+    formset = CitationInlineFormSet
+    fields = ("article", "quote", "note", "start", "end")
+    readonly_fields = ("start", "end")
+    autocomplete_fields = ("article",)
+    extra = 1
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("article__outlet")
+
+
+class FactCitationInline(CitationInline):
+    fk_name = "fact"
+
+
+class ProceedingCitationInline(CitationInline):
+    fk_name = "proceeding"
+    extra = 0
+
+
+class ProvisionCitationInline(CitationInline):
+    fk_name = "provision"
+    extra = 0
+
+
+class ArticleCitationInline(admin.TabularInline):
+    """Where this article is quoted (read-only: quotes are added where they are used)."""
+
+    model = Citation
+    fk_name = "article"
+    fields = ("quote", "supports_link", "start", "end")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    show_change_link = True
+    verbose_name_plural = "quoted in"
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related(
+            "fact__case", "proceeding__authority", "provision__agreement"
+        )
+
+    @admin.display(description="supports")
+    def supports_link(self, citation):
+        return supported_link(citation)
+
+
+@admin.register(Citation)
+class CitationAdmin(ServiceAdmin):
+    form = CitationForm
+    list_display = ("short_quote", "article", "supports_link", "start", "end", "added_by")
+    list_select_related = (
+        "article__outlet", "fact__case", "proceeding__authority", "provision__agreement", "added_by",
+    )
+    list_filter = (("article", admin.RelatedOnlyFieldListFilter),)
+    search_fields = ("quote", "note", "article__title", "fact__case__reference", "proceeding__case__reference")
+    autocomplete_fields = ("article", "fact", "proceeding", "provision")
+    readonly_fields = ("start", "end", "added_by", *READONLY_RECORD_FIELDS)
+    fieldsets = (
+        (None, {"fields": ("article", "quote", "note")}),
+        ("Supports exactly one of", {"fields": ("fact", "proceeding", "provision")}),
+        ("Position in the article's text", {"fields": ("start", "end", "added_by")}),
+        ("Record", {"fields": READONLY_RECORD_FIELDS, "classes": ("collapse",)}),
+    )
+
+    @admin.display(description="quote", ordering="quote")
+    def short_quote(self, citation):
+        return str(citation)
+
+    @admin.display(description="supports")
+    def supports_link(self, citation):
+        return supported_link(citation)
+
+    def create(self, request, form):
+        data = form.cleaned_data
+        return citation_add(
+            article=data["article"], quote=data["quote"], note=data.get("note", ""),
+            fact=data.get("fact"), proceeding=data.get("proceeding"), provision=data.get("provision"),
+            added_by=request.user,
+        )
+
+
+# -- articles -------------------------------------------------------------------------------
+
+
+class ArticleForm(forms.ModelForm):
+    """Checks an article the way ``article_create`` will: normal form, hash, duplicates."""
+
+    class Meta:
+        model = Article
+        fields = ("title", "outlet", "authors", "published_on", "url", "language", "body", "raw_text")
+        formfield_callback = formfield
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "raw_text" in self.fields:
+            self.fields["raw_text"].required = False
+            self.fields["raw_text"].help_text = "The text exactly as received; leave empty to keep the body."
+
+    def clean(self):
+        cleaned = super().clean()
+        if "body" not in self.fields:
+            return cleaned
+        body = normalize_body(cleaned.get("body") or "")
+        if not body:
+            return cleaned
+        duplicate = article_find_duplicate(body=body, url=cleaned.get("url") or "")
+        if duplicate and duplicate[0].pk != self.instance.pk:
+            existing, reason = duplicate
+            what = "the same text" if reason == "body" else "the same address"
+            self.add_error(
+                "body" if reason == "body" else "url",
+                f"An article with {what} is already stored: “{existing.title}”. "
+                "Cite that one instead of adding it again.",
+            )
+        return cleaned
+
+    def _post_clean(self):
+        # The model needs its hash to validate; article_create computes the same one.
+        from apps.sources.normal_form import body_sha256
+
+        super()._post_clean()
+        if self.instance.body:
+            self.instance.sha256 = body_sha256(self.instance.body)
+
+
+@admin.register(Article)
+class ArticleAdmin(ServiceAdmin):
+    form = ArticleForm
+    list_display = ("title", "outlet", "published_on", "language", "authors", "citation_count")
+    list_select_related = ("outlet",)
+    list_filter = ("language", ("outlet", admin.RelatedOnlyFieldListFilter))
+    search_fields = ("title", "body", "authors", "url", "outlet__name", "outlet__short_name")
+    date_hierarchy = "published_on"
+    autocomplete_fields = ("outlet",)
+    inlines = (ArticleCitationInline,)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(citation_total=Count("citations"))
+
+    def get_fieldsets(self, request, obj=None):
+        meta = ("title", "outlet", "authors", "published_on", "url", "language")
+        record = ("Record", {"fields": ("sha256", "added_by", *READONLY_RECORD_FIELDS), "classes": ("collapse",)})
+        if obj is None:
+            return ((None, {"fields": meta}), ("Text", {"fields": ("body", "raw_text")}), record)
+        text = ("body_text" if obj.citations.exists() else "body", "raw_text_display")
+        return ((None, {"fields": meta}), ("Text", {"fields": text}), record)
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = ["sha256", "added_by", *READONLY_RECORD_FIELDS]
+        if obj is not None:
+            # As received, once and for all; the body is frozen once quoted (article_update).
+            fields += ["raw_text_display", "body_text"]
+        return fields
+
+    @admin.display(description="body (quoted, so it can no longer change)")
+    def body_text(self, article):
+        return source_text(article.body)
+
+    @admin.display(description="raw text as received")
+    def raw_text_display(self, article):
+        return source_text(article.raw_text)
+
+    @admin.display(description="citations", ordering="citation_total")
+    def citation_count(self, article):
+        return article.citation_total
+
+    def create(self, request, form):
+        data = form.cleaned_data
+        return article_create(
+            title=data["title"], outlet=data["outlet"], body=data["body"],
+            raw_text=data.get("raw_text") or None, authors=data.get("authors", ""),
+            published_on=data.get("published_on"), url=data.get("url", ""),
+            language=data.get("language") or "en", added_by=request.user,
+        )
+
+    def update(self, request, obj, form, change):
+        changes = {name: form.cleaned_data[name] for name in form.changed_data if name in form.cleaned_data}
+        stored = Article.objects.get(pk=obj.pk)
+        article_update(article=stored, **changes)
+
+    def delete_model(self, request, obj):
+        try:
+            article_delete(article=obj)
+        except ValidationError as error:
+            self.message_user(request, " ".join(error.messages), messages.ERROR)
+
+    def delete_queryset(self, request, queryset):
+        for article in queryset:
+            self.delete_model(request, article)
