@@ -1,0 +1,189 @@
+"""Cleaning an article saved as plain text (or light Markdown) into its body and metadata.
+
+A saved article is a title, a byline, a dateline, the paragraphs, and the site's furniture
+around them. :func:`clean_plain_text` keeps the paragraphs as the body and returns what the
+header said (title, authors, date, address) for the caller to use or override.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+from apps.sources.ingestion.boilerplate import strip_boilerplate_lines
+from apps.sources.ingestion.dates import date_in_text, is_date_line
+
+# How far into the text a title, byline or dateline may sit: beyond it, a short line is a
+# sub-heading of the article, not its header.
+HEADER_LINES = 10
+TITLE_MAX_LENGTH = 200
+BYLINE_MAX_LENGTH = 160
+# A short unfinished line before a lower-case paragraph is more likely a heading than a break.
+BROKEN_MIN_WORDS = 6
+
+_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+(?P<text>.*?)\s*#*\s*$")
+_IMAGE_OR_LINK = re.compile(r"!?\[(?P<text>[^\]]*)\]\((?:[^()\s]|\([^()]*\))*\)")
+_AUTOLINK = re.compile(r"<(?P<url>(?:https?|mailto):[^>\s]+)>")
+_BOLD = re.compile(r"(\*\*|__)(?=\S)(?P<text>.+?)(?<=\S)\1")
+_ITALIC = re.compile(r"(?<![\w*])\*(?=\S)(?P<text>[^*]+?)(?<=\S)\*(?![\w*])")
+_ESCAPE = re.compile(r"\\(?P<char>[\\`*_{}\[\]()#+\-.!$>])")
+_BYLINE = re.compile(r"^by\s+(?P<names>[^|•·]+?)(?:\s*[|•·]\s*(?P<rest>.*))?$", re.IGNORECASE)
+_URL_LINE = re.compile(r"^(?:original url:?\s*)?<?(?P<url>https?://\S+?)>?$", re.IGNORECASE)
+_ORIGINAL_URL = re.compile(r"^original url:?\s*$", re.IGNORECASE)
+# A paragraph that ends like this is finished; one that does not, followed by a paragraph
+# that starts in lower case, was broken in two by the site or by copying.
+_TERMINAL = tuple(".!?:;\"'”’»)…")
+_QUOTES = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "\u00a0": " "})
+
+
+@dataclass
+class CleanedText:
+    """The body of an article and what its header said."""
+
+    body: str
+    title: str = ""
+    authors: list[str] = field(default_factory=list)
+    published_on: dt.date | None = None
+    url: str = ""
+
+
+def unwrap_markdown(line: str) -> tuple[str, bool]:
+    """The text of a Markdown line without its markup, and whether it was a heading."""
+    heading = _HEADING.match(line)
+    if heading:
+        line = heading["text"]
+    line = _IMAGE_OR_LINK.sub(lambda match: match["text"], line)
+    line = _AUTOLINK.sub(lambda match: match["url"], line)
+    line = _BOLD.sub(lambda match: match["text"], line)
+    line = _ITALIC.sub(lambda match: match["text"], line)
+    line = _ESCAPE.sub(lambda match: match["char"], line)
+    return line, bool(heading)
+
+
+def _key(text: str) -> str:
+    """A comparison form: typographic quotes, spaces and case do not matter."""
+    return " ".join(unicodedata.normalize("NFC", text).translate(_QUOTES).split()).casefold()
+
+
+def _split_authors(names: str) -> list[str]:
+    names = re.sub(r"\s+and\s+", ",", names.strip(), flags=re.IGNORECASE)
+    return [name.strip(" .") for name in names.split(",") if name.strip(" .")]
+
+
+def _take_url(lines: list[str]) -> tuple[list[str], str]:
+    """Remove address lines ("Original url:" and a bare link) and return the first address."""
+    kept, url, expecting = [], "", False
+    for line in lines:
+        stripped = line.strip()
+        if _ORIGINAL_URL.match(stripped):
+            expecting = True
+            continue
+        match = _URL_LINE.match(stripped)
+        if match:
+            url = url or match["url"]
+            expecting = False
+            continue
+        if stripped:
+            expecting = False
+        kept.append(line)
+    del expecting
+    return kept, url
+
+
+def _paragraphs(lines: list[str]) -> list[str]:
+    paragraphs, current = [], []
+    for line in lines:
+        if line.strip():
+            current.append(line.strip())
+        elif current:
+            paragraphs.append("\n".join(current))
+            current = []
+    if current:
+        paragraphs.append("\n".join(current))
+    return paragraphs
+
+
+def _rejoin_broken(paragraphs: list[str]) -> list[str]:
+    joined: list[str] = []
+    for paragraph in paragraphs:
+        if (
+            joined
+            and not joined[-1].endswith(_TERMINAL)
+            and paragraph[:1].islower()
+            and len(joined[-1].split()) >= BROKEN_MIN_WORDS
+        ):
+            joined[-1] = f"{joined[-1]} {paragraph}"
+        else:
+            joined.append(paragraph)
+    return joined
+
+
+# A shorter opening could be a common phrase ("The announcement"), not a repeated paragraph.
+REPEAT_MIN_LENGTH = 40
+
+
+def _repeats(key: str, later: str) -> bool:
+    return later == key or (len(key) >= REPEAT_MIN_LENGTH and later.startswith(key))
+
+
+def _drop_repeated(paragraphs: list[str]) -> list[str]:
+    """Drop a paragraph that reappears later, whole or as its opening (a standfirst repeating
+    a paragraph of the article): the later one is kept, so that a quote occurs once."""
+    keys = [_key(paragraph).rstrip(".!?…") for paragraph in paragraphs]
+    return [
+        paragraph
+        for index, paragraph in enumerate(paragraphs)
+        if not keys[index] or not any(_repeats(keys[index], later) for later in keys[index + 1 :])
+    ]
+
+
+def clean_plain_text(raw: str, *, title: str = "") -> CleanedText:
+    """Clean a saved article: the body without header, furniture or Markdown, and the header.
+
+    ``title``, when the caller knows it, is removed wherever it is repeated as a line; without
+    it, the first short line that does not end a sentence is taken as the title.
+    """
+    text = unicodedata.normalize("NFC", raw).replace("\r\n", "\n").replace("\r", "\n")
+    lines = strip_boilerplate_lines(text.split("\n"))
+    lines, url = _take_url(lines)
+
+    unwrapped: list[tuple[str, bool]] = [unwrap_markdown(line) for line in lines]
+    result = CleanedText(body="", title=title.strip(), url=url)
+    title_key = _key(result.title) if result.title else ""
+
+    body_lines: list[str] = []
+    header_seen = 0
+    for line, is_heading in unwrapped:
+        stripped = line.strip()
+        if not stripped:
+            body_lines.append("")
+            continue
+        in_header = header_seen < HEADER_LINES
+        header_seen += 1
+        if title_key and _key(stripped) == title_key:
+            continue
+        if in_header and not title_key and _looks_like_title(stripped, is_heading):
+            result.title, title_key = stripped, _key(stripped)
+            continue
+        if in_header and len(stripped) <= BYLINE_MAX_LENGTH:
+            byline = _BYLINE.match(stripped)
+            if byline and not result.authors:
+                result.authors = _split_authors(byline["names"])
+                result.published_on = result.published_on or date_in_text(byline["rest"] or "")
+                continue
+            if is_date_line(stripped):
+                result.published_on = result.published_on or date_in_text(stripped)
+                continue
+        body_lines.append(line)
+
+    paragraphs = _rejoin_broken(_drop_repeated(_paragraphs(body_lines)))
+    result.body = "\n\n".join(paragraphs)
+    return result
+
+
+def _looks_like_title(line: str, is_heading: bool) -> bool:
+    if is_heading:
+        return True
+    return len(line) <= TITLE_MAX_LENGTH and not line.endswith((".", "!", "?", ":", ";", ","))
