@@ -9,6 +9,9 @@ os.environ.setdefault("SALT_KEY", "tests-only-salt-not-a-secret")
 from casetracker.settings import *  # noqa: E402,F403
 from casetracker.settings import STORAGES  # noqa: E402
 
+# Tests run with the production security settings (DEBUG off) except the redirect to HTTPS,
+# which would turn every test-client request into a 301.
+SECURE_SSL_REDIRECT = False
 # Tests create many users; the real hashers are deliberately slow.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # No collected manifest in a test run.

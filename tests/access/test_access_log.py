@@ -1,0 +1,48 @@
+import pytest
+
+from apps.access.models import AccessLog
+from apps.access.scoping import visible_access_logs
+from apps.access.services import access_log_record
+from tests.factories import FactFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_it_records_who_did_what_to_which_record(case_a, caseworker_a, org_a, rf):
+    fact = FactFactory(case=case_a)
+    request = rf.get("/", REMOTE_ADDR="192.0.2.7")
+
+    entry = access_log_record(
+        user=caseworker_a, action=AccessLog.Action.EXPORT, obj=fact, detail={"format": "csv"}, request=request
+    )
+
+    entry.refresh_from_db()
+    assert (entry.user, entry.username, entry.action) == (caseworker_a, caseworker_a.username, "export")
+    assert (entry.object_type, entry.object_id, entry.organization) == ("cases.fact", str(fact.pk), org_a)
+    assert entry.ip_address == "192.0.2.7" and entry.detail == {"format": "csv"}
+
+
+def test_an_entry_cannot_be_changed(case_a, caseworker_a):
+    entry = access_log_record(user=caseworker_a, action=AccessLog.Action.EXPORT, obj=case_a)
+    entry.action = AccessLog.Action.VIEW_PROTECTED
+    with pytest.raises(TypeError):
+        entry.save()
+    with pytest.raises(TypeError):
+        AccessLog.objects.filter(pk=entry.pk).update(username="someone else")
+    entry.refresh_from_db()
+    assert entry.action == AccessLog.Action.EXPORT and entry.username == caseworker_a.username
+
+
+def test_the_username_survives_the_account(case_a, caseworker_a):
+    entry = access_log_record(user=caseworker_a, action=AccessLog.Action.EXPORT, obj=case_a)
+    username = caseworker_a.username
+    caseworker_a.delete()
+    entry.refresh_from_db()
+    assert entry.user is None and entry.username == username
+
+
+def test_an_organization_sees_only_its_own_entries(case_a, case_b, auditor_a, caseworker_a, caseworker_b):
+    mine = access_log_record(user=caseworker_a, action=AccessLog.Action.EXPORT, obj=case_a)
+    access_log_record(user=caseworker_b, action=AccessLog.Action.EXPORT, obj=case_b)
+    access_log_record(user=None, action=AccessLog.Action.LOGIN_THROTTLED)
+    assert list(visible_access_logs(auditor_a)) == [mine]
