@@ -1,5 +1,5 @@
 from django.contrib import admin
-from django.urls import path
+from django.urls import include, path
 from django.views.generic import RedirectView
 
 admin.site.site_header = "Casetracker"
@@ -8,5 +8,7 @@ admin.site.index_title = "Cases, people and sources"
 
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="admin:index", permanent=False)),
+    # Before admin.site.urls, whose catch-all view would answer first.
+    path("admin/dossiers/", include("apps.dossiers.admin_urls")),
     path("admin/", admin.site.urls),
 ]

@@ -5,9 +5,13 @@ from __future__ import annotations
 import hashlib
 
 from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
+from apps.access.models import AccessLog
+from apps.access.scoping import visible_cases
+from apps.access.services import access_log_record
 from apps.cases.models import Case
 from apps.dossiers.levels import dossier_level_check
 from apps.dossiers.models import DossierGeneration, Format, Level
@@ -47,18 +51,23 @@ def dossier_generate(
     level: str,
     user: AbstractBaseUser | None,
     channel: str = DossierGeneration.Channel.ADMIN,
+    request=None,
 ) -> tuple[bytes, str, str]:
     """Render ``case``'s dossier and record who generated it: (file bytes, filename, content type).
 
-    ``user`` must be allowed the level (see apps.dossiers.levels); ``None`` means the operator
-    of the command line, who already holds the database. The evidence bundle (ZIP) leaves out
-    the time and the author from its content so that it stays reproducible; the record keeps both.
+    ``user`` must see the case (apps.access.scoping) and be allowed the level
+    (apps.dossiers.levels); ``None`` means the operator of the command line, who already holds
+    the database. The evidence bundle (ZIP) leaves out the time and the author from its content
+    so that it stays reproducible; the record keeps both. Every generation is also written to
+    the access log (``request`` gives it the client's address).
     """
     if format not in Format.values:
         raise ValueError(f"Unknown dossier format {format!r}.")
     if level not in Level.values:
         raise ValueError(f"Unknown redaction level {level!r}.")
     if user is not None:
+        if not visible_cases(user).filter(pk=case.pk).exists():
+            raise PermissionDenied("You may not see this case.")
         dossier_level_check(user=user, level=level)
     now = timezone.now()
     if format == Format.ZIP:
@@ -79,5 +88,17 @@ def dossier_generate(
             digest=content["cover"]["digest"],
             file_sha256=hashlib.sha256(data).hexdigest(),
             size=len(data),
+        )
+        access_log_record(
+            user=user,
+            action=AccessLog.Action.DOSSIER_GENERATE,
+            obj=case,
+            detail={
+                "format": format,
+                "level": level,
+                "channel": channel,
+                "digest": content["cover"]["digest"],
+            },
+            request=request,
         )
     return data, dossier_filename(case=case, format=format, level=level), CONTENT_TYPES[Format(format)]

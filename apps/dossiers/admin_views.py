@@ -1,0 +1,82 @@
+"""The admin's dossier page: choose format and level for one or more cases, get the file.
+
+Reached from the "Dossier" button of a case page (one case) and from the "Generate dossiers"
+action of the case list (several). Registered under /admin/dossiers/ by casetracker/urls.py and
+wrapped in ``admin.site.admin_view`` there, so only signed-in staff reach it.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.http import urlencode
+
+from apps.access.scoping import visible_cases
+from apps.cases.models import Case
+from apps.dossiers.forms import DossierForm
+from apps.dossiers.models import DossierGeneration
+from apps.dossiers.services import dossier_generate
+
+
+def _attachment(data: bytes, filename: str, content_type: str) -> HttpResponse:
+    response = HttpResponse(data, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "no-store"  # a full dossier must not sit in a shared cache
+    return response
+
+
+def dossier_generate_view(request):
+    """GET: the choice of format and level for the cases named by ?case=; POST: the file."""
+    references = request.POST.getlist("case") if request.method == "POST" else request.GET.getlist("case")
+    cases = list(visible_cases(request.user).filter(reference__in=references).order_by("reference"))
+    if not cases or len(cases) != len(set(references)):
+        raise Http404("No such case.")
+    form = DossierForm(request.POST or None, user=request.user)
+    if not form.fields["level"].choices:
+        raise PermissionDenied("You may not generate dossiers.")
+    if request.method == "POST" and form.is_valid():
+        files = [
+            dossier_generate(
+                case=case,
+                format=form.cleaned_data["format"],
+                level=form.cleaned_data["level"],
+                user=request.user,
+                channel=DossierGeneration.Channel.ADMIN,
+                request=request,
+            )
+            for case in cases
+        ]
+        if len(files) == 1:
+            return _attachment(*files[0])
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+            for data, filename, _content_type in files:
+                archive.writestr(filename, data)
+        return _attachment(buffer.getvalue(), f"dossiers-{form.cleaned_data['level']}.zip", "application/zip")
+    context = {
+        **admin.site.each_context(request),
+        "title": "Dossier" if len(cases) == 1 else f"Dossiers of {len(cases)} cases",
+        "cases": cases,
+        "form": form,
+        "opts": Case._meta,
+        "recent": DossierGeneration.objects.filter(case__in=cases).select_related("generated_by")[:10],
+    }
+    return TemplateResponse(request, "admin/dossiers/generate.html", context)
+
+
+@admin.action(description="Generate dossiers of the selected cases", permissions=["view"])
+def generate_dossiers(modeladmin, request, queryset):
+    """Case-list action: on to the dossier page with the selected cases."""
+    references = list(queryset.order_by("reference").values_list("reference", flat=True))
+    if not references:
+        messages.warning(request, "No case selected.")
+        return None
+    url = reverse("dossiers_admin:generate") + "?" + urlencode([("case", ref) for ref in references])
+    return redirect(url)

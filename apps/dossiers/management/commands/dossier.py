@@ -1,0 +1,55 @@
+"""python manage.py dossier CT-2013-0001 --format pdf --level public --output kim.pdf"""
+
+import sys
+from pathlib import Path
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
+from django.core.management.base import BaseCommand, CommandError
+
+from apps.cases.models import Case
+from apps.dossiers.models import DossierGeneration, Format, Level
+from apps.dossiers.services import dossier_generate
+
+
+class Command(BaseCommand):
+    help = "Generate a case's source dossier (PDF, DOCX, HTML, JSON or ZIP evidence bundle) into a file."
+
+    def add_arguments(self, parser):
+        parser.add_argument("reference", help="The case reference, e.g. CT-2013-0001.")
+        parser.add_argument("--format", choices=Format.values, default=Format.PDF)
+        parser.add_argument("--level", choices=Level.values, default=Level.PUBLIC)
+        parser.add_argument(
+            "--output",
+            "-o",
+            help="File to write; '-' for standard output. Default: NAME in the current folder.",
+        )
+        parser.add_argument(
+            "--user",
+            help="Generate as this user (their permissions apply and the record names them). "
+            "Without it the generation is recorded as made from the command line.",
+        )
+
+    def handle(self, *args, reference, format, level, output=None, user=None, **options):
+        try:
+            case = Case.objects.get(reference=reference)
+        except Case.DoesNotExist as exc:
+            raise CommandError(f"No case {reference}.") from exc
+        account = None
+        if user:
+            try:
+                account = get_user_model().objects.get(**{get_user_model().USERNAME_FIELD: user})
+            except get_user_model().DoesNotExist as exc:
+                raise CommandError(f"No user {user}.") from exc
+        try:
+            data, filename, _content_type = dossier_generate(
+                case=case, format=format, level=level, user=account, channel=DossierGeneration.Channel.COMMAND
+            )
+        except PermissionDenied as exc:
+            raise CommandError(str(exc)) from exc
+        if output == "-":
+            sys.stdout.buffer.write(data)
+            return
+        path = Path(output or filename)
+        path.write_bytes(data)
+        self.stderr.write(f"Wrote {path} ({len(data)} bytes).")

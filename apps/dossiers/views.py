@@ -1,0 +1,55 @@
+"""GET /api/v1/cases/{reference}/dossier/?format=pdf|docx|html|json|zip&level=full|legal|public"""
+
+from __future__ import annotations
+
+from django.http import Http404, HttpResponse
+from rest_framework import exceptions
+from rest_framework.renderers import JSONRenderer
+from rest_framework.views import APIView
+
+from apps.access.scoping import visible_cases
+from apps.dossiers.models import DossierGeneration, Format, Level
+from apps.dossiers.services import dossier_generate
+
+
+class CaseDossierView(APIView):
+    """A case's dossier as a file. The case must be visible to the caller, the level allowed.
+
+    Errors are JSON (problem details through the project's exception handler); a dossier is
+    the file itself, with its content digest in the ``X-Dossier-Digest`` header.
+    """
+
+    def perform_content_negotiation(self, request, force=False):
+        # ``format`` names the dossier's format here, not one of DRF's renderers (DRF would
+        # otherwise answer 404 to ?format=pdf). Files bypass renderers; errors are JSON.
+        renderer = JSONRenderer()
+        return renderer, renderer.media_type
+
+    def get(self, request, reference: str):
+        format = request.query_params.get("format", Format.PDF)
+        level = request.query_params.get("level", Level.PUBLIC)
+        errors = {}
+        if format not in Format.values:
+            errors["format"] = [f"Choose one of {', '.join(Format.values)}."]
+        if level not in Level.values:
+            errors["level"] = [f"Choose one of {', '.join(Level.values)}."]
+        if errors:
+            raise exceptions.ValidationError(errors)
+        case = visible_cases(request.user).filter(reference=reference).first()
+        if case is None:
+            raise Http404("No such case.")
+        data, filename, content_type = dossier_generate(
+            case=case,
+            format=format,
+            level=level,
+            user=request.user,
+            channel=DossierGeneration.Channel.API,
+            request=request,
+        )
+        response = HttpResponse(data, content_type=content_type)
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        response["Cache-Control"] = "no-store"
+        return response
+
+
+case_dossier = CaseDossierView.as_view()
