@@ -187,16 +187,16 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": [
         "rest_framework.permissions.IsAuthenticated",
-        "casetracker.api.TokenScopePermission",
-        "casetracker.api.ModelPermissions",
+        "casetracker.api_policies.TokenScopePermission",
+        "casetracker.api_policies.ModelPermissions",
     ],
-    "DEFAULT_PARSER_CLASSES": ["casetracker.api.StrictJSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["casetracker.api_policies.StrictJSONParser"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",
         "rest_framework.filters.OrderingFilter",
     ],
-    "DEFAULT_PAGINATION_CLASS": "casetracker.api.PageNumberPagination",
+    "DEFAULT_PAGINATION_CLASS": "casetracker.api_policies.PageNumberPagination",
     "DEFAULT_THROTTLE_CLASSES": ["apps.tokens.throttling.TokenRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {"token": os.environ.get("API_THROTTLE_RATE", "5000/hour")},
     "DEFAULT_SCHEMA_CLASS": "casetracker.api.ProblemAutoSchema",
@@ -221,6 +221,13 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "CaseStatusEnum": "apps.cases.models.Case.Status",
+        "IndividualStatusEnum": "apps.people.models.Individual.Status",
+        "ProceedingStatusEnum": "apps.proceedings.models.Proceeding.Status",
+        "AgreementStatusEnum": "apps.agreements.models.Agreement.Status",
+        "CountryEnum": "casetracker.api.COUNTRY_CHOICES",
+    },
     "SCHEMA_PATH_PREFIX": r"/api/v1",
 }
 

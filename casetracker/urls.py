@@ -11,4 +11,9 @@ urlpatterns = [
     # Before admin.site.urls, whose catch-all view would answer first.
     path("admin/dossiers/", include("apps.dossiers.admin_urls")),
     path("admin/", admin.site.urls),
+    path("api/", include("casetracker.api_urls")),
 ]
+
+# Django's own 404/500 pages, as problem details under /api/ and as HTML elsewhere.
+handler404 = "casetracker.api.handler404"
+handler500 = "casetracker.api.handler500"

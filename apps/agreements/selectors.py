@@ -1,0 +1,16 @@
+"""Reads of agreements and provisions (reference data: every API user sees them)."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db.models import QuerySet
+
+from apps.agreements.models import Agreement, Provision
+
+
+def agreement_list(*, user: AbstractBaseUser | AnonymousUser) -> QuerySet[Agreement]:
+    return Agreement.objects.prefetch_related("party_organizations", "provisions")
+
+
+def provision_list(*, user: AbstractBaseUser | AnonymousUser) -> QuerySet[Provision]:
+    return Provision.objects.select_related("agreement")

@@ -1,0 +1,198 @@
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from apps.cases.models import Case, Fact
+from apps.cases.services import case_open, fact_mark_disputed, fact_record
+from apps.people.models import Individual, Organization
+from apps.sources.serializers import CitationInlineSerializer
+from casetracker.api import PartialDateField, PublicIdField, instance_update
+
+User = get_user_model()
+
+
+class CaseSerializer(serializers.ModelSerializer):
+    id = serializers.UUIDField(source="public_id", read_only=True)
+    reference = serializers.CharField(
+        required=False, allow_blank=True, max_length=32,
+        help_text="CT-YYYY-NNNN; leave out to number the case automatically. Cannot change later.",
+    )
+    subjects = PublicIdField(queryset=Individual.objects.all(), many=True, allow_empty=False)
+    organization = PublicIdField(queryset=Organization.objects.all())
+    caseworkers = serializers.SlugRelatedField(
+        slug_field="username", queryset=User.objects.all(), many=True, required=False,
+        help_text="Usernames of the assigned caseworkers.",
+    )
+
+    class Meta:
+        model = Case
+        fields = ["id", "reference", "title", "subjects", "organization", "caseworkers", "status",
+                  "closed_reason", "priority", "opened_on", "closed_on", "summary", "created_at",
+                  "updated_at"]
+        read_only_fields = ["created_at", "updated_at"]
+
+    def validate_reference(self, value):
+        if self.instance is not None and value and value != self.instance.reference:
+            raise serializers.ValidationError("A case's reference cannot change.")
+        return value
+
+    def validate(self, attrs):
+        if self.instance is None and (
+            attrs.get("status") == Case.Status.CLOSED or attrs.get("closed_on") or attrs.get("closed_reason")
+        ):
+            raise serializers.ValidationError(
+                {"status": ["Open the case first; close it later with status, closed_on and closed_reason."]}
+            )
+        return attrs
+
+    def create(self, validated_data):
+        validated_data.pop("closed_on", None)
+        validated_data.pop("closed_reason", None)
+        return case_open(**validated_data)
+
+    def update(self, instance, validated_data):
+        validated_data.pop("reference", None)
+        return instance_update(instance, validated_data, m2m=("subjects", "caseworkers"))
+
+
+class SubjectSerializer(serializers.ModelSerializer):
+    id = serializers.UUIDField(source="public_id", read_only=True)
+
+    class Meta:
+        model = Individual
+        fields = ["id", "pseudonym", "nationality", "status"]
+
+
+class OrganizationRefSerializer(serializers.ModelSerializer):
+    id = serializers.UUIDField(source="public_id", read_only=True)
+
+    class Meta:
+        model = Organization
+        fields = ["id", "name", "short_name"]
+
+
+class CaseProceedingSerializer(serializers.Serializer):
+    id = serializers.UUIDField(source="public_id")
+    kind = serializers.CharField()
+    authority = OrganizationRefSerializer()
+    subject = serializers.UUIDField(source="subject.public_id", allow_null=True, default=None)
+    country = serializers.CharField()
+    filed = PartialDateField(allow_null=True)
+    decided = PartialDateField(allow_null=True)
+    status = serializers.CharField()
+    outcome = serializers.CharField()
+    appeal_of = serializers.UUIDField(source="appeal_of.public_id", allow_null=True, default=None)
+    appeal_chain = serializers.SerializerMethodField(
+        help_text="The proceedings this one appeals, nearest first (ids)."
+    )
+
+    @extend_schema_field(serializers.ListField(child=serializers.UUIDField()))
+    def get_appeal_chain(self, proceeding):
+        by_pk = self.context.get("proceedings_by_pk", {})
+        chain, ancestor_pk, seen = [], proceeding.appeal_of_id, set()
+        while ancestor_pk is not None and ancestor_pk in by_pk and ancestor_pk not in seen:
+            seen.add(ancestor_pk)
+            ancestor = by_pk[ancestor_pk]
+            chain.append(ancestor.public_id)
+            ancestor_pk = ancestor.appeal_of_id
+        return chain
+
+
+class AgreementRefSerializer(serializers.Serializer):
+    id = serializers.UUIDField(source="public_id")
+    title = serializers.CharField()
+    short_title = serializers.CharField()
+    kind = serializers.CharField()
+    status = serializers.CharField()
+
+
+class CaseDetailSerializer(CaseSerializer):
+    """A case with its subjects, proceedings (and appeal chains) and the agreements invoked."""
+
+    subjects = SubjectSerializer(source="subject_list", many=True, read_only=True)
+    proceedings = serializers.SerializerMethodField()
+    agreements_invoked = serializers.SerializerMethodField(
+        help_text="Agreements that any proceeding of the case invokes."
+    )
+
+    class Meta(CaseSerializer.Meta):
+        fields = [*CaseSerializer.Meta.fields, "proceedings", "agreements_invoked"]
+
+    @extend_schema_field(CaseProceedingSerializer(many=True))
+    def get_proceedings(self, case):
+        proceedings = case.proceeding_list
+        context = {**self.context, "proceedings_by_pk": {p.pk: p for p in proceedings}}
+        return CaseProceedingSerializer(proceedings, many=True, context=context).data
+
+    @extend_schema_field(AgreementRefSerializer(many=True))
+    def get_agreements_invoked(self, case):
+        agreements = {}
+        for proceeding in case.proceeding_list:
+            for agreement in proceeding.agreements.all():
+                agreements[agreement.pk] = agreement
+        ordered = sorted(agreements.values(), key=lambda a: a.title)
+        return AgreementRefSerializer(ordered, many=True).data
+
+
+class TimelineEntrySerializer(serializers.Serializer):
+    """One line of a case's timeline: a fact, a proceeding event or an agreement milestone."""
+
+    type = serializers.ChoiceField(choices=["fact", "proceeding_event", "agreement_milestone"])
+    date = PartialDateField(allow_null=True)
+    id = serializers.UUIDField(help_text="The fact, the event, or the agreement.")
+    summary = serializers.CharField()
+    disputed = serializers.BooleanField(source="fact.disputed", allow_null=True, default=None)
+    internal = serializers.BooleanField(source="fact.internal", allow_null=True, default=None)
+    proceeding = serializers.UUIDField(source="event.proceeding.public_id", allow_null=True, default=None)
+    event_kind = serializers.CharField(source="event.kind", allow_null=True, default=None)
+    agreement = serializers.UUIDField(source="agreement.public_id", allow_null=True, default=None)
+    milestone = serializers.CharField(allow_null=True)
+    citations = CitationInlineSerializer(many=True, help_text="For facts: the quotes that support them.")
+
+
+class FactSerializer(serializers.ModelSerializer):
+    id = serializers.UUIDField(source="public_id", read_only=True)
+    case = serializers.SlugRelatedField(slug_field="reference", queryset=Case.objects.all(),
+                                        help_text="The case reference.")
+    date = PartialDateField(required=False, allow_null=True)
+    contradicts = PublicIdField(queryset=Fact.objects.all(), many=True, required=False,
+                                help_text="Facts of the same case that say otherwise (marks all disputed).")
+    citations = CitationInlineSerializer(
+        many=True, required=False,
+        help_text="The supporting quotes: at least one when recording a fact. Later quotes: POST /citations/.",
+    )
+
+    class Meta:
+        model = Fact
+        fields = ["id", "case", "date", "statement", "disputed", "internal", "contradicts", "citations",
+                  "created_at", "updated_at"]
+        read_only_fields = ["created_at", "updated_at"]
+
+    def validate(self, attrs):
+        if self.instance is None and not attrs.get("citations"):
+            raise serializers.ValidationError({"citations": ["A fact needs at least one supporting quote."]})
+        if self.instance is not None and "citations" in attrs:
+            raise serializers.ValidationError(
+                {"citations": ["Add or remove quotes through /api/v1/citations/."]}
+            )
+        if self.instance is not None and "case" in attrs and attrs["case"].pk != self.instance.case_id:
+            raise serializers.ValidationError({"case": ["A fact cannot move to another case."]})
+        return attrs
+
+    def create(self, validated_data):
+        supports = validated_data.pop("citations")
+        return fact_record(**validated_data, supports=supports, added_by=self.context["request"].user)
+
+    @transaction.atomic
+    def update(self, instance, validated_data):
+        validated_data.pop("case", None)
+        contradicts = validated_data.pop("contradicts", None)
+        instance_update(instance, validated_data)
+        if contradicts is not None:
+            if contradicts:
+                fact_mark_disputed(fact=instance, contradicts=contradicts)
+            stale = instance.contradicts.exclude(pk__in=[fact.pk for fact in contradicts])
+            instance.contradicts.remove(*stale)
+            getattr(instance, "_prefetched_objects_cache", {}).pop("contradicts", None)
+        return instance

@@ -1,0 +1,53 @@
+"""Reads of people and organizations, scoped to what ``user`` may see."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db.models import Exists, OuterRef, Q, QuerySet
+
+from apps.people.models import Alias, Individual, Organization
+
+PROTECTED_IDENTITY_FIELDS = ("legal_name", "date_of_birth", "phone", "email", "address")
+
+
+def can_view_protected_identity(*, user: AbstractBaseUser | AnonymousUser) -> bool:
+    return user.has_perm("people.view_protectedidentity")
+
+
+def can_change_protected_identity(*, user: AbstractBaseUser | AnonymousUser) -> bool:
+    return user.has_perm("people.change_protectedidentity")
+
+
+def organization_list(*, user: AbstractBaseUser | AnonymousUser) -> QuerySet[Organization]:
+    """Authorities, courts, NGOs and outlets (shared reference data: every user sees them)."""
+    return Organization.objects.select_related("parent")
+
+
+def individual_list(*, user: AbstractBaseUser | AnonymousUser) -> QuerySet[Individual]:
+    """The individuals ``user`` may see, with their aliases.
+
+    The protected identity is joined only for users allowed to read it, so that nothing
+    shown to anyone else ever holds it in memory.
+    """
+    queryset = Individual.objects.prefetch_related("aliases")
+    if can_view_protected_identity(user=user):
+        queryset = queryset.select_related("protected_identity")
+    return queryset
+
+
+def name_matches(*, text: str) -> Q:
+    """Individuals whose pseudonym or any alias contains ``text``.
+
+    Aliases are matched with a subquery rather than a join, so a person with several matching
+    aliases is not listed several times.
+    """
+    alias_match = Alias.objects.filter(individual=OuterRef("pk"), name__icontains=text)
+    return Q(pseudonym__icontains=text) | Q(Exists(alias_match))
+
+
+def individual_search(*, queryset: QuerySet[Individual], text: str) -> QuerySet[Individual]:
+    """Individuals whose pseudonym or one of whose aliases (in any script) contains ``text``."""
+    text = text.strip()
+    if not text:
+        return queryset
+    return queryset.filter(name_matches(text=text))

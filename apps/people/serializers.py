@@ -1,0 +1,120 @@
+from django.db import transaction
+from django_countries.serializer_fields import CountryField
+from rest_framework import serializers
+
+from apps.people.models import Alias, Individual, Organization, ProtectedIdentity
+from apps.people.selectors import PROTECTED_IDENTITY_FIELDS, can_view_protected_identity
+from apps.people.services import alias_add, individual_create, organization_create, protected_identity_set
+from casetracker.api import PartialDateField, PublicIdField, instance_update
+
+
+class OrganizationSerializer(serializers.ModelSerializer):
+    id = serializers.UUIDField(source="public_id", read_only=True)
+    country = CountryField(required=False, allow_blank=True)
+    parent = PublicIdField(queryset=Organization.objects.all(), required=False, allow_null=True)
+
+    class Meta:
+        model = Organization
+        fields = ["id", "name", "short_name", "kind", "country", "parent", "website", "notes",
+                  "created_at", "updated_at"]
+        read_only_fields = ["created_at", "updated_at"]
+
+    def create(self, validated_data):
+        return organization_create(**validated_data)
+
+    def update(self, instance, validated_data):
+        return instance_update(instance, validated_data)
+
+
+class AliasSerializer(serializers.ModelSerializer):
+    id = serializers.UUIDField(source="public_id", read_only=True)
+
+    class Meta:
+        model = Alias
+        fields = ["id", "name", "script", "transliteration", "note"]
+        # Uniqueness per individual is checked by the service, where the individual is known.
+        validators = []
+
+
+class IndividualSerializer(serializers.ModelSerializer):
+    """An individual under their pseudonym.
+
+    The protected identity fields are present only for users with
+    ``people.view_protectedidentity``; for everyone else the keys are absent, not empty.
+    """
+
+    id = serializers.UUIDField(source="public_id", read_only=True)
+    nationality = CountryField(required=False, allow_blank=True)
+    born = PartialDateField(required=False, allow_null=True)
+    aliases = AliasSerializer(many=True, required=False)
+    legal_name = serializers.CharField(required=False, allow_blank=True, max_length=255,
+                                       help_text="Protected: only with people.view_protectedidentity.")
+    date_of_birth = serializers.DateField(required=False, allow_null=True,
+                                          help_text="Protected: only with people.view_protectedidentity.")
+    phone = serializers.CharField(required=False, allow_blank=True, max_length=64,
+                                  help_text="Protected: only with people.view_protectedidentity.")
+    email = serializers.EmailField(required=False, allow_blank=True, max_length=254,
+                                   help_text="Protected: only with people.view_protectedidentity.")
+    address = serializers.CharField(required=False, allow_blank=True,
+                                    help_text="Protected: only with people.view_protectedidentity.")
+
+    class Meta:
+        model = Individual
+        fields = ["id", "pseudonym", "nationality", "born", "status", "summary", "aliases",
+                  *PROTECTED_IDENTITY_FIELDS, "created_at", "updated_at"]
+        read_only_fields = ["created_at", "updated_at"]
+
+    def _shows_protected(self) -> bool:
+        view = self.context.get("view")
+        if view is not None and getattr(view, "swagger_fake_view", False):
+            return True  # the schema documents the fields (as optional)
+        request = self.context.get("request")
+        return request is not None and can_view_protected_identity(user=request.user)
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        for name in PROTECTED_IDENTITY_FIELDS:
+            data.pop(name, None)
+        if self._shows_protected():
+            try:
+                identity = instance.protected_identity
+            except ProtectedIdentity.DoesNotExist:
+                identity = ProtectedIdentity()
+            for name in PROTECTED_IDENTITY_FIELDS:
+                value = getattr(identity, name)
+                data[name] = value.isoformat() if name == "date_of_birth" and value else value
+        return data
+
+    @staticmethod
+    def _split(validated_data):
+        protected = {name: validated_data.pop(name) for name in PROTECTED_IDENTITY_FIELDS if name in validated_data}
+        aliases = validated_data.pop("aliases", None)
+        return protected, aliases
+
+    @transaction.atomic
+    def create(self, validated_data):
+        protected, aliases = self._split(validated_data)
+        individual = individual_create(**validated_data, aliases=aliases or ())
+        if protected:
+            protected_identity_set(individual=individual, **protected)
+        return individual
+
+    @transaction.atomic
+    def update(self, instance, validated_data):
+        protected, aliases = self._split(validated_data)
+        instance_update(instance, validated_data)
+        if aliases is not None:
+            # The list given replaces the aliases: keep those named again, add the new ones.
+            keep = {alias["name"] for alias in aliases}
+            instance.aliases.exclude(name__in=keep).delete()
+            existing = {alias.name: alias for alias in instance.aliases.all()}
+            for alias in aliases:
+                if alias["name"] in existing:
+                    instance_update(existing[alias["name"]], alias)
+                else:
+                    alias_add(individual=instance, **alias)
+        if protected:
+            protected_identity_set(individual=instance, **protected)
+        # Drop prefetched aliases so the response shows the new ones.
+        getattr(instance, "_prefetched_objects_cache", {}).pop("aliases", None)
+        return instance

@@ -1,0 +1,60 @@
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import exceptions
+
+from apps.people.filters import IndividualFilter, OrganizationFilter
+from apps.people.selectors import (
+    PROTECTED_IDENTITY_FIELDS,
+    can_change_protected_identity,
+    individual_list,
+    organization_list,
+)
+from apps.people.serializers import IndividualSerializer, OrganizationSerializer
+from casetracker.api import PublicIdViewSet
+
+
+@extend_schema_view(
+    list=extend_schema(summary="List organizations", description="Authorities, courts, NGOs, outlets."),
+    destroy=extend_schema(description="Refused with 409 while cases, proceedings or articles refer to it."),
+)
+class OrganizationViewSet(PublicIdViewSet):
+    serializer_class = OrganizationSerializer
+    filterset_class = OrganizationFilter
+    ordering_fields = ["name", "kind", "created_at"]
+    ordering = ["name"]
+
+    def get_queryset(self):
+        return organization_list(user=self.request.user)
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="List individuals",
+        description="`?search=` matches the pseudonym and every alias, in any script.",
+    ),
+    destroy=extend_schema(description="Refused with 409 while a proceeding concerns the individual."),
+)
+class IndividualViewSet(PublicIdViewSet):
+    serializer_class = IndividualSerializer
+    filterset_class = IndividualFilter
+    ordering_fields = ["pseudonym", "status", "created_at", "updated_at"]
+    ordering = ["pseudonym"]
+
+    def get_queryset(self):
+        return individual_list(user=self.request.user)
+
+    def _check_protected_write(self):
+        if set(PROTECTED_IDENTITY_FIELDS) & set(self.request.data or {}) and not can_change_protected_identity(
+            user=self.request.user
+        ):
+            raise exceptions.PermissionDenied(
+                "Writing legal_name, date_of_birth, phone, email or address needs the "
+                "people.change_protectedidentity permission."
+            )
+
+    def perform_create(self, serializer):
+        self._check_protected_write()
+        serializer.save()
+
+    def perform_update(self, serializer):
+        self._check_protected_write()
+        serializer.save()

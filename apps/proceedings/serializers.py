@@ -1,0 +1,100 @@
+from django.db import transaction
+from django_countries.serializer_fields import CountryField
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from apps.agreements.models import Agreement, Provision
+from apps.cases.models import Case
+from apps.people.models import Individual, Organization
+from apps.proceedings.models import Proceeding, ProceedingEvent
+from apps.proceedings.services import proceeding_event_add, proceeding_record
+from apps.sources.serializers import CitationInlineSerializer
+from casetracker.api import PartialDateField, PublicIdField, instance_update
+
+
+class ProceedingEventSerializer(serializers.ModelSerializer):
+    id = serializers.UUIDField(source="public_id", read_only=True)
+    date = PartialDateField()
+
+    class Meta:
+        model = ProceedingEvent
+        fields = ["id", "kind", "date", "description"]
+
+    def create(self, validated_data):
+        return proceeding_event_add(proceeding=self.context["proceeding"], **validated_data)
+
+
+class ProceedingSerializer(serializers.ModelSerializer):
+    id = serializers.UUIDField(source="public_id", read_only=True)
+    case = serializers.SlugRelatedField(slug_field="reference", queryset=Case.objects.all(),
+                                        help_text="The case reference.")
+    subject = PublicIdField(queryset=Individual.objects.all(), required=False, allow_null=True,
+                            help_text="Which of the case's subjects this concerns.")
+    authority = PublicIdField(queryset=Organization.objects.all())
+    authority_name = serializers.CharField(source="authority.name", read_only=True)
+    country = CountryField(required=False, allow_blank=True)
+    filed = PartialDateField(required=False, allow_null=True)
+    decided = PartialDateField(required=False, allow_null=True)
+    appeal_of = PublicIdField(queryset=Proceeding.objects.all(), required=False, allow_null=True)
+    appeal_chain = serializers.SerializerMethodField(
+        help_text="The proceedings this one appeals, nearest first (ids)."
+    )
+    appeals = PublicIdField(many=True, read_only=True, help_text="Proceedings that appeal this one.")
+    agreements = PublicIdField(queryset=Agreement.objects.all(), many=True, required=False)
+    provisions = PublicIdField(queryset=Provision.objects.all(), many=True, required=False,
+                               help_text="Provisions invoked; their agreements are added to `agreements`.")
+    events = ProceedingEventSerializer(many=True, read_only=True)
+    citations = CitationInlineSerializer(
+        many=True, required=False,
+        help_text="Quotes that report the proceeding (when recording it). Later quotes: POST /citations/.",
+    )
+
+    class Meta:
+        model = Proceeding
+        fields = ["id", "case", "subject", "kind", "authority", "authority_name", "country",
+                  "reference_number", "filed", "decided", "status", "outcome", "appeal_of",
+                  "appeal_chain", "appeals", "agreements", "provisions", "summary", "events",
+                  "citations", "created_at", "updated_at"]
+        read_only_fields = ["created_at", "updated_at"]
+
+    @extend_schema_field(serializers.ListField(child=serializers.UUIDField()))
+    def get_appeal_chain(self, proceeding):
+        siblings = getattr(proceeding.case, "proceeding_ids", None)
+        if siblings is None:
+            return [ancestor.public_id for ancestor in proceeding.appeal_chain()]
+        by_pk = {p.pk: p for p in siblings}
+        chain, ancestor_pk, seen = [], proceeding.appeal_of_id, set()
+        while ancestor_pk is not None and ancestor_pk in by_pk and ancestor_pk not in seen:
+            seen.add(ancestor_pk)
+            chain.append(by_pk[ancestor_pk].public_id)
+            ancestor_pk = by_pk[ancestor_pk].appeal_of_id
+        return chain
+
+    def validate(self, attrs):
+        if self.instance is not None:
+            if "citations" in attrs:
+                raise serializers.ValidationError({"citations": ["Add or remove quotes through /api/v1/citations/."]})
+            if "case" in attrs and attrs["case"].pk != self.instance.case_id:
+                raise serializers.ValidationError({"case": ["A proceeding cannot move to another case."]})
+        case = attrs.get("case") or getattr(self.instance, "case", None)
+        subject = attrs.get("subject")
+        if case is not None and subject is not None and not case.subjects.filter(pk=subject.pk).exists():
+            raise serializers.ValidationError({"subject": [f"{subject} is not a subject of case {case.reference}."]})
+        return attrs
+
+    def create(self, validated_data):
+        supports = validated_data.pop("citations", [])
+        return proceeding_record(**validated_data, supports=supports, added_by=self.context["request"].user)
+
+    @transaction.atomic
+    def update(self, instance, validated_data):
+        validated_data.pop("case", None)
+        provisions = validated_data.get("provisions")
+        instance_update(instance, validated_data, m2m=("agreements", "provisions"))
+        if provisions:
+            # As when recording: a provision invoked implies its agreement is invoked too.
+            instance.agreements.add(*{provision.agreement_id for provision in provisions})
+        cache = getattr(instance, "_prefetched_objects_cache", {})
+        for name in ("agreements", "provisions"):
+            cache.pop(name, None)
+        return instance

@@ -1,0 +1,38 @@
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from apps.proceedings.filters import ProceedingFilter
+from apps.proceedings.selectors import proceeding_list
+from apps.proceedings.serializers import ProceedingEventSerializer, ProceedingSerializer
+from casetracker.api import PublicIdViewSet
+
+
+@extend_schema_view(
+    list=extend_schema(summary="List proceedings"),
+    create=extend_schema(
+        summary="Record a proceeding",
+        description="With its legal basis and, in `citations`, the quotes that report it.",
+    ),
+)
+class ProceedingViewSet(PublicIdViewSet):
+    serializer_class = ProceedingSerializer
+    filterset_class = ProceedingFilter
+    ordering_fields = ["filed_start", "decided_start", "created_at", "updated_at"]
+    ordering = ["case__reference", "filed_start", "created_at"]
+
+    def get_queryset(self):
+        return proceeding_list(user=self.request.user)
+
+    @extend_schema(
+        summary="Add a dated step (filing, hearing, decision…) to a proceeding",
+        request=ProceedingEventSerializer,
+        responses={201: ProceedingEventSerializer},
+    )
+    @action(detail=True, methods=["post"], url_path="events", filter_backends=[], pagination_class=None)
+    def add_event(self, request, id=None):
+        proceeding = self.get_object()
+        serializer = ProceedingEventSerializer(data=request.data, context={"proceeding": proceeding})
+        serializer.is_valid(raise_exception=True)
+        serializer.save()
+        return Response(serializer.data, status=201)

@@ -1,0 +1,35 @@
+import django_filters
+
+from apps.sources.models import Article, Citation
+from apps.sources.selectors import article_search
+
+
+class ArticleFilter(django_filters.FilterSet):
+    outlet = django_filters.UUIDFilter(field_name="outlet__public_id")
+    language = django_filters.CharFilter()
+    published_after = django_filters.DateFilter(field_name="published_on", lookup_expr="gte",
+                                                label="Published on or after (YYYY-MM-DD)")
+    published_before = django_filters.DateFilter(field_name="published_on", lookup_expr="lte",
+                                                 label="Published on or before (YYYY-MM-DD)")
+    search = django_filters.CharFilter(
+        method="filter_search",
+        label="Full-text search in title and body (PostgreSQL: ranked, stemmed, web-search syntax)",
+    )
+
+    class Meta:
+        model = Article
+        fields = ["outlet", "language"]
+
+    def filter_search(self, queryset, name, value):
+        return article_search(queryset=queryset, text=value)
+
+
+class CitationFilter(django_filters.FilterSet):
+    article = django_filters.UUIDFilter(field_name="article__public_id")
+    fact = django_filters.UUIDFilter(field_name="fact__public_id")
+    proceeding = django_filters.UUIDFilter(field_name="proceeding__public_id")
+    provision = django_filters.UUIDFilter(field_name="provision__public_id")
+
+    class Meta:
+        model = Citation
+        fields = ["article", "fact", "proceeding", "provision"]

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class TokensConfig(AppConfig):
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "apps.tokens"
+    verbose_name = "API tokens"
