@@ -9,6 +9,7 @@ from django import forms
 from django.contrib import admin
 from django.db.models import Count, Prefetch
 
+from apps.access import scoping
 from apps.cases.models import Case, Fact
 from apps.cases.services import case_close, case_open, fact_mark_disputed, fact_record
 from apps.core.admin import READONLY_RECORD_FIELDS, ServiceAdmin, ServiceInline, ServiceInlineFormSet
@@ -162,6 +163,13 @@ class CaseForm(LoadedChoicesForm, forms.ModelForm):
         super().__init__(*args, **kwargs)
         if "reference" in self.fields and self.instance.pk is None:
             self.fields["reference"].required = False
+
+    def clean_organization(self):
+        organization = self.cleaned_data["organization"]
+        user = getattr(self, "request_user", None)
+        if user is not None and not scoping.can_write_to_organization(user, organization):
+            raise forms.ValidationError(f"You are not a member of {organization}: choose your organization.")
+        return organization
 
 
 @admin.register(Case)

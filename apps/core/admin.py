@@ -14,6 +14,7 @@ from django.db import IntegrityError, models
 from django.forms.models import BaseInlineFormSet
 from django.http import HttpResponseRedirect
 
+from apps.access import scoping
 from apps.core.admin_forms import LoadedAutocompleteSelect
 
 READONLY_RECORD_FIELDS = ("public_id", "created_at", "updated_at")
@@ -41,6 +42,43 @@ def adopt(form_object, created) -> None:
     form_object._state.adding = False
 
 
+class ScopedAdminMixin:
+    """Only the records the user may see, choices only where they may write (apps.access.scoping).
+
+    Model permissions (the user's role) decide *what kind* of record a user may touch;
+    scoping decides *which* records: their organizations' cases and what hangs from them.
+    """
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if request.user.is_superuser or not scoping.is_scoped(self.model):
+            return queryset
+        return queryset.filter(pk__in=scoping.visible(self.model, request.user).values("pk"))
+
+    def _scoped_choices(self, db_field, request, kwargs) -> None:
+        related = db_field.remote_field.model
+        if "queryset" not in kwargs and not request.user.is_superuser and scoping.is_scoped(related):
+            kwargs["queryset"] = scoping.writable(related, request.user)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        self._scoped_choices(db_field, request, kwargs)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        self._scoped_choices(db_field, request, kwargs)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and (
+            obj is None or scoping.can_write(request.user, obj)
+        )
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and (
+            obj is None or scoping.can_write(request.user, obj)
+        )
+
+
 class LoadedAutocompleteMixin:
     """Autocomplete widgets that render already-loaded related objects without a query."""
 
@@ -50,7 +88,7 @@ class LoadedAutocompleteMixin:
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
-class ServiceAdmin(LoadedAutocompleteMixin, admin.ModelAdmin):
+class ServiceAdmin(ScopedAdminMixin, LoadedAutocompleteMixin, admin.ModelAdmin):
     """A ModelAdmin whose writes are service calls.
 
     Subclasses implement :meth:`create` (call the app's ``*_create``/``*_record`` service and
@@ -68,6 +106,11 @@ class ServiceAdmin(LoadedAutocompleteMixin, admin.ModelAdmin):
     def update(self, request, obj, form, change) -> None:
         obj.save()
 
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        form.request_user = request.user  # a new class per request: checks that need the user
+        return form
+
     def save_model(self, request, obj, form, change):
         if change:
             self.update(request, obj, form, change)
@@ -76,7 +119,7 @@ class ServiceAdmin(LoadedAutocompleteMixin, admin.ModelAdmin):
 
     def save_formset(self, request, form, formset, change):
         # Inline formsets call services too, and services record who added a citation.
-        formset.request_user = request.user
+        formset.request, formset.request_user = request, request.user
         super().save_formset(request, form, formset, change)
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
@@ -104,6 +147,7 @@ class ServiceInlineFormSet(BaseInlineFormSet):
     cite the quote typed on it.
     """
 
+    request = None
     request_user = None
 
     def create(self, form):
@@ -121,7 +165,12 @@ class ServiceInlineFormSet(BaseInlineFormSet):
         return obj
 
 
-class ServiceInline(LoadedAutocompleteMixin):
-    """Mixin for inlines: loaded autocompletes, service formsets."""
+class ServiceInline(ScopedAdminMixin, LoadedAutocompleteMixin):
+    """Mixin for inlines: scoped, loaded autocompletes, service formsets."""
 
     formset = ServiceInlineFormSet
+
+    def has_add_permission(self, request, obj=None):
+        return super().has_add_permission(request, obj) and (
+            obj is None or scoping.can_write(request.user, obj)
+        )

@@ -8,6 +8,8 @@ nothing else in the admin — list columns, search, autocomplete, history — re
 from django.contrib import admin
 from django.db.models import Count, Prefetch
 
+from apps.access.models import AccessLog
+from apps.access.services import access_log_record
 from apps.core.admin import READONLY_RECORD_FIELDS, ServiceAdmin, ServiceInline, ServiceInlineFormSet
 from apps.core.admin_forms import partial_date_display, partial_date_form
 from apps.people.models import Alias, Individual, Organization, ProtectedIdentity
@@ -60,10 +62,24 @@ class AliasInline(ServiceInline, admin.TabularInline):
     extra = 1
 
 
+def log_protected(request, identity, action) -> None:
+    """Every read and change of a protected identity goes to the access log (never the values)."""
+    access_log_record(user=request.user if request else None, action=action, obj=identity, request=request)
+
+
 class ProtectedIdentityFormSet(ServiceInlineFormSet):
+    def _set(self, form):
+        identity = protected_identity_set(
+            individual=self.instance, **{name: form.cleaned_data.get(name) for name in PROTECTED_FIELDS}
+        )
+        log_protected(self.request, identity, AccessLog.Action.CHANGE_PROTECTED)
+        return identity
+
     def create(self, form):
-        fields = {name: form.cleaned_data.get(name) for name in PROTECTED_FIELDS}
-        return protected_identity_set(individual=self.instance, **fields)
+        return self._set(form)
+
+    def save_existing(self, form, obj, commit=True):
+        return self._set(form)
 
 
 class ProtectedIdentityInline(admin.StackedInline):
@@ -116,6 +132,15 @@ class IndividualAdmin(ServiceAdmin):
             .prefetch_related(Prefetch("aliases", queryset=Alias.objects.order_by("name")))
         )
 
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        if request.method == "GET" and request.user.has_perm(VIEW_PROTECTED):
+            identity = ProtectedIdentity.objects.filter(
+                individual__in=self.get_queryset(request).filter(pk=object_id)
+            ).first()
+            if identity is not None:
+                log_protected(request, identity, AccessLog.Action.VIEW_PROTECTED)
+        return super().change_view(request, object_id, form_url, extra_context)
+
     def get_inlines(self, request, obj):
         # Not even an empty, read-only block for those without the permission.
         if request.user.has_perm(VIEW_PROTECTED):
@@ -162,8 +187,8 @@ class AliasAdmin(ServiceAdmin):
 class ProtectedIdentityAdmin(ServiceAdmin):
     """Its own page, for those who hold the permission (Django's model permissions apply)."""
 
-    list_display = ("individual", "legal_name", "date_of_birth", "updated_at")
-    sortable_by = ("individual", "updated_at")  # ciphertext has no useful order
+    # Never the values in a list: a list is what gets screenshotted and shared.
+    list_display = ("individual", "updated_at")
     list_select_related = ("individual",)
     # The identity columns are encrypted at rest: they cannot be searched or sorted in SQL.
     search_fields = ("individual__pseudonym",)
@@ -174,6 +199,22 @@ class ProtectedIdentityAdmin(ServiceAdmin):
     def has_add_permission(self, request):
         return super().has_add_permission(request) and request.user.has_perm(CHANGE_PROTECTED)
 
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        if request.method == "GET":
+            identity = self.get_queryset(request).filter(pk=object_id).first()
+            if identity is not None:
+                log_protected(request, identity, AccessLog.Action.VIEW_PROTECTED)
+        return super().change_view(request, object_id, form_url, extra_context)
+
     def create(self, request, form):
-        fields = {name: form.cleaned_data.get(name) for name in PROTECTED_FIELDS}
-        return protected_identity_set(individual=form.cleaned_data["individual"], **fields)
+        return self._set(request, form.cleaned_data["individual"], form)
+
+    def update(self, request, obj, form, change):
+        self._set(request, obj.individual, form)
+
+    def _set(self, request, individual, form):
+        identity = protected_identity_set(
+            individual=individual, **{name: form.cleaned_data.get(name) for name in PROTECTED_FIELDS}
+        )
+        log_protected(request, identity, AccessLog.Action.CHANGE_PROTECTED)
+        return identity

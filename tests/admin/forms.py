@@ -2,6 +2,8 @@
 
 import datetime as dt
 
+from django import forms
+
 
 def _encode(value):
     if value is None:
@@ -16,8 +18,11 @@ def _encode(value):
 
 
 def _form_data(form, data):
-    for name in form.fields:
-        value = _encode(form[name].value())
+    for name, field in form.fields.items():
+        value = form[name].value()
+        if isinstance(field, forms.MultipleChoiceField | forms.ModelMultipleChoiceField) and not value:
+            continue  # a browser sends nothing for an empty multiple choice
+        value = _encode(value)
         if value is not None:
             data[form.add_prefix(name)] = value
 
