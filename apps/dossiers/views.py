@@ -8,6 +8,7 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.views import APIView
 
 from apps.access.scoping import visible_cases
+from apps.cases.models import Case
 from apps.dossiers.models import DossierGeneration, Format, Level
 from apps.dossiers.services import dossier_generate
 
@@ -18,6 +19,10 @@ class CaseDossierView(APIView):
     Errors are JSON (problem details through the project's exception handler); a dossier is
     the file itself, with its content digest in the ``X-Dossier-Digest`` header.
     """
+
+    # The project's default permissions apply (token scope, model permissions): a dossier is
+    # a read of the case, so it needs cases.view_case like GET /cases/{reference}/.
+    queryset = Case.objects.none()
 
     def perform_content_negotiation(self, request, force=False):
         # ``format`` names the dossier's format here, not one of DRF's renderers (DRF would

@@ -1,0 +1,167 @@
+"""Every format, read back the way its reader would: pdftotext, the Word XML, json, unzip."""
+
+import datetime as dt
+import hashlib
+import io
+import json
+import subprocess
+import zipfile
+
+import pytest
+
+from apps.dossiers.renderers.bundle import render_bundle
+from apps.dossiers.renderers.docx import render_docx
+from apps.dossiers.renderers.html import render_html
+from apps.dossiers.renderers.jsonfile import render_json
+from apps.dossiers.renderers.pdf import render_pdf
+from apps.dossiers.selectors import dossier_content
+from tests.dossiers.conftest import (
+    CASEWORKER_NAME,
+    INTERNAL_STATEMENT,
+    SECRET,
+    docx_footnote_count,
+    docx_parts,
+    pdf_text,
+)
+
+FORMATS = ["html", "pdf", "docx", "json", "zip"]
+LEVELS = ["full", "legal", "public"]
+
+
+def rendered_text(format: str, content: dict, tmp_path) -> str:
+    """Everything a reader of the file could see, as one string."""
+    if format == "html":
+        return render_html(content)
+    if format == "pdf":
+        return pdf_text(render_pdf(content), tmp_path)
+    if format == "docx":
+        return " ".join(docx_parts(render_docx(content)).values())
+    if format == "json":
+        return json.dumps(json.loads(render_json(content)), ensure_ascii=False)
+    with zipfile.ZipFile(io.BytesIO(render_bundle(content))) as archive:
+        texts = []
+        for name in archive.namelist():
+            data = archive.read(name)
+            texts.append(pdf_text(data, tmp_path) if name.endswith(".pdf") else data.decode("utf-8"))
+        return " ".join(texts)
+
+
+@pytest.mark.parametrize("level", LEVELS)
+@pytest.mark.parametrize("format", FORMATS)
+def test_redaction_holds_in_every_format(kim, format, level, tmp_path):
+    content = dossier_content(case=kim.case, level=level, generated_by=CASEWORKER_NAME)
+    # Compared without any whitespace: a value broken across lines must still be found.
+    text = "".join(rendered_text(format, content, tmp_path).split())
+    protected = [SECRET["legal_name"], SECRET["phone"], SECRET["email"], "Ulitsa Tikhaya", "1979-03-17"]
+    for value in protected:
+        assert ("".join(value.split()) in text) is (level == "full"), f"{value!r} in {format} at {level}"
+    for value in (CASEWORKER_NAME, INTERNAL_STATEMENT, "FMS-77-SECRET-FILE"):
+        assert ("".join(value.split()) in text) is (level != "public"), f"{value!r} in {format} at {level}"
+    # The text was really read: the case and a quote are there at every level.
+    assert "CT-2013-0001" in text and "detainedontheKazakhstanborderbytheChinesemilitary" in text
+
+
+def test_the_pdf_has_footnotes_page_numbers_and_every_part_of_the_case(kim, tmp_path):
+    content = dossier_content(case=kim.case, level="legal")
+    text = pdf_text(render_pdf(content), tmp_path)
+    pages = text.count("Page ")
+    assert pages >= 2 and f"Page 1 of {pages}" in text and f"Page {pages} of {pages}" in text
+    for fact in content["timeline"]:
+        assert fact["statement"] in text
+    # Footnotes are printed with their number at the foot of the page.
+    assert "1. “first left North Korea in 1997 as a 17-year-old” — The Moscow Times" in text
+    assert "spring 2013" in text and "Sources disagree: contradicted by F3 (see note 3)." in text
+    for row in ("Refugee-status application", "appeals P1", "Overturned", "November 2014"):
+        assert row in text
+    assert "Deportation within 30 days of a repatriation request." in text
+    for article in kim.articles:
+        assert article.sha256 in text
+    assert content["cover"]["digest"] in text
+
+
+def test_the_pdf_embeds_fonts_for_hangul_and_cyrillic(kim, tmp_path):
+    text = pdf_text(render_pdf(dossier_content(case=kim.case, level="legal")), tmp_path)
+    assert "김 (Hangul)" in text and "Ким (Cyrillic)" in text
+
+
+def test_the_pdf_is_dated_by_the_data_and_the_same_for_the_same_content(kim, tmp_path):
+    content = dossier_content(case=kim.case, level="public")
+    first, second = render_pdf(content), render_pdf(content)
+    assert first == second
+    path = tmp_path / "dossier.pdf"
+    path.write_bytes(first)
+    info = subprocess.run(
+        ["pdfinfo", "-isodates", str(path)], capture_output=True, check=True, text=True
+    ).stdout
+    as_of = dt.datetime.fromisoformat(content["cover"]["data_as_of"]).strftime("%Y-%m-%dT%H:%M:%S")
+    assert f"CreationDate:    {as_of}" in info and f"ModDate:         {as_of}" in info
+
+
+def test_the_docx_has_real_word_footnotes_with_the_quotes(kim):
+    content = dossier_content(case=kim.case, level="legal")
+    data = render_docx(content)
+    assert docx_footnote_count(data) == 8
+    parts = docx_parts(data)
+    assert (
+        "“first left North Korea in 1997 as a 17-year-old” — The Moscow Times" in parts["word/footnotes.xml"]
+    )
+    body = parts["word/document.xml"]
+    assert "Kim crossed into Russia in the Amur region." in body and "spring 2013" in body
+    assert "Sources disagree: contradicted by F2 (see note 2)." in body
+    assert "Blagoveshchensk City Court" in body
+
+
+def test_the_json_is_the_content_with_a_verifiable_digest(kim):
+    from apps.dossiers.selectors import content_digest
+
+    content = dossier_content(case=kim.case, level="public")
+    parsed = json.loads(render_json(content))
+    assert parsed == content
+    assert content_digest(parsed) == parsed["cover"]["digest"]
+    for source in parsed["sources"]:
+        assert hashlib.sha256(source["text"].encode()).hexdigest() == source["sha256"]
+
+
+def test_the_html_escapes_stored_text(kim):
+    fact = kim.facts["crossing"]
+    fact.statement = 'Crossed <script>alert(1)</script> & "left"'
+    fact.save()
+    html = render_html(dossier_content(case=kim.case, level="public"))
+    assert "<script>alert(1)</script>" not in html
+    assert "Crossed &lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;left&quot;" in html
+
+
+def _bundle(kim):
+    return render_bundle(dossier_content(case=kim.case, level="public"))
+
+
+def test_the_bundle_manifest_verifies_every_file(kim):
+    with zipfile.ZipFile(io.BytesIO(_bundle(kim))) as archive:
+        names = archive.namelist()
+        manifest = json.loads(archive.read("manifest.json"))
+        assert names[-1] == "manifest.json"
+        assert [f["path"] for f in manifest["files"]] == names[:-1]
+        for entry in manifest["files"]:
+            data = archive.read(entry["path"])
+            assert hashlib.sha256(data).hexdigest() == entry["sha256"] and len(data) == entry["bytes"]
+        # Each source file is the stored text itself: its hash is the article's.
+        for source in manifest["sources"]:
+            assert hashlib.sha256(archive.read(source["path"])).hexdigest() == source["sha256"]
+        assert {s["sha256"] for s in manifest["sources"]} == {a.sha256 for a in kim.articles}
+        assert names[0].endswith(".pdf") and archive.read(names[0]).startswith(b"%PDF")
+
+
+def test_the_bundle_is_byte_identical_for_the_same_data(kim):
+    first = _bundle(kim)
+    assert _bundle(kim) == first
+    with zipfile.ZipFile(io.BytesIO(first)) as archive:
+        infos = archive.infolist()
+    assert {info.date_time for info in infos} == {infos[0].date_time}
+    assert {info.external_attr >> 16 for info in infos} == {0o100644}
+
+
+def test_the_bundle_changes_when_the_data_does(kim):
+    first = _bundle(kim)
+    kim.facts["fled"].statement = "Kim left North Korea aged 17."
+    kim.facts["fled"].save()
+    assert _bundle(kim) != first
