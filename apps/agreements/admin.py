@@ -1,11 +1,16 @@
 """Admin for agreements and their provisions."""
 
 from django.contrib import admin
-from django.db.models import Count
 
 from apps.agreements.models import LIFECYCLE, Agreement, Provision
 from apps.agreements.services import agreement_create, provision_add
-from apps.core.admin import READONLY_RECORD_FIELDS, ServiceAdmin, ServiceInline, ServiceInlineFormSet
+from apps.core.admin import (
+    READONLY_RECORD_FIELDS,
+    ServiceAdmin,
+    ServiceInline,
+    ServiceInlineFormSet,
+    related_count,
+)
 from apps.core.admin_forms import partial_date_display, partial_date_form
 from apps.sources.admin import ProvisionCitationInline
 
@@ -53,7 +58,7 @@ class AgreementAdmin(ServiceAdmin):
     in_force_display = partial_date_display("in_force", "in force")
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(provision_total=Count("provisions"))
+        return super().get_queryset(request).annotate(provision_total=related_count(Provision, "agreement"))
 
     @admin.display(description="parties")
     def parties(self, agreement):

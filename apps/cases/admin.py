@@ -7,12 +7,18 @@ article before anything is saved, and the whole page saves or nothing does.
 
 from django import forms
 from django.contrib import admin
-from django.db.models import Count, Prefetch
+from django.db.models import Prefetch
 
 from apps.access import scoping
 from apps.cases.models import Case, Fact
 from apps.cases.services import case_close, case_open, fact_mark_disputed, fact_record
-from apps.core.admin import READONLY_RECORD_FIELDS, ServiceAdmin, ServiceInline, ServiceInlineFormSet
+from apps.core.admin import (
+    READONLY_RECORD_FIELDS,
+    ServiceAdmin,
+    ServiceInline,
+    ServiceInlineFormSet,
+    related_count,
+)
 from apps.core.admin_forms import (
     LoadedChoicesForm,
     SupportingQuoteForm,
@@ -20,7 +26,9 @@ from apps.core.admin_forms import (
     partial_date_form,
 )
 from apps.proceedings.admin import CITATIONS_WITH_ARTICLES, ProceedingInline, citation_list
+from apps.proceedings.models import Proceeding
 from apps.sources.admin import FactCitationInline
+from apps.sources.models import Citation
 from apps.sources.services import citation_add
 
 
@@ -108,7 +116,7 @@ class FactAdmin(ServiceAdmin):
     date_display = partial_date_display("date", "date")
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(citation_total=Count("citations"))
+        return super().get_queryset(request).annotate(citation_total=related_count(Citation, "fact"))
 
     def get_fieldsets(self, request, obj=None):
         main = (None, {"fields": ("case", "date", "statement", "disputed", "contradicts", "internal")})
@@ -201,8 +209,8 @@ class CaseAdmin(ServiceAdmin):
             super()
             .get_queryset(request)
             .annotate(
-                proceeding_total=Count("proceedings", distinct=True),
-                fact_total=Count("facts", distinct=True),
+                proceeding_total=related_count(Proceeding, "case"),
+                fact_total=related_count(Fact, "case"),
             )
             .prefetch_related("subjects", Prefetch("caseworkers"))
         )

@@ -11,6 +11,8 @@ from __future__ import annotations
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models
+from django.db.models import Count, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.forms.models import BaseInlineFormSet
 from django.http import HttpResponseRedirect
 
@@ -29,6 +31,16 @@ def readable(error: ValidationError) -> str:
             parts.append(label + " ".join(field_errors))
         return " ".join(parts)
     return " ".join(error.messages)
+
+
+def related_count(model, field: str):
+    """How many ``model`` rows point at the outer row through ``field``, as a subquery.
+
+    A subquery rather than ``Count()``: no GROUP BY, so the model's default ordering still
+    applies (autocomplete paginates on it) and two counts do not multiply each other's rows.
+    """
+    rows = model._default_manager.filter(**{field: OuterRef("pk")}).order_by().values(field)
+    return Coalesce(Subquery(rows.annotate(total=Count("pk")).values("total")), 0)
 
 
 def adopt(form_object, created) -> None:

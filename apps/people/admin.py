@@ -6,11 +6,19 @@ nothing else in the admin — list columns, search, autocomplete, history — re
 """
 
 from django.contrib import admin
-from django.db.models import Count, Prefetch
+from django.db.models import Prefetch
 
+from apps.access import scoping
 from apps.access.models import AccessLog
 from apps.access.services import access_log_record
-from apps.core.admin import READONLY_RECORD_FIELDS, ServiceAdmin, ServiceInline, ServiceInlineFormSet
+from apps.cases.models import Case
+from apps.core.admin import (
+    READONLY_RECORD_FIELDS,
+    ServiceAdmin,
+    ServiceInline,
+    ServiceInlineFormSet,
+    related_count,
+)
 from apps.core.admin_forms import partial_date_display, partial_date_form
 from apps.people.models import Alias, Individual, Organization, ProtectedIdentity
 from apps.people.services import (
@@ -93,6 +101,10 @@ class ProtectedIdentityInline(admin.StackedInline):
     max_num = 1
     verbose_name_plural = "protected identity (restricted)"
 
+    def get_queryset(self, request):
+        # Follows the case rule only: an individual in no case yet shows no identity to others.
+        return scoping.visible(ProtectedIdentity, request.user)
+
     def has_view_permission(self, request, obj=None):
         return request.user.has_perm(VIEW_PROTECTED)
 
@@ -100,10 +112,12 @@ class ProtectedIdentityInline(admin.StackedInline):
         return request.user.has_perm(VIEW_PROTECTED) and request.user.has_perm(CHANGE_PROTECTED)
 
     def has_add_permission(self, request, obj=None):
-        return self.has_change_permission(request, obj)
+        # Never a blank form over an identity this user may not see (it would overwrite it).
+        exists = obj is not None and ProtectedIdentity.objects.filter(individual=obj).exists()
+        return self.has_change_permission(request, obj) and not exists
 
     def has_delete_permission(self, request, obj=None):
-        return False
+        return False  # erasure has its own service, which logs why (individual_identity_erase)
 
 
 IndividualForm = partial_date_form(Individual, ("born",))
@@ -128,18 +142,18 @@ class IndividualAdmin(ServiceAdmin):
         return (
             super()
             .get_queryset(request)
-            .annotate(case_total=Count("cases", distinct=True))
+            .annotate(case_total=related_count(Case.subjects.through, "individual"))
             .prefetch_related(Prefetch("aliases", queryset=Alias.objects.order_by("name")))
         )
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
-        if request.method == "GET" and request.user.has_perm(VIEW_PROTECTED):
-            identity = ProtectedIdentity.objects.filter(
-                individual__in=self.get_queryset(request).filter(pk=object_id)
-            ).first()
+        response = super().change_view(request, object_id, form_url, extra_context)
+        # Logged once the page with the identity on it has actually been produced.
+        if request.method == "GET" and response.status_code == 200 and request.user.has_perm(VIEW_PROTECTED):
+            identity = scoping.visible(ProtectedIdentity, request.user).filter(individual_id=object_id).first()
             if identity is not None:
                 log_protected(request, identity, AccessLog.Action.VIEW_PROTECTED)
-        return super().change_view(request, object_id, form_url, extra_context)
+        return response
 
     def get_inlines(self, request, obj):
         # Not even an empty, read-only block for those without the permission.
@@ -200,11 +214,12 @@ class ProtectedIdentityAdmin(ServiceAdmin):
         return super().has_add_permission(request) and request.user.has_perm(CHANGE_PROTECTED)
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
-        if request.method == "GET":
+        response = super().change_view(request, object_id, form_url, extra_context)
+        if request.method == "GET" and response.status_code == 200:
             identity = self.get_queryset(request).filter(pk=object_id).first()
             if identity is not None:
                 log_protected(request, identity, AccessLog.Action.VIEW_PROTECTED)
-        return super().change_view(request, object_id, form_url, extra_context)
+        return response
 
     def create(self, request, form):
         return self._set(request, form.cleaned_data["individual"], form)

@@ -7,11 +7,16 @@ may contain markup or scripts), its hash is read-only, and once quoted it cannot
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
-from django.db.models import Count
 from django.urls import reverse
 from django.utils.html import format_html
 
-from apps.core.admin import READONLY_RECORD_FIELDS, ServiceAdmin, ServiceInline, ServiceInlineFormSet
+from apps.core.admin import (
+    READONLY_RECORD_FIELDS,
+    ServiceAdmin,
+    ServiceInline,
+    ServiceInlineFormSet,
+    related_count,
+)
 from apps.core.admin_forms import formfield
 from apps.sources.models import Article, Citation
 from apps.sources.normal_form import normalize_body
@@ -235,7 +240,7 @@ class ArticleAdmin(ServiceAdmin):
     inlines = (ArticleCitationInline,)
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(citation_total=Count("citations"))
+        return super().get_queryset(request).annotate(citation_total=related_count(Citation, "article"))
 
     def get_fieldsets(self, request, obj=None):
         meta = ("title", "outlet", "authors", "published_on", "url", "language")
