@@ -13,7 +13,7 @@ import hashlib
 import json
 from collections.abc import Iterable
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 from django_countries import countries
 
 from apps.agreements.models import Agreement, Provision
@@ -87,10 +87,17 @@ def dossier_content(
     proceedings = sorted(
         case.proceedings.all(), key=lambda p: (*_when_key(p.filed or p.decided), p.created_at, p.pk)
     )
+    # An agreement bears on the case when a proceeding invokes it (or one of its provisions),
+    # or when a source the case relies on is quoted for one of its provisions.
     agreement_ids = {a.pk for p in proceedings for a in p.agreements.all()}
     agreement_ids |= {prov.agreement_id for p in proceedings for prov in p.provisions.all()}
+    case_article_ids = {c.article_id for f in facts for c in f.citations.all()}
+    case_article_ids |= {c.article_id for p in proceedings for c in p.citations.all()}
     agreements = list(
-        Agreement.objects.filter(pk__in=agreement_ids)
+        Agreement.objects.filter(
+            Q(pk__in=agreement_ids) | Q(provisions__citations__article__in=case_article_ids)
+        )
+        .distinct()
         .prefetch_related(
             Prefetch(
                 "provisions",
