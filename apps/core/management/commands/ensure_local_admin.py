@@ -1,0 +1,74 @@
+"""Make sure a fresh local installation has an admin login, and say how to use it.
+
+``make run`` calls this after migrating. On a new machine there is no account yet: it creates
+the superuser "admin" with a random password and writes the password to
+``.local-admin-password`` in the project folder, readable by the owner only (and ignored by
+git). The password is never printed, so it does not end up in terminal logs or CI output.
+"""
+
+import os
+import secrets
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.password_validation import validate_password
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+PASSWORD_FILE_NAME = ".local-admin-password"
+
+
+def password_file() -> Path:
+    return Path(settings.BASE_DIR) / PASSWORD_FILE_NAME
+
+
+def write_secret(path: Path, secret: str) -> None:
+    """Write ``secret`` to ``path`` so that only the owner can read it, even if it existed."""
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    try:
+        os.fchmod(descriptor, 0o600)  # O_CREAT's mode does not apply to an existing file
+        os.write(descriptor, f"{secret}\n".encode())
+    finally:
+        os.close(descriptor)
+
+
+class Command(BaseCommand):
+    help = "Create a local superuser if there is none (password in .local-admin-password) and say how to sign in."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--username", default="admin", help="Name of the account to create (default: admin).")
+
+    def handle(self, *args, username, **options):
+        User = get_user_model()
+        address = f"http://127.0.0.1:{os.environ.get('PORT', '8000')}/admin/"
+        path = password_file()
+        existing = User.objects.filter(is_superuser=True, is_active=True).order_by("pk").first()
+        if existing is not None:
+            self.explain(existing.get_username(), address, path, created=False)
+            return
+        if User.objects.filter(**{User.USERNAME_FIELD: username}).exists():
+            raise CommandError(
+                f"A user “{username}” exists but is not an active superuser. Choose another name with "
+                f"--username, or run: python manage.py createsuperuser"
+            )
+        password = secrets.token_urlsafe(24)
+        user = User(**{User.USERNAME_FIELD: username})
+        validate_password(password, user)
+        with transaction.atomic():
+            user = User.objects.create_superuser(**{User.USERNAME_FIELD: username}, email="", password=password)
+            # Written inside the transaction: if the file cannot be written, no account is
+            # left behind whose password nobody knows.
+            write_secret(path, password)
+        self.explain(user.get_username(), address, path, created=True)
+
+    def explain(self, username: str, address: str, path: Path, *, created: bool) -> None:
+        if created:
+            self.stdout.write(self.style.SUCCESS(f"Created the local superuser “{username}”."))
+            self.stdout.write(f"Its password is in {path.name} in the project folder (readable by you only).")
+        else:
+            self.stdout.write(f"A superuser exists: sign in as “{username}”.")
+            if path.exists():
+                self.stdout.write(f"If this command created it, its password is in {path.name} in the project folder.")
+        self.stdout.write(f"Sign in at {address}")
+        self.stdout.write(f"Forgot the password? python manage.py changepassword {username}")
