@@ -5,6 +5,7 @@ import datetime as dt
 import factory
 from django.contrib.auth import get_user_model
 
+from apps.access.models import AccessLog, CaseShare, Membership
 from apps.agreements.models import Agreement, Provision
 from apps.cases.models import Case, Fact
 from apps.core.partial_dates import PartialDate, Precision
@@ -174,3 +175,31 @@ class CitationFactory(factory.django.DjangoModelFactory):
     quote = factory.LazyAttribute(lambda c: c.article.body[:20])
     start = 0
     end = factory.LazyAttribute(lambda c: len(c.quote))
+
+
+class MembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Membership
+
+    user = factory.SubFactory(UserFactory)
+    organization = factory.SubFactory(OrganizationFactory)
+
+
+class CaseShareFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CaseShare
+
+    case = factory.SubFactory(CaseFactory)
+    user = factory.SubFactory(UserFactory)
+    reason = "Appeal counsel"
+
+
+class AccessLogFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = AccessLog
+
+    user = factory.SubFactory(UserFactory)
+    username = factory.LazyAttribute(lambda entry: entry.user.username)
+    action = AccessLog.Action.EXPORT
+    object_type = "cases.case"
+    object_id = "1"

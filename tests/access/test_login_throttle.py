@@ -1,5 +1,4 @@
 import pytest
-from django.core.cache import cache
 from django.test import override_settings
 from django.urls import reverse
 
@@ -9,13 +8,6 @@ from tests.factories import UserFactory
 pytestmark = pytest.mark.django_db
 
 PASSWORD = "correct horse battery staple"
-
-
-@pytest.fixture(autouse=True)
-def clear_cache():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def login(client, username, password, address="198.51.100.1"):

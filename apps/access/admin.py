@@ -1,0 +1,111 @@
+"""Admin for memberships, case shares and the access log.
+
+The access log is read-only for everyone: no add, no change; only superusers may delete
+entries (retention). Auditors and supervisors browse the entries of their organizations.
+"""
+
+from django import forms
+from django.contrib import admin
+
+from apps.access import scoping
+from apps.access.models import AccessLog, CaseShare, Membership
+from apps.access.services import case_share_grant, membership_add
+from apps.core.admin import ScopedAdminMixin, adopt
+
+
+class MembershipForm(forms.ModelForm):
+    class Meta:
+        model = Membership
+        fields = ("user", "organization")
+
+    def clean_organization(self):
+        organization = self.cleaned_data["organization"]
+        if not scoping.can_write_to_organization(self.request_user, organization):
+            raise forms.ValidationError("You can only add people to organizations you are a member of.")
+        return organization
+
+
+@admin.register(Membership)
+class MembershipAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    form = MembershipForm
+    list_display = ("user", "organization", "created_at")
+    list_select_related = ("user", "organization")
+    list_filter = (("organization", admin.RelatedOnlyFieldListFilter),)
+    search_fields = ("user__username", "user__first_name", "user__last_name", "organization__name")
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        form.request_user = request.user
+        return form
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "organization":
+            kwargs["queryset"] = scoping.organizations_of(request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def has_change_permission(self, request, obj=None):
+        # A membership is added or removed, never moved to another organization.
+        return False
+
+    def save_model(self, request, obj, form, change):
+        adopt(obj, membership_add(user=obj.user, organization=obj.organization, by=request.user))
+
+
+class CaseShareForm(forms.ModelForm):
+    class Meta:
+        model = CaseShare
+        fields = ("case", "user", "reason", "expires_on")
+
+    def clean_case(self):
+        case = self.cleaned_data["case"]
+        if not scoping.writable_cases(self.request_user).filter(pk=case.pk).exists():
+            raise forms.ValidationError("Only the organization holding a case can share it.")
+        return case
+
+
+@admin.register(CaseShare)
+class CaseShareAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    form = CaseShareForm
+    list_display = ("case", "user", "reason", "expires_on", "granted_by", "created_at")
+    list_select_related = ("case", "user", "granted_by")
+    list_filter = ("expires_on",)
+    search_fields = ("case__reference", "user__username", "reason")
+    # Users by a plain list: an autocomplete would need the permission to browse all accounts.
+    autocomplete_fields = ("case",)
+    readonly_fields = ("granted_by", "created_at")
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        form.request_user = request.user
+        return form
+
+    def save_model(self, request, obj, form, change):
+        data = form.cleaned_data
+        share = case_share_grant(
+            case=data.get("case", obj.case), user=data.get("user", obj.user), by=request.user,
+            reason=data["reason"], expires_on=data.get("expires_on"),
+        )
+        adopt(obj, share)
+
+
+@admin.register(AccessLog)
+class AccessLogAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    list_display = ("at", "username", "action", "object_type", "object_repr", "organization", "ip_address")
+    list_filter = ("action", "object_type", ("organization", admin.RelatedOnlyFieldListFilter))
+    search_fields = ("username", "object_repr", "object_id")
+    date_hierarchy = "at"
+    list_select_related = ("organization",)
+    fields = (
+        "at", "user", "username", "action", "object_type", "object_id", "object_repr",
+        "organization", "ip_address", "detail",
+    )
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_active and request.user.is_superuser
