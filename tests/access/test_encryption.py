@@ -101,3 +101,35 @@ def test_the_reencrypt_command_rewrites_every_identity_with_fresh_ciphertext():
     assert all(after[name] != before[name] and after[name].startswith("gAAAAA") for name in COLUMNS)
     identity = ProtectedIdentity.objects.get(individual=individual)
     assert identity.legal_name == VALUES["legal_name"]
+
+
+def test_the_migration_encrypts_values_stored_in_clear_and_its_reverse_decrypts_them():
+    from importlib import import_module
+    from types import SimpleNamespace
+
+    from django.db.migrations.executor import MigrationExecutor
+    from django.utils import timezone
+
+    migration = import_module("apps.people.migrations.0002_protectedidentity_encrypted")
+    state_apps = MigrationExecutor(connection).loader.project_state(("people", "0002_protectedidentity_encrypted")).apps
+    schema_editor = SimpleNamespace(connection=connection, quote_name=connection.ops.quote_name)
+    individual = IndividualFactory()
+    table = connection.ops.quote_name(ProtectedIdentity._meta.db_table)
+    with connection.cursor() as cursor:  # a row as it was before encryption
+        cursor.execute(
+            f"INSERT INTO {table} (individual_id, legal_name, date_of_birth, phone, email, address, updated_at)"
+            " VALUES (%s, %s, %s, %s, %s, %s, %s)",
+            [individual.pk, "Kim Chol-su", "1980-03-01", "+7 495", "kim@example.org", "", timezone.now()],
+        )
+
+    migration.encrypt_existing(state_apps, schema_editor)
+
+    stored = raw_row(individual.pk)
+    assert all(stored[name].startswith("gAAAAA") for name in ("legal_name", "date_of_birth", "phone", "email"))
+    identity = ProtectedIdentity.objects.get(individual=individual)
+    assert (identity.legal_name, identity.date_of_birth) == ("Kim Chol-su", dt.date(1980, 3, 1))
+
+    migration.decrypt_existing(state_apps, schema_editor)
+
+    stored = raw_row(individual.pk)
+    assert (stored["legal_name"], stored["date_of_birth"], stored["email"]) == ("Kim Chol-su", "1980-03-01", "kim@example.org")
