@@ -7,7 +7,7 @@ article before anything is saved, and the whole page saves or nothing does.
 
 from django import forms
 from django.contrib import admin
-from django.db.models import Prefetch
+from django.db.models import F, Prefetch
 
 from apps.access import scoping
 from apps.cases.models import Case, Fact
@@ -94,7 +94,13 @@ class FactInline(ServiceInline, admin.TabularInline):
     verbose_name_plural = "timeline (a new fact needs the quote that supports it)"
 
     def get_queryset(self, request):
-        return super().get_queryset(request).prefetch_related(CITATIONS_WITH_ARTICLES)
+        # The timeline in the order things happened; undated facts at the end.
+        return (
+            super()
+            .get_queryset(request)
+            .prefetch_related(CITATIONS_WITH_ARTICLES)
+            .order_by(F("date_start").asc(nulls_last=True), F("date_end").desc(), "created_at")
+        )
 
     @admin.display(description="sources")
     def sources(self, fact):

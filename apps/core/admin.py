@@ -9,6 +9,7 @@ the admin exactly as they hold in the API and the commands.
 from __future__ import annotations
 
 from django.contrib import admin, messages
+from django.contrib.admin.widgets import RelatedFieldWidgetWrapper
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models
 from django.db.models import Count, OuterRef, Subquery
@@ -112,6 +113,9 @@ class ServiceAdmin(ScopedAdminMixin, LoadedAutocompleteMixin, admin.ModelAdmin):
     # Addresses pasted without a scheme are web pages, and they are served over HTTPS.
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
+    class Media:
+        css = {"all": ["core/admin.css"]}
+
     def create(self, request, form):  # pragma: no cover - every subclass defines it
         raise NotImplementedError
 
@@ -181,6 +185,14 @@ class ServiceInline(ScopedAdminMixin, LoadedAutocompleteMixin):
     """Mixin for inlines: scoped, loaded autocompletes, service formsets."""
 
     formset = ServiceInlineFormSet
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
+        # In a table row, four icons under every choice are noise: keep only "add another".
+        if formfield is not None and isinstance(formfield.widget, RelatedFieldWidgetWrapper):
+            widget = formfield.widget
+            widget.can_change_related = widget.can_delete_related = widget.can_view_related = False
+        return formfield
 
     def has_add_permission(self, request, obj=None):
         return super().has_add_permission(request, obj) and (

@@ -14,7 +14,8 @@ class PartialDateFormField(forms.CharField):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("required", False)
         kwargs.setdefault("help_text", PARTIAL_DATE_HELP)
-        kwargs.setdefault("widget", forms.TextInput(attrs={"size": 18, "placeholder": "spring 2013"}))
+        # No placeholder: an example shown in an empty box reads as a date that was entered.
+        kwargs.setdefault("widget", forms.TextInput(attrs={"size": 16}))
         super().__init__(*args, **kwargs)
 
     def prepare_value(self, value):
@@ -87,7 +88,7 @@ def supporting_quote_field() -> forms.CharField:
         strip=False,  # a quote is matched character for character
         label="Supporting quote",
         help_text="Copy the exact words from the article's text.",
-        widget=forms.Textarea(attrs={"rows": 2, "cols": 40}),
+        widget=forms.Textarea(attrs={"rows": 2, "cols": 30}),
     )
 
 

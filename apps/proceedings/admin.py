@@ -6,8 +6,8 @@ before anything is saved and cited through ``citation_add`` (inside ``proceeding
 """
 
 from django.contrib import admin
-from django.db.models import Prefetch
-from django.utils.html import format_html_join
+from django.db.models import F, Prefetch
+from django.utils.html import format_html, format_html_join
 
 from apps.core.admin import READONLY_RECORD_FIELDS, ServiceAdmin, ServiceInline, ServiceInlineFormSet
 from apps.core.admin_forms import (
@@ -30,9 +30,10 @@ def citation_list(record):
     citations = record.citations.all()
     if not citations:
         return "—"
-    return format_html_join(
+    quotes = format_html_join(
         "", "<div>“{}” <small>— {}</small></div>", ((c.quote, c.article.title) for c in citations)
     )
+    return format_html('<div class="ct-sources">{}</div>', quotes)
 
 
 def check_subject_in_case(form, cleaned) -> None:
@@ -60,11 +61,13 @@ class ProceedingInlineFormSet(ServiceInlineFormSet):
             authority=data["authority"],
             # A caseworker rarely records a proceeding abroad: start from the authority's country.
             country=data.get("country") or data["authority"].country,
-            reference_number=data.get("reference_number", ""),
             filed=data.get("filed"),
             decided=data.get("decided"),
-            status=data["status"],
             outcome=data["outcome"],
+            # The row has no status column (its own page does): a known outcome means decided.
+            status=Proceeding.Status.PENDING
+            if data["outcome"] in (Proceeding.Outcome.PENDING, Proceeding.Outcome.UNKNOWN)
+            else Proceeding.Status.DECIDED,
             supports=form.supports(),
             added_by=self.request_user,
         )
@@ -79,8 +82,8 @@ class ProceedingInline(ServiceInline, admin.TabularInline):
     form = ProceedingInlineForm
     formset = ProceedingInlineFormSet
     fields = (
-        "kind", "authority", "reference_number", "filed", "decided", "status", "outcome",
-        "sources", "support_article", "support_quote",
+        # What a news report gives; reference numbers, status and legal basis on its own page.
+        "kind", "authority", "filed", "decided", "outcome", "sources", "support_article", "support_quote",
     )
     readonly_fields = ("sources",)
     autocomplete_fields = ("authority",)
@@ -89,7 +92,14 @@ class ProceedingInline(ServiceInline, admin.TabularInline):
     verbose_name_plural = "proceedings (add one with the quote that reports it; details on its own page)"
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("authority").prefetch_related(CITATIONS_WITH_ARTICLES)
+        # In the order things happened; what has no date yet goes last, not first.
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("authority")
+            .prefetch_related(CITATIONS_WITH_ARTICLES)
+            .order_by(F("filed_start").asc(nulls_last=True), F("decided_start").asc(nulls_last=True), "created_at")
+        )
 
     @admin.display(description="sources")
     def sources(self, proceeding):

@@ -29,12 +29,10 @@ from apps.sources.services import (
     quote_locate,
 )
 
-SOURCE_TEXT_STYLE = "white-space: pre-wrap; max-height: 32em; overflow: auto; max-width: 60em;"
-
 
 def source_text(text: str):
-    """Escaped text in a scrolling block that keeps the article's paragraphs."""
-    return format_html('<div class="ct-source-text" style="{}">{}</div>', SOURCE_TEXT_STYLE, text)
+    """Escaped text in a scrolling block that keeps the article's paragraphs (core/admin.css)."""
+    return format_html('<div class="ct-source-text">{}</div>', text)
 
 
 def supported_link(citation: Citation):
