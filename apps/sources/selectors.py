@@ -6,6 +6,7 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import connection
 from django.db.models import Q, QuerySet
 
+from apps.sources.ingestion import mentions
 from apps.sources.models import Article, Citation
 
 # Must compile to the expression of the GIN index made by migration 0002 (same config, same
@@ -48,3 +49,14 @@ def citation_list(*, user: AbstractBaseUser | AnonymousUser) -> QuerySet[Citatio
     return Citation.objects.select_related(
         "article__outlet", "fact__case", "proceeding", "provision"
     )
+
+
+def article_mentions(
+    *, article: Article, user: AbstractBaseUser | AnonymousUser | None = None
+) -> list[mentions.Mention]:
+    """The known individuals, organizations and agreements ``article`` mentions, with passages.
+
+    Returns a list of :class:`apps.sources.ingestion.mentions.Mention` (``.as_dict()`` gives the
+    API shape). With ``user``, only records that user may see are suggested. Five queries.
+    """
+    return mentions.article_mentions(article=article, user=user)

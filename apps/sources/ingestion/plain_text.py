@@ -180,6 +180,9 @@ def clean_plain_text(raw: str, *, title: str = "") -> CleanedText:
 
     paragraphs = _rejoin_broken(_drop_repeated(_paragraphs(body_lines)))
     result.body = "\n\n".join(paragraphs)
+    if not result.body and result.title and not title:
+        # A single short line: it is the text, not the title of an empty article.
+        result.body = result.title
     return result
 
 

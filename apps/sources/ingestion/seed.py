@@ -32,8 +32,9 @@ from apps.people.models import Alias, Individual, Organization
 from apps.people.services import alias_add, individual_create, organization_create
 from apps.proceedings.models import Proceeding, ProceedingEvent
 from apps.proceedings.services import proceeding_event_add, proceeding_record
+from apps.sources.ingestion.importer import article_extract, article_import
 from apps.sources.models import Article, Citation
-from apps.sources.normal_form import body_sha256, normalize_body
+from apps.sources.normal_form import body_sha256
 from apps.sources.services import citation_add
 
 # Loading order: every record after the ones it points to.
@@ -65,6 +66,7 @@ class SeedArticle:
     raw_text: str
     body: str
     metadata: dict[str, Any]
+    content: bytes = b""
 
 
 @dataclass
@@ -95,25 +97,26 @@ def load_spec(path: Path) -> dict[str, Any]:
 
 
 def read_seed_articles(*, seeds_dir: Path, spec: dict[str, Any]) -> list[SeedArticle]:
-    """Read and clean each seed article named in the spec (raw text kept byte for byte)."""
-    from apps.sources.ingestion.plain_text import clean_plain_text
+    """Read each seed article named in the spec through the importer's extraction.
 
+    The same code that imports a caseworker's file cleans the seeds; the spec's curated title
+    and address steer it exactly as a caseworker's corrections would.
+    """
     articles = []
     for entry in spec["articles"]:
         path = seeds_dir / entry["file"]
         if not path.is_file():
             raise SeedError(f"Seed article {entry['key']}: {path} does not exist.")
-        # Bytes, then decode: text mode would translate line ends and change the raw text.
-        raw_text = path.read_bytes().decode("utf-8")
-        cleaned = clean_plain_text(raw_text, title=entry["title"])
-        articles.append(
-            SeedArticle(
-                key=entry["key"],
-                file=entry["file"],
-                raw_text=raw_text,
-                body=normalize_body(cleaned.body),
-                metadata=entry,
+        content = path.read_bytes()
+        try:
+            draft = article_extract(
+                content=content, filename=path.name, title=entry["title"], url=entry.get("url", "")
             )
+        except ValidationError as error:
+            raise SeedError(f"Seed article {entry['key']} ({path.name}): {' '.join(error.messages)}") from error
+        articles.append(
+            SeedArticle(key=entry["key"], file=entry["file"], raw_text=draft.raw_text, body=draft.body,
+                        metadata=entry, content=content)
         )
     return articles
 
@@ -283,22 +286,26 @@ def _create_everything(build: _Build, articles: list[SeedArticle]) -> None:
 
 
 def _create_article(build: _Build, article: SeedArticle) -> None:
-    from apps.sources.services import article_create
-
     meta = article.metadata
-    stored = article_create(
+    corrections = {"authors": meta.get("authors") or [], "published_on": meta.get("published_on")}
+    if meta.get("language"):
+        corrections["language"] = meta["language"]
+    result = article_import(
+        content=article.content,
+        filename=article.file,
         title=meta["title"],
-        outlet=build.organizations[meta["outlet"]],
-        body=article.body,
-        raw_text=article.raw_text,
-        authors=", ".join(meta.get("authors") or []),
-        published_on=meta.get("published_on"),
         url=meta.get("url", ""),
-        language=meta.get("language", "en"),
+        outlet=build.organizations[meta["outlet"]],
+        corrections=corrections,
         public_id=build.public_id("article", article.key),
     )
-    build.articles[article.key] = stored
-    build.track(stored)
+    if not result.created:
+        raise SeedError(
+            f"Seed article {article.key} ({article.file}) duplicates the seed article "
+            f"“{result.article.title}”."
+        )
+    build.articles[article.key] = result.article
+    build.track(result.article)
 
 
 def _supports(build: _Build, target_kind: str, target_key: str, entries: list[dict]) -> list[dict]:

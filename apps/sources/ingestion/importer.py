@@ -1,0 +1,388 @@
+"""Importing an article: from what a caseworker brings to a stored, hashed source.
+
+Two steps, so that the admin can show a preview and let the caseworker correct it:
+
+* :func:`article_extract` reads text, HTML or bytes and returns an :class:`ImportDraft` (body,
+  title, outlet, authors, date, address, language, duplicate if any). It writes nothing.
+* :func:`article_import` extracts, applies the caseworker's corrections and stores the article
+  through :func:`apps.sources.services.article_create`, in one transaction: a failure leaves
+  nothing behind. A duplicate (same body hash or same canonical address) is reported with the
+  stored article, never stored twice.
+
+Bad input raises :class:`ImportRejected` (a ValidationError) with a message for the caseworker
+and a ``reason`` code: ``empty``, ``too_large``, ``binary``, ``undecodable``, ``no_text``,
+``no_outlet``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import asdict, dataclass, field
+from typing import Any
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
+from django.db import transaction
+
+from apps.people.models import Organization
+from apps.people.services import organization_create
+from apps.sources.ingestion.boilerplate import is_boilerplate_line
+from apps.sources.ingestion.dates import date_in_url
+from apps.sources.ingestion.decoding import (
+    ImportRejected,
+    check_size,
+    check_text,
+    decode_bytes,
+)
+from apps.sources.ingestion.html import extract_html, looks_like_html
+from apps.sources.ingestion.language import detect_language
+from apps.sources.ingestion.plain_text import clean_plain_text
+from apps.sources.models import Article
+from apps.sources.normal_form import body_sha256, normalize_body
+from apps.sources.services import DuplicateArticle, article_create
+
+__all__ = [
+    "ImportDraft",
+    "ImportRejected",
+    "ImportResult",
+    "article_extract",
+    "article_import",
+    "canonical_url",
+]
+
+TITLE_MAX = Article._meta.get_field("title").max_length
+AUTHORS_MAX = Article._meta.get_field("authors").max_length
+URL_MAX = Article._meta.get_field("url").max_length
+HTML_SUFFIXES = (".html", ".htm", ".xhtml")
+# Query parameters that only say where a reader came from: the same article either way.
+TRACKING_PARAMETERS = re.compile(r"^(?:utm_\w+|fbclid|gclid|yclid|mc_cid|mc_eid|ref|src|from)$", re.I)
+_DATELINE_OUTLET = re.compile(r"\(([A-Z][A-Za-z&.\- ]{1,30})\)\s*(?:--|—|–|-)")
+
+
+@dataclass
+class ImportDraft:
+    """An article as extracted, before it is stored: what the admin preview shows."""
+
+    body: str
+    raw_text: str
+    title: str = ""
+    outlet: Organization | None = None
+    outlet_name: str = ""
+    authors: list[str] = field(default_factory=list)
+    published_on: dt.date | None = None
+    url: str = ""
+    language: str = "und"
+    format: str = "text"
+    encoding: str = ""
+    sha256: str = ""
+    warnings: list[str] = field(default_factory=list)
+    duplicate: Article | None = None
+    duplicate_reason: str = ""
+
+    def as_dict(self) -> dict[str, Any]:
+        """The extracted fields as JSON-ready values (for the command's --json and the API)."""
+        data = asdict(self)
+        for name in ("outlet", "duplicate", "raw_text", "body"):
+            data.pop(name)
+        data["outlet"] = self.outlet.name if self.outlet else ""
+        data["published_on"] = self.published_on.isoformat() if self.published_on else None
+        data["duplicate_of"] = str(self.duplicate.public_id) if self.duplicate else None
+        data["body_characters"] = len(self.body)
+        return data
+
+
+@dataclass
+class ImportResult:
+    """``status`` is "created" or "duplicate"; ``article`` the new or the existing article."""
+
+    status: str
+    article: Article
+    draft: ImportDraft
+
+    @property
+    def created(self) -> bool:
+        return self.status == "created"
+
+
+def canonical_url(url: str) -> str:
+    """The address without what does not change the article: fragment, tracking parameters,
+    default port and host case. The path is kept as given (some sites tell "/a" from "/a/");
+    :func:`url_variants` finds the other spellings when looking for duplicates."""
+    url = (url or "").strip()
+    if not url:
+        return ""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return url
+    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
+        return url
+    host = parts.netloc.lower().removesuffix(":80").removesuffix(":443")
+    query = urlencode([(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
+                       if not TRACKING_PARAMETERS.match(k)])
+    return urlunsplit((parts.scheme.lower(), host, parts.path, query, ""))
+
+
+def url_variants(url: str) -> set[str]:
+    """Spellings of one canonical address that a stored article may carry."""
+    canonical = canonical_url(url)
+    if not canonical.startswith(("http://", "https://")):
+        return {canonical} if canonical else set()
+    variants = set()
+    parts = urlsplit(canonical)
+    hosts = {parts.netloc, parts.netloc.removeprefix("www."), "www." + parts.netloc.removeprefix("www.")}
+    for scheme in ("http", "https"):
+        for host in hosts:
+            bare = parts.path.rstrip("/")
+            for path in {bare, bare + "/"}:
+                variants.add(urlunsplit((scheme, host, path, parts.query, "")))
+    variants.add(url.strip())
+    return variants
+
+
+def find_duplicate(*, body: str, url: str = "") -> tuple[Article, str] | None:
+    """The stored article with the same body hash, or with the same canonical address."""
+    existing = Article.objects.filter(sha256=body_sha256(body)).first() if body else None
+    if existing:
+        return existing, "body"
+    if url:
+        existing = Article.objects.filter(url__in=url_variants(url)).order_by("pk").first()
+        if existing:
+            return existing, "url"
+    return None
+
+
+def _valid_url(url: str) -> str:
+    if not url or len(url) > URL_MAX:
+        return ""
+    try:
+        URLValidator(schemes=["http", "https"])(url)
+    except ValidationError:
+        return ""
+    return url
+
+
+def _outlet_candidates_text(raw: str, body: str) -> list[str]:
+    """Lines where a site names itself: its boilerplate, and a wire dateline ("SEOUL (UPI) --")."""
+    lines = [line.strip() for line in raw.splitlines()[:400] if line.strip()]
+    texts = [line for line in lines if is_boilerplate_line(line)]
+    texts += [f"({match.group(1)})" for match in _DATELINE_OUTLET.finditer(body[:1000])]
+    return texts
+
+
+def detect_outlet(*, url: str, raw: str, body: str, site_name: str = "") -> Organization | None:
+    """The known news outlet an article comes from: by address, site name or boilerplate."""
+    outlets = list(Organization.objects.filter(kind=Organization.Kind.NEWS_OUTLET))
+    host = urlsplit(url).netloc.lower().removeprefix("www.") if url else ""
+    if host:
+        for outlet in outlets:
+            website = urlsplit(outlet.website).netloc.lower().removeprefix("www.") if outlet.website else ""
+            if website and (host == website or host.endswith("." + website)):
+                return outlet
+    if site_name:
+        for outlet in outlets:
+            if site_name.casefold() in {outlet.name.casefold(), outlet.short_name.casefold()}:
+                return outlet
+    texts = _outlet_candidates_text(raw, body)
+    # Longest names first, so "Korea JoongAng Daily" wins over a short name inside it.
+    for outlet in sorted(outlets, key=lambda org: -len(org.name)):
+        names = [outlet.name] + ([outlet.short_name] if len(outlet.short_name) >= 3 else [])
+        for name in names:
+            pattern = re.compile(rf"(?<!\w){re.escape(name)}(?!\w)")
+            if any(pattern.search(text) for text in texts):
+                return outlet
+    return None
+
+
+def _fallback_title(body: str) -> str:
+    first = body.split("\n", 1)[0]
+    words = first.split()
+    return " ".join(words[:12]) + ("…" if len(words) > 12 else "")
+
+
+def article_extract(
+    *,
+    content: str | bytes,
+    filename: str = "",
+    format: str | None = None,
+    url: str = "",
+    title: str = "",
+) -> ImportDraft:
+    """Read an article from text, HTML or the bytes of a file; store nothing.
+
+    ``format`` is "text" or "html"; by default it is decided from ``filename`` and the content.
+    ``url`` and ``title``, when known, help: the title is removed from the body, the address
+    gives a date and is checked for duplicates.
+    """
+    is_html_name = filename.lower().endswith(HTML_SUFFIXES)
+    if isinstance(content, bytes):
+        text, encoding = decode_bytes(content, is_html=is_html_name or format == "html")
+    else:
+        check_size(len(content.encode("utf-8", errors="surrogatepass")))
+        check_text(content)
+        text, encoding = content, ""
+    if not text.strip():
+        raise ImportRejected("The text is empty.", code="empty")
+    if format not in (None, "", "text", "html"):
+        raise ImportRejected(f"Unknown format “{format}”: use text or html.", code="unsupported")
+    is_html = format == "html" or (format != "text" and (is_html_name or looks_like_html(text)))
+
+    warnings: list[str] = []
+    site_name = html_language = ""
+    furniture = text
+    if is_html:
+        extraction = extract_html(text, url=url)
+        cleaned = extraction.cleaned
+        site_name, html_language = extraction.outlet_name, extraction.language
+        furniture = extraction.page_text
+        warnings += extraction.warnings
+        if title and title != cleaned.title:
+            cleaned = clean_plain_text(cleaned.body, title=title)
+    else:
+        cleaned = clean_plain_text(text, title=title)
+
+    body = normalize_body(cleaned.body)
+    if not body.strip():
+        raise ImportRejected(
+            "No article text was found: everything in it looks like site furniture or markup.", code="no_text"
+        )
+    address = _valid_url(canonical_url(url or cleaned.url))
+    if (url or cleaned.url) and not address:
+        warnings.append("The address found is not a valid http(s) URL and was left out.")
+    published_on = cleaned.published_on or (date_in_url(address) if address else None)
+    draft = ImportDraft(
+        body=body,
+        raw_text=text,
+        title=(title or cleaned.title or _fallback_title(body))[:TITLE_MAX],
+        outlet=detect_outlet(url=address, raw=furniture, body=body, site_name=site_name),
+        outlet_name=site_name,
+        authors=cleaned.authors,
+        published_on=published_on,
+        url=address,
+        language=html_language or detect_language(body),
+        format="html" if is_html else "text",
+        encoding=encoding,
+        sha256=body_sha256(body),
+        warnings=warnings,
+    )
+    if draft.outlet:
+        draft.outlet_name = draft.outlet.name
+    elif not draft.outlet_name and address:
+        draft.outlet_name = urlsplit(address).netloc.lower().removeprefix("www.")
+    duplicate = find_duplicate(body=body, url=address)
+    if duplicate:
+        draft.duplicate, draft.duplicate_reason = duplicate
+    return draft
+
+
+CORRECTABLE = ("title", "authors", "published_on", "url", "language", "body")
+
+
+def _apply_corrections(draft: ImportDraft, corrections: dict[str, Any]) -> None:
+    unknown = set(corrections) - set(CORRECTABLE) - {"outlet"}
+    if unknown:
+        raise ValidationError({name: "This field cannot be set on import." for name in sorted(unknown)})
+    for name, value in corrections.items():
+        if value in (None, "") and name != "published_on":
+            continue
+        if name == "authors" and isinstance(value, str):
+            value = [part.strip() for part in value.split(",") if part.strip()]
+        if name == "url":
+            value = canonical_url(value)
+        if name == "body":
+            value = normalize_body(value)
+        setattr(draft, name, value)
+    if "body" in corrections or "url" in corrections:
+        draft.sha256 = body_sha256(draft.body)
+        duplicate = find_duplicate(body=draft.body, url=draft.url)
+        draft.duplicate, draft.duplicate_reason = duplicate if duplicate else (None, "")
+
+
+def _resolve_outlet(draft: ImportDraft, outlet: Organization | str | None) -> Organization:
+    if isinstance(outlet, Organization):
+        return outlet
+    if isinstance(outlet, str) and outlet.strip():
+        name = outlet.strip()
+        known = Organization.objects.filter(name__iexact=name).first() or Organization.objects.filter(
+            short_name__iexact=name, kind=Organization.Kind.NEWS_OUTLET
+        ).first()
+        if known:
+            return known
+        draft.outlet_name = name
+    elif draft.outlet:
+        return draft.outlet
+    if not draft.outlet_name:
+        raise ImportRejected(
+            "The outlet could not be told from the article; choose or name it.", code="no_outlet"
+        )
+    # A source from a site nobody recorded yet: record the site as a news outlet, so the
+    # article can be saved now and the outlet completed later.
+    existing = Organization.objects.filter(name__iexact=draft.outlet_name).first()
+    if existing:
+        return existing
+    website = ""
+    if draft.url:
+        parts = urlsplit(draft.url)
+        website = f"{parts.scheme}://{parts.netloc}"
+    return organization_create(
+        name=draft.outlet_name[:255],
+        kind=Organization.Kind.NEWS_OUTLET,
+        website=website,
+        notes="Recorded when an article from it was imported.",
+    )
+
+
+def article_import(
+    *,
+    content: str | bytes,
+    filename: str = "",
+    format: str | None = None,
+    url: str = "",
+    title: str = "",
+    outlet: Organization | str | None = None,
+    corrections: dict[str, Any] | None = None,
+    added_by: AbstractBaseUser | None = None,
+    public_id=None,
+) -> ImportResult:
+    """Extract an article and store it, or report the stored duplicate.
+
+    ``outlet`` (an Organization or a name) overrides the detected outlet; ``corrections`` may
+    set title, authors (list or comma-separated), published_on, url, language or body as the
+    caseworker corrected them in the preview. Raises ImportRejected for bad input and
+    ValidationError for invalid corrections; either way nothing is saved.
+    """
+    draft = article_extract(content=content, filename=filename, format=format, url=url, title=title)
+    if corrections:
+        _apply_corrections(draft, corrections)
+    if draft.duplicate:
+        return ImportResult(status="duplicate", article=draft.duplicate, draft=draft)
+    try:
+        with transaction.atomic():
+            article = _store(draft, outlet=outlet, added_by=added_by, public_id=public_id)
+    except DuplicateArticle as duplicate:
+        # Stored by someone else between the check and the write.
+        draft.duplicate, draft.duplicate_reason = duplicate.existing, "body"
+        return ImportResult(status="duplicate", article=duplicate.existing, draft=draft)
+    return ImportResult(status="created", article=article, draft=draft)
+
+
+def _store(draft: ImportDraft, *, outlet, added_by, public_id) -> Article:
+    stored_outlet = _resolve_outlet(draft, outlet)
+    draft.outlet, draft.outlet_name = stored_outlet, stored_outlet.name
+    authors = ", ".join(draft.authors)
+    return article_create(
+        title=draft.title,
+        outlet=stored_outlet,
+        body=draft.body,
+        raw_text=draft.raw_text,
+        authors=authors[:AUTHORS_MAX],
+        published_on=draft.published_on,
+        url=draft.url,
+        language=(draft.language or "und")[:16],
+        added_by=added_by,
+        public_id=public_id,
+    )
+

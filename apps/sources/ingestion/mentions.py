@@ -1,0 +1,270 @@
+"""Which known people, organizations and agreements an article mentions, and where.
+
+A suggestion is a passage (the sentence around the match, an exact slice of the body) that a
+caseworker can turn into a citation in one step: ``citation_add(article=…, quote=passage,
+start=passage_start, fact=…)`` accepts it as it is.
+
+How names are matched:
+
+* individuals: the pseudonym and every alias, as whole words, case-sensitive. A one-word name
+  directly followed by another capitalised word is another person ("Kim" in "Kim Jong Un") and
+  is skipped; a longer known name covering the same words wins ("Kim Eun-chol" over "Kim").
+* organizations: the name (case-insensitive when it has several words, e.g. "the federal
+  migration service") and the short name (case-sensitive: "FMS", "UN").
+* agreements: the title or short title; or, since articles rarely use a treaty's title, a
+  sentence that speaks of an agreement ("agreement", "deal", "pact", "treaty"…, or the
+  agreement's kind), names every party country, and shares a distinctive word with the
+  agreement's title or summary ("readmission", "illegal", "extradition"…).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from apps.access.scoping import visible_agreements, visible_individuals, visible_organizations
+from apps.agreements.models import Agreement
+from apps.people.models import Individual, Organization
+from apps.sources.models import Article
+
+# Names by which articles refer to the countries that are parties to agreements.
+COUNTRY_NAMES: dict[str, tuple[str, ...]] = {
+    "RU": ("Russia", "Russian Federation", "Moscow", "Soviet Union", "USSR", "Россия", "России", "РФ"),
+    "KP": ("North Korea", "DPRK", "Democratic People's Republic of Korea", "Pyongyang", "the North",
+           "КНДР", "Северная Корея", "Северной Кореи", "북한", "조선"),
+    "KR": ("South Korea", "Republic of Korea", "Seoul", "Южная Корея", "한국"),
+    "CN": ("China", "Beijing", "Китай", "Китая", "중국"),
+    "UA": ("Ukraine", "Kyiv", "Kiev", "Украина", "Украины"),
+    "KZ": ("Kazakhstan", "Казахстан"),
+}
+AGREEMENT_WORDS = re.compile(
+    r"\b(?:agreements?|deals?|pacts?|treat(?:y|ies)|protocols?|conventions?|accords?|arrangements?|"
+    r"соглашени\w*|договор\w*|협정)\b",
+    re.IGNORECASE,
+)
+STOPWORDS = frozenset(
+    """a an and are as at be between by for from has have in into is it its of on or the their this
+    to who with which agreement agreements treaty protocol convention work persons person territory
+    russian federation dprk korea north south republic people democratic union ussr china""".split()
+)
+_COUNTRY_STEMS = frozenset(
+    word.casefold()[:7] for names in COUNTRY_NAMES.values() for name in names for word in name.split()
+)
+_SENTENCE_END = re.compile(r"(?<=[.!?…])[\"'”’»)]*\s+|\n+")
+
+
+@dataclass(frozen=True)
+class Passage:
+    """One place in the body: the words matched and the sentence around them."""
+
+    matched: str
+    start: int
+    end: int
+    passage: str
+    passage_start: int
+    passage_end: int
+
+
+@dataclass
+class Mention:
+    """A known record the article mentions, with every passage that mentions it."""
+
+    kind: str  # "individual", "organization" or "agreement"
+    record: Individual | Organization | Agreement
+    passages: list[Passage] = field(default_factory=list)
+
+    @property
+    def label(self) -> str:
+        return str(self.record)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind,
+            "id": str(self.record.public_id),
+            "label": self.label,
+            "passages": [passage.__dict__.copy() for passage in self.passages],
+        }
+
+
+_ABBREVIATION = re.compile(
+    r"(?:\b(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|Mr|Mrs|Ms|Dr|St|Gen|Col|Lt|Sgt|Gov|Sen|Rep|"
+    r"No|vs|etc|approx|ca|e\.g|i\.e)|\b[A-Z](?:\.[A-Z])*|\bг|\bул|\bт\.е)\.$"
+)
+
+
+def sentence_ends(body: str) -> list[tuple[int, int]]:
+    """(end of sentence, start of the next) for each sentence boundary in ``body``.
+
+    A full stop after an abbreviation ("Jan. 29", "U.S.-based") or before a lower-case word or
+    a digit does not end a sentence; a line break always does.
+    """
+    boundaries = []
+    for match in _SENTENCE_END.finditer(body):
+        if "\n" not in match.group(0):
+            before = body[max(0, match.start() - 12) : match.start()].rstrip("\"'”’»)")
+            following = body[match.end() : match.end() + 1]
+            if _ABBREVIATION.search(before) or (following and (following.islower() or following.isdigit())):
+                continue
+        tail = match.group(0)
+        closing = len(tail) - len(tail.lstrip("\"'”’»)"))
+        boundaries.append((match.start() + closing, match.end()))
+    return boundaries
+
+
+def sentence_bounds(body: str, start: int, end: int) -> tuple[int, int]:
+    """The sentence (within its paragraph) that contains body[start:end]."""
+    sentence_start, sentence_end = 0, len(body)
+    for stop, next_start in sentence_ends(body):
+        if next_start <= start:
+            sentence_start = next_start
+        elif stop >= end:
+            sentence_end = stop
+            break
+    return sentence_start, sentence_end
+
+
+def sentences(body: str) -> list[tuple[int, int]]:
+    """(start, end) of every sentence of ``body``."""
+    spans, position = [], 0
+    for stop, next_start in sentence_ends(body):
+        if stop > position:
+            spans.append((position, stop))
+        position = next_start
+    if position < len(body):
+        spans.append((position, len(body)))
+    return spans
+
+
+def _passage(body: str, start: int, end: int) -> Passage:
+    passage_start, passage_end = sentence_bounds(body, start, end)
+    return Passage(body[start:end], start, end, body[passage_start:passage_end], passage_start, passage_end)
+
+
+def _word_pattern(name: str, *, ignore_case: bool) -> re.Pattern[str]:
+    flags = re.IGNORECASE if ignore_case else 0
+    return re.compile(rf"(?<![\w-]){re.escape(name)}(?![\w-])", flags)
+
+
+def _name_hits(body: str, names: Iterable[tuple[str, bool]]) -> list[tuple[int, int]]:
+    hits = []
+    for name, ignore_case in names:
+        if len(name.strip()) < 2:
+            continue
+        hits += [(match.start(), match.end()) for match in _word_pattern(name, ignore_case=ignore_case).finditer(body)]
+    return hits
+
+
+_NAME_CONTINUES = re.compile(r"[ \u00a0]+[A-ZА-ЯЁ][\w-]*")
+
+
+def _individual_hits(body: str, individuals: list[Individual]) -> dict[int, list[tuple[int, int]]]:
+    found: dict[int, list[tuple[int, int]]] = {}
+    claimed: list[tuple[int, int, int]] = []  # (start, end, individual pk), longest names first
+    entries = []
+    for individual in individuals:
+        names = {individual.pseudonym} | {alias.name for alias in individual.aliases.all()}
+        entries += [(name, individual.pk) for name in names if len(name.strip()) >= 1]
+    for name, pk in sorted(entries, key=lambda entry: -len(entry[0])):
+        for match in _word_pattern(name, ignore_case=False).finditer(body):
+            start, end = match.start(), match.end()
+            if any(s <= start and end <= e for s, e, _pk in claimed):
+                continue  # inside a longer known name
+            if " " not in name and _NAME_CONTINUES.match(body, end):
+                continue  # "Kim Jong Un": someone else with the same first word
+            claimed.append((start, end, pk))
+            found.setdefault(pk, []).append((start, end))
+    return found
+
+
+def _distinctive_words(agreement: Agreement) -> set[str]:
+    text = f"{agreement.title} {agreement.short_title}"
+    words = {word.casefold() for word in re.findall(r"[^\W\d_]{4,}", text)}
+    return {word[:7] for word in words if word not in STOPWORDS and word[:7] not in _COUNTRY_STEMS}
+
+
+def _agreement_hits(body: str, agreements: list[Agreement]) -> dict[int, list[tuple[int, int]]]:
+    found: dict[int, list[tuple[int, int]]] = {}
+    spans = sentences(body)
+    for agreement in agreements:
+        names = [(agreement.title, True)] + ([(agreement.short_title, True)] if agreement.short_title else [])
+        hits = _name_hits(body, names)
+        parties = [COUNTRY_NAMES.get(str(code), (str(code.name),)) for code in agreement.party_countries]
+        parties += [
+            tuple(name for name in (organization.name, organization.short_name) if name)
+            for organization in agreement.party_organizations.all()
+            if organization.kind == Organization.Kind.INTERNATIONAL_BODY
+        ]
+        stems = _distinctive_words(agreement)
+        if len(parties) >= 2 and stems:
+            for start, end in spans:
+                sentence = body[start:end]
+                noun = AGREEMENT_WORDS.search(sentence)
+                if not noun or any(start <= hit_start < end for hit_start, _hit_end in hits):
+                    continue
+                if not all(
+                    any(_word_pattern(name, ignore_case=False).search(sentence) for name in names)
+                    for names in parties
+                ):
+                    continue
+                words = {word.casefold()[:7] for word in re.findall(r"[^\W\d_]{4,}", sentence)}
+                if words & stems:
+                    hits.append((start + noun.start(), start + noun.end()))
+        if hits:
+            found[agreement.pk] = sorted(set(hits))
+    return found
+
+
+def mentions_in_text(
+    body: str,
+    *,
+    individuals: Iterable[Individual],
+    organizations: Iterable[Organization],
+    agreements: Iterable[Agreement],
+) -> list[Mention]:
+    """The mentions of the given records in ``body``; individuals' aliases must be prefetched."""
+    mentions: list[Mention] = []
+    individuals = list(individuals)
+    by_pk = {individual.pk: individual for individual in individuals}
+    for pk, hits in _individual_hits(body, individuals).items():
+        mentions.append(Mention("individual", by_pk[pk], [_passage(body, s, e) for s, e in sorted(hits)]))
+    for organization in organizations:
+        names = [(organization.name, " " in organization.name)]
+        if organization.short_name:
+            names.append((organization.short_name, False))
+        hits = sorted(set(_name_hits(body, names)))
+        if hits:
+            mentions.append(Mention("organization", organization, [_passage(body, s, e) for s, e in hits]))
+    agreements = list(agreements)
+    agreement_by_pk = {agreement.pk: agreement for agreement in agreements}
+    for pk, hits in _agreement_hits(body, agreements).items():
+        mentions.append(Mention("agreement", agreement_by_pk[pk], [_passage(body, s, e) for s, e in hits]))
+    order = {"individual": 0, "organization": 1, "agreement": 2}
+    mentions.sort(key=lambda mention: (order[mention.kind], mention.passages[0].start, mention.label))
+    return mentions
+
+
+def article_mentions(*, article: Article, user=None) -> list[Mention]:
+    """The known individuals, organizations and agreements that ``article``'s body mentions.
+
+    Each :class:`Mention` carries its record and the passages (exact slices of the body, with
+    offsets) that mention it, first passage first. With ``user``, only the records that user
+    may see are suggested (apps.access.scoping): a suggestion must not reveal that the NGO
+    follows someone. Without it (commands, tests), every record. Five queries whatever the
+    article.
+    """
+    if user is None:
+        individuals, organizations, agreements = (
+            Individual.objects.all(), Organization.objects.all(), Agreement.objects.all()
+        )
+    else:
+        individuals = visible_individuals(user)
+        organizations = visible_organizations(user)
+        agreements = visible_agreements(user)
+    return mentions_in_text(
+        article.body,
+        individuals=individuals.prefetch_related("aliases"),
+        organizations=organizations,
+        agreements=agreements.prefetch_related("party_organizations"),
+    )
