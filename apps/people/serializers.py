@@ -64,6 +64,15 @@ class IndividualSerializer(serializers.ModelSerializer):
                   *PROTECTED_IDENTITY_FIELDS, "created_at", "updated_at"]
         read_only_fields = ["created_at", "updated_at"]
 
+    def validate_aliases(self, aliases):
+        # Nested items are "partial" in a PATCH too, but an alias is nothing without its name.
+        names = [alias.get("name") for alias in aliases]
+        if not all(names):
+            raise serializers.ValidationError("Each alias needs a name.")
+        if len(set(names)) != len(names):
+            raise serializers.ValidationError("The same alias is given twice.")
+        return aliases
+
     def _shows_protected(self) -> bool:
         view = self.context.get("view")
         if view is not None and getattr(view, "swagger_fake_view", False):
