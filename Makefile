@@ -38,7 +38,11 @@ migrations-check: install
 
 # Rebuild fixtures/seed.json from ../shared/seeds and fixtures/seed_spec.yaml in a scratch database.
 SEEDS ?= ../shared/seeds
+SEED_DB := sqlite:///$(CURDIR)/.seed-build.sqlite3
 seed-fixtures: install
-	$(DEV_ENV) $(PY) manage.py build_seed_fixtures --seeds $(SEEDS) --output fixtures/seed.json
+	rm -f .seed-build.sqlite3
+	$(DEV_ENV) DATABASE_URL=$(SEED_DB) $(PY) manage.py migrate --noinput -v0
+	$(DEV_ENV) DATABASE_URL=$(SEED_DB) $(PY) manage.py build_seed_fixtures --seeds $(SEEDS) --output fixtures/seed.json
+	rm -f .seed-build.sqlite3
 
 check: lint migrations-check test

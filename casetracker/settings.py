@@ -127,6 +127,9 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # The seed data (`loaddata seed`), built by `manage.py build_seed_fixtures`.
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 
+# The largest file or text an article import accepts (apps/sources/ingestion/decoding.py).
+ARTICLE_IMPORT_MAX_BYTES = int(os.environ.get("ARTICLE_IMPORT_MAX_BYTES", str(5 * 1024 * 1024)))
+
 AUTHENTICATION_BACKENDS = ["apps.access.throttle.ThrottledModelBackend"]
 # After LOGIN_THROTTLE_LIMIT failed attempts for one username or from one address, logins are
 # refused for LOGIN_THROTTLE_WINDOW seconds (apps/access/throttle.py).

@@ -380,3 +380,24 @@ def test_reimporting_the_seeds_reports_duplicates():
     assert [result.status for result in again] == ["duplicate"] * 5
     assert [result.article for result in again] == [result.article for result in first]
     assert Article.objects.count() == 5
+
+
+@pytest.mark.django_db
+def test_a_windows_1251_page_is_read_by_its_declared_charset():
+    page = (
+        '<html lang="ru"><head><meta http-equiv="Content-Type" content="text/html; charset=windows-1251">'
+        f"<title>РБК</title></head><body><article><p>{RUSSIAN}</p></article></body></html>"
+    )
+    draft = article_extract(content=page.encode("cp1251"), filename="rbc.html")
+    assert draft.encoding == "cp1251"
+    assert RUSSIAN in draft.body
+    assert draft.language == "ru"
+
+
+@pytest.mark.django_db
+def test_the_documented_size_limit_applies_to_pasted_text_too(settings):
+    settings.ARTICLE_IMPORT_MAX_BYTES = 1000
+    with pytest.raises(ImportRejected) as error:
+        article_import(content="Кириллица " * 100, outlet=NewsOutletFactory())
+    assert error.value.reason == "too_large"
+    assert not Article.objects.exists()
