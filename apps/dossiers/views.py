@@ -17,7 +17,7 @@ class CaseDossierView(APIView):
     """A case's dossier as a file. The case must be visible to the caller, the level allowed.
 
     Errors are JSON (problem details through the project's exception handler); a dossier is
-    the file itself, with its content digest in the ``X-Dossier-Digest`` header.
+    the file itself, named in Content-Disposition.
     """
 
     # The project's default permissions apply (token scope, model permissions): a dossier is

@@ -101,6 +101,8 @@ def test_the_docx_has_real_word_footnotes_with_the_quotes(kim):
     content = dossier_content(case=kim.case, level="legal")
     data = render_docx(content)
     assert docx_footnote_count(data) == 8
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        assert archive.read("word/document.xml").count(b"<w:footnoteReference ") == 8
     parts = docx_parts(data)
     assert (
         "“first left North Korea in 1997 as a 17-year-old” — The Moscow Times" in parts["word/footnotes.xml"]
