@@ -124,6 +124,14 @@ def test_the_json_is_the_content_with_a_verifiable_digest(kim):
         assert hashlib.sha256(source["text"].encode()).hexdigest() == source["sha256"]
 
 
+def test_the_html_links_each_call_to_its_endnote_and_loads_nothing(kim):
+    html = render_html(dossier_content(case=kim.case, level="legal"))
+    assert '<a href="#note-4" id="call-4">4</a>' in html
+    assert '<li id="note-4" value="4">“In the spring of 2013, he crossed the Russian border”' in html
+    assert "default-src 'none'; style-src 'unsafe-inline'" in html
+    assert 'class="fn"' not in html  # footnote spans are for the PDF only
+
+
 def test_the_html_escapes_stored_text(kim):
     fact = kim.facts["crossing"]
     fact.statement = 'Crossed <script>alert(1)</script> & "left"'
