@@ -313,7 +313,7 @@ def dossier_content(
             user.get_full_name() or user.get_username() for user in case.caseworkers.all()
         )
 
-    as_of = _latest_change(case, facts, proceedings, agreements, shown_citations, articles, full=full)
+    as_of = _latest_change(case, facts, proceedings, agreements, shown_citations, articles, level=level)
     content = {
         "schema": SCHEMA,
         "cover": {
@@ -381,7 +381,7 @@ def _provision_label(provision: Provision) -> str:
     return f"{provision.agreement}, {provision.number or 'provision'}: {provision.summary}"
 
 
-def _latest_change(case, facts, proceedings, agreements, citations, articles, *, full: bool) -> dt.datetime:
+def _latest_change(case, facts, proceedings, agreements, citations, articles, *, level: str) -> dt.datetime:
     """When the data this dossier shows last changed (a deletion is caught by the digest instead)."""
     stamps = [case.updated_at]
     stamps += [f.updated_at for f in facts]
@@ -393,8 +393,9 @@ def _latest_change(case, facts, proceedings, agreements, citations, articles, *,
     stamps += [a.updated_at for a in articles]
     for individual in case.subjects.all():
         stamps.append(individual.updated_at)
-        stamps += [alias.updated_at for alias in individual.aliases.all()]
-        if full and getattr(individual, "protected_identity", None):
+        if level != Level.PUBLIC:
+            stamps += [alias.updated_at for alias in individual.aliases.all()]
+        if level == Level.FULL and getattr(individual, "protected_identity", None):
             stamps.append(individual.protected_identity.updated_at)
     # Microseconds would make the PDF's metadata and the ZIP's timestamps look arbitrary.
     return max(stamps).replace(microsecond=0)

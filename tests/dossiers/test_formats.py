@@ -175,3 +175,11 @@ def test_the_bundle_changes_when_the_data_does(kim):
     kim.facts["fled"].statement = "Kim left North Korea aged 17."
     kim.facts["fled"].save()
     assert _bundle(kim) != first
+
+
+def test_the_public_bundle_does_not_move_when_only_hidden_data_changes(kim):
+    from apps.people.services import protected_identity_set
+
+    first = _bundle(kim)
+    protected_identity_set(individual=kim.subject, phone="+7 000 000 00 01")
+    assert _bundle(kim) == first
