@@ -9,10 +9,12 @@ from apps.access.models import AccessLog, CaseShare, Membership
 from apps.agreements.models import Agreement, Provision
 from apps.cases.models import Case, Fact
 from apps.core.partial_dates import PartialDate, Precision
+from apps.dossiers.models import DossierGeneration, Format, Level
 from apps.people.models import Alias, Individual, Organization, ProtectedIdentity
 from apps.proceedings.models import Proceeding, ProceedingEvent
 from apps.sources.models import Article, Citation
 from apps.sources.normal_form import body_sha256
+from apps.tokens.models import ApiToken
 
 
 def partial(year, precision=Precision.YEAR, month=None, day=None):
@@ -203,3 +205,30 @@ class AccessLogFactory(factory.django.DjangoModelFactory):
     action = AccessLog.Action.EXPORT
     object_type = "cases.case"
     object_id = "1"
+
+
+class ApiTokenFactory(factory.django.DjangoModelFactory):
+    """A token record; the secret itself is never stored, only a hash (here of a made-up key)."""
+
+    class Meta:
+        model = ApiToken
+
+    user = factory.SubFactory(UserFactory)
+    name = factory.Sequence(lambda n: f"integration {n}")
+    prefix = factory.Sequence(lambda n: f"ct{n:06d}")
+    key_hash = factory.Sequence(lambda n: f"{n:064x}")
+
+
+class DossierGenerationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = DossierGeneration
+
+    case = factory.SubFactory(CaseFactory)
+    case_reference = factory.LazyAttribute(lambda generation: generation.case.reference)
+    generated_by = factory.SubFactory(UserFactory)
+    level = Level.LEGAL
+    format = Format.PDF
+    channel = DossierGeneration.Channel.ADMIN
+    digest = "0" * 64
+    file_sha256 = "1" * 64
+    size = 1024
