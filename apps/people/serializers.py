@@ -123,7 +123,8 @@ class IndividualSerializer(serializers.ModelSerializer):
                 else:
                     alias_add(individual=instance, **alias)
         if protected:
-            protected_identity_set(individual=instance, **protected)
+            # Replace the identity joined when the record was read, so the response shows the change.
+            instance.protected_identity = protected_identity_set(individual=instance, **protected)
         # Drop prefetched aliases so the response shows the new ones.
         getattr(instance, "_prefetched_objects_cache", {}).pop("aliases", None)
         return instance
