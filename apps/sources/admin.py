@@ -147,6 +147,19 @@ class ArticleCitationInline(admin.TabularInline):
         return supported_link(citation)
 
 
+class SupportsFilter(admin.SimpleListFilter):
+    title = "supports"
+    parameter_name = "supports"
+
+    def lookups(self, request, model_admin):
+        return [(name, name.capitalize()) for name in Citation.SUPPORTED]
+
+    def queryset(self, request, queryset):
+        if self.value() in Citation.SUPPORTED:
+            return queryset.filter(**{f"{self.value()}__isnull": False})
+        return queryset
+
+
 @admin.register(Citation)
 class CitationAdmin(ServiceAdmin):
     form = CitationForm
@@ -154,7 +167,8 @@ class CitationAdmin(ServiceAdmin):
     list_select_related = (
         "article__outlet", "fact__case", "proceeding__authority", "provision__agreement", "added_by",
     )
-    list_filter = (("article", admin.RelatedOnlyFieldListFilter),)
+    # By outlet, not by article: an article's name needs its outlet, one query per choice.
+    list_filter = (SupportsFilter, ("article__outlet", admin.RelatedOnlyFieldListFilter))
     search_fields = ("quote", "note", "article__title", "fact__case__reference", "proceeding__case__reference")
     autocomplete_fields = ("article", "fact", "proceeding", "provision")
     readonly_fields = ("start", "end", "added_by", *READONLY_RECORD_FIELDS)

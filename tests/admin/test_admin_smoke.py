@@ -7,6 +7,8 @@ touching this file; it only needs a factory named <Model>Factory in tests/factor
 import pytest
 from django.contrib import admin
 from django.contrib.auth.models import Group
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from tests import factories
@@ -60,3 +62,25 @@ def test_every_domain_app_has_its_models_registered():
     ]
     missing = [model._meta.label for model in domain_models if model not in admin.site._registry]
     assert missing == []
+
+
+DOMAIN_APPS = {"people", "cases", "proceedings", "agreements", "sources"}
+
+
+def changelist_queries(client, model) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(admin_url(model, "changelist")).status_code == 200
+    return len(queries)
+
+
+@pytest.mark.parametrize(
+    "model",
+    [model for model in REGISTERED if model._meta.app_label in DOMAIN_APPS],
+    ids=lambda model: model._meta.label,
+)
+def test_a_changelist_costs_the_same_queries_for_one_row_or_many(admin_client, model):
+    make_instance(model)
+    one = changelist_queries(admin_client, model)
+    for _ in range(4):
+        make_instance(model)
+    assert changelist_queries(admin_client, model) == one
