@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from django.http import Http404, HttpResponse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions
 from rest_framework.renderers import JSONRenderer
 from rest_framework.views import APIView
@@ -30,6 +32,40 @@ class CaseDossierView(APIView):
         renderer = JSONRenderer()
         return renderer, renderer.media_type
 
+    @extend_schema(
+        operation_id="cases_dossier_retrieve",
+        summary="A case's source dossier",
+        tags=["cases"],
+        parameters=[
+            OpenApiParameter(
+                "format",
+                str,
+                enum=Format.values,
+                default=Format.PDF.value,
+                description="pdf, docx (Word, with footnotes), html, json (docs/dossier-json.md) or zip "
+                "(evidence bundle: the PDF, every source's text, manifest.json with SHA-256s; "
+                "byte-identical for the same data).",
+            ),
+            OpenApiParameter(
+                "level",
+                str,
+                enum=Level.values,
+                default=Level.PUBLIC.value,
+                description="full (with protected identities; needs people.view_protectedidentity), "
+                "legal (lawyers, courts) or public (also without caseworkers and internal facts).",
+            ),
+        ],
+        responses={
+            (200, "application/pdf"): OpenApiTypes.BINARY,
+            (
+                200,
+                "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+            ): OpenApiTypes.BINARY,
+            (200, "text/html"): OpenApiTypes.STR,
+            (200, "application/json"): OpenApiTypes.OBJECT,
+            (200, "application/zip"): OpenApiTypes.BINARY,
+        },
+    )
     def get(self, request, reference: str):
         format = request.query_params.get("format", Format.PDF)
         level = request.query_params.get("level", Level.PUBLIC)

@@ -194,6 +194,7 @@ def test_the_api_refuses_bad_or_forbidden_requests(kim, lawyer, api_client, para
     api_client.force_authenticate(lawyer)
     response = api_client.get(API, params)
     assert response.status_code == status
+    assert response["Content-Type"] == "application/problem+json"
     assert not DossierGeneration.objects.exists()
 
 
