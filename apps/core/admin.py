@@ -172,6 +172,14 @@ class ServiceInlineFormSet(BaseInlineFormSet):
     def after_change(self, form, obj) -> None:
         pass
 
+    def _construct_form(self, i, **kwargs):
+        form = super()._construct_form(i, **kwargs)
+        # Each row's instance points at the page's record: reuse it rather than let every
+        # row's __str__ (e.g. "Agreement: Art. 5") load it again.
+        if self.instance.pk is not None:
+            self.fk.set_cached_value(form.instance, self.instance)
+        return form
+
     def save_new(self, form, commit=True):
         return self.create(form)
 

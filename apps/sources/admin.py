@@ -17,7 +17,7 @@ from apps.core.admin import (
     ServiceInlineFormSet,
     related_count,
 )
-from apps.core.admin_forms import formfield
+from apps.core.admin_forms import LoadedChoicesForm, formfield
 from apps.sources.models import Article, Citation
 from apps.sources.normal_form import normalize_body
 from apps.sources.services import (
@@ -48,7 +48,7 @@ def supported_link(citation: Citation):
 # -- citations -------------------------------------------------------------------------------
 
 
-class CitationForm(forms.ModelForm):
+class CitationForm(LoadedChoicesForm, forms.ModelForm):
     """A quote typed by a caseworker; its offsets are found in the article, never typed."""
 
     class Meta:
