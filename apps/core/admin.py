@@ -11,8 +11,8 @@ from __future__ import annotations
 from django.contrib import admin, messages
 from django.contrib.admin.widgets import RelatedFieldWidgetWrapper
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, models
-from django.db.models import Count, OuterRef, Subquery
+from django.db import IntegrityError, connection, models
+from django.db.models import Count, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.forms.models import BaseInlineFormSet
 from django.http import HttpResponseRedirect
@@ -121,6 +121,20 @@ class ServiceAdmin(ScopedAdminMixin, LoadedAutocompleteMixin, admin.ModelAdmin):
 
     def update(self, request, obj, form, change) -> None:
         obj.save()
+
+    def get_search_results(self, request, queryset, search_term):
+        results, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        if connection.vendor != "sqlite" or search_term.isascii():
+            return results, may_have_duplicates
+        # SQLite's LIKE ignores case for ASCII letters only: "ким" would miss "Ким". Search the
+        # usual capitalisations too (PostgreSQL needs none of this).
+        variants = {search_term.lower(), search_term.capitalize(), search_term.title(), search_term.upper()}
+        matches = Q(pk__in=results.values("pk"))
+        for variant in variants - {search_term}:
+            found, duplicates = super().get_search_results(request, queryset, variant)
+            matches |= Q(pk__in=found.values("pk"))
+            may_have_duplicates |= duplicates
+        return queryset.filter(matches), may_have_duplicates
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)

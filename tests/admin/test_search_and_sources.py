@@ -19,7 +19,7 @@ def search(client, model_url, term):
     return list(response.context["cl"].result_list)
 
 
-@pytest.mark.parametrize("alias", ["김", "Ким"])
+@pytest.mark.parametrize("alias", ["김", "Ким", "ким", "КИМ"])
 def test_an_individual_is_found_by_an_alias_in_any_script(admin_client, kim, alias):
     IndividualFactory(pseudonym="Kim Eun-chol")
     assert search(admin_client, "admin:people_individual_changelist", alias) == [kim]
@@ -89,6 +89,19 @@ def test_an_articles_text_is_shown_escaped_never_as_html(admin_client):
     page = admin_client.get(reverse("admin:sources_article_change", args=[article.pk])).content.decode()
     assert "<script>alert" not in page and "<b>raw</b>" not in page
     assert "&lt;script&gt;alert(" in page and "&lt;b&gt;raw&lt;/b&gt;" in page
+
+
+def test_an_unquoted_articles_text_can_be_corrected_and_is_rehashed(admin_client):
+    article = ArticleFactory(body="Kim was fined.")
+    url = reverse("admin:sources_article_change", args=[article.pk])
+    data = page_data(admin_client.get(url))
+    data["body"] = "Kim was arrested and fined.  \r\n"
+
+    assert admin_client.post(url, data).status_code == 302
+
+    article.refresh_from_db()
+    assert article.body == "Kim was arrested and fined."
+    assert article.sha256 == body_sha256("Kim was arrested and fined.")
 
 
 def test_a_quoted_articles_text_can_no_longer_be_edited(admin_client, kim_case, kim_article):
