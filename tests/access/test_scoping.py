@@ -134,3 +134,10 @@ def test_visible_dispatches_by_model(case_a, caseworker_a):
     assert list(scoping.visible(Case, caseworker_a)) == [case_a]
     with pytest.raises(LookupError):
         scoping.visible(UserFactory._meta.model, caseworker_a)
+
+
+def test_scoped_narrows_a_selector_queryset_and_keeps_its_joins(case_a, case_b, caseworker_a, superuser):
+    queryset = Case.objects.select_related("organization")
+    assert list(scoping.scoped(queryset, caseworker_a)) == [case_a]
+    assert set(scoping.scoped(queryset, superuser)) == {case_a, case_b}
+    assert scoping.scoped(queryset, caseworker_a).query.select_related == {"organization": {}}
