@@ -17,6 +17,7 @@ from apps.core.admin import (
     ServiceAdmin,
     ServiceInline,
     ServiceInlineFormSet,
+    country_filter,
     related_count,
 )
 from apps.core.admin_forms import partial_date_display, partial_date_form
@@ -37,7 +38,7 @@ CHANGE_PROTECTED = "people.change_protectedidentity"
 class OrganizationAdmin(ServiceAdmin):
     list_display = ("name", "short_name", "kind", "country", "parent")
     list_select_related = ("parent",)
-    list_filter = ("kind", "country")
+    list_filter = ("kind", country_filter("country"))
     search_fields = ("name", "short_name", "notes")
     autocomplete_fields = ("parent",)
     fieldsets = (
@@ -127,8 +128,8 @@ IndividualForm = partial_date_form(Individual, ("born",))
 class IndividualAdmin(ServiceAdmin):
     form = IndividualForm
     list_display = ("pseudonym", "alias_names", "nationality", "born_display", "status", "case_count")
-    list_filter = ("status", "nationality", "born_precision")
-    # Never the protected fields: a search is a way to read them (see get_search_fields).
+    list_filter = ("status", country_filter("nationality", "nationality"), "born_precision")
+    # Never the protected fields: a search is a way to read them (they are encrypted anyway).
     search_fields = ("pseudonym", "aliases__name", "cases__reference", "summary")
     inlines = (AliasInline, ProtectedIdentityInline)
     fieldsets = (

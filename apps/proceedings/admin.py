@@ -9,7 +9,13 @@ from django.contrib import admin
 from django.db.models import F, Prefetch
 from django.utils.html import format_html, format_html_join
 
-from apps.core.admin import READONLY_RECORD_FIELDS, ServiceAdmin, ServiceInline, ServiceInlineFormSet
+from apps.core.admin import (
+    READONLY_RECORD_FIELDS,
+    ServiceAdmin,
+    ServiceInline,
+    ServiceInlineFormSet,
+    country_filter,
+)
 from apps.core.admin_forms import (
     LoadedChoicesForm,
     SupportingQuoteForm,
@@ -146,7 +152,7 @@ class ProceedingAdmin(ServiceAdmin):
     )
     list_display_links = ("kind",)
     list_select_related = ("case", "subject", "authority")
-    list_filter = ("kind", "outcome", "status", "country", ("authority", admin.RelatedOnlyFieldListFilter))
+    list_filter = ("kind", "outcome", "status", country_filter("country"), ("authority", admin.RelatedOnlyFieldListFilter))
     search_fields = (
         "reference_number", "case__reference", "case__title", "subject__pseudonym",
         "case__subjects__pseudonym", "authority__name", "authority__short_name", "summary",

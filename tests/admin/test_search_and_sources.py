@@ -171,3 +171,14 @@ def test_a_fact_added_on_its_own_page_needs_a_source(admin_client, kim_case, kim
     assert str(fact.date) == "c. 1997"
     assert fact.citations.get().quote == "North Korean refugee known as Kim"
     assert Citation.objects.count() == 3
+
+
+def test_the_nationality_filter_offers_only_the_countries_that_occur(admin_client, kim):
+    IndividualFactory(pseudonym="Ivan", nationality="RU")
+    url = reverse("admin:people_individual_changelist")
+
+    response = admin_client.get(url)
+    [nationality] = [spec for spec in response.context["cl"].filter_specs if spec.parameter_name == "nationality"]
+    assert [title for _code, title in nationality.lookup_choices] == ["North Korea", "Russia"]
+
+    assert list(admin_client.get(url, {"nationality": "KP"}).context["cl"].result_list) == [kim]
