@@ -7,10 +7,18 @@ from django.urls import reverse
 
 from apps.access.models import Membership
 from apps.agreements.models import Agreement
+from apps.cases.models import Fact
 from apps.proceedings.models import Proceeding
 from apps.proceedings.services import proceeding_record
 from tests.admin.forms import page_data
-from tests.factories import AgreementFactory, CaseFactory, OrganizationFactory, ProvisionFactory, UserFactory
+from tests.factories import (
+    AgreementFactory,
+    CaseFactory,
+    FactFactory,
+    OrganizationFactory,
+    ProvisionFactory,
+    UserFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -96,3 +104,59 @@ def test_a_caseworker_cannot_open_a_case_for_an_organization_they_do_not_belong_
     assert "You are not a member of" in response.context["adminform"].form.errors["organization"][0]
     data["organization"] = mine.pk
     assert client.post(url, data).status_code == 302
+
+
+def test_linking_a_contradicting_fact_marks_both_disputed(admin_client, kim_case):
+    fact = kim_case.facts.get()
+    other = FactFactory(case=kim_case, statement="Kazakhstan returned Kim to North Korea.")
+    url = reverse("admin:cases_fact_change", args=[fact.pk])
+    data = page_data(admin_client.get(url))
+    data["contradicts"] = [other.pk]
+
+    assert admin_client.post(url, data).status_code == 302
+
+    fact.refresh_from_db()
+    other.refresh_from_db()
+    assert fact.disputed and other.disputed
+    assert list(other.contradicts.all()) == [fact]
+
+
+def test_a_fact_of_another_case_cannot_contradict(admin_client, kim_case):
+    fact = kim_case.facts.get()
+    elsewhere = FactFactory()
+    url = reverse("admin:cases_fact_change", args=[fact.pk])
+    data = page_data(admin_client.get(url))
+    data["contradicts"] = [elsewhere.pk]
+
+    response = admin_client.post(url, data)
+
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["contradicts"] == [f"“{elsewhere}” belongs to another case."]
+    assert not fact.contradicts.exists()
+
+
+def test_a_quote_given_on_a_proceedings_page_is_cited(admin_client, kim_case, kim_article):
+    proceeding = kim_case.proceedings.get()
+    url = reverse("admin:proceedings_proceeding_change", args=[proceeding.pk])
+    data = page_data(admin_client.get(url))
+    data.update(support_article=kim_article.pk, support_quote="not in danger")
+
+    assert admin_client.post(url, data).status_code == 302
+
+    assert proceeding.citations.filter(quote="not in danger").count() == 1
+
+
+def test_a_new_case_can_be_opened_with_its_first_fact(admin_client, kim, fms, kim_article):
+    url = reverse("admin:cases_case_add")
+    data = page_data(admin_client.get(url))
+    data.update(title="Kim", subjects=[kim.pk], organization=fms.pk, opened_on="2013-05-01")
+    data.update({
+        "facts-0-date": "spring 2013", "facts-0-statement": "Kim crossed into Russia.",
+        "facts-0-support_article": kim_article.pk, "facts-0-support_quote": "he crossed into Russia",
+    })
+
+    response = admin_client.post(url, data)
+
+    assert response.status_code == 302, response.context["errors"]
+    [fact] = Fact.objects.filter(case__title="Kim")
+    assert fact.citations.get().quote == "he crossed into Russia"
