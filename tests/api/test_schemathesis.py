@@ -7,7 +7,9 @@ every answer must be one the schema documents: status code, content type, header
 
 import pytest
 import schemathesis
+from django.core import signals
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from django.test import override_settings
 from hypothesis import HealthCheck, Phase
 from hypothesis import settings as hypothesis_settings
@@ -31,7 +33,7 @@ CHECKS = [
     response_headers_conformance,
     response_schema_conformance,
 ]
-MAX_EXAMPLES = 50
+MAX_EXAMPLES = 40
 # Valid and invalid requests from a fixed seed. The "coverage" phase (boundary values of every
 # field, hundreds of requests per operation) is left to occasional manual runs: it would take
 # `make test` past a few minutes on two cores.
@@ -62,6 +64,18 @@ def superuser_token(db, settings):
     }
     _record, token = api_token_create(user=SuperuserFactory(), scope="write")
     return token
+
+
+@pytest.fixture(autouse=True)
+def _keep_the_test_transaction_open():
+    """Requests to the WSGI app start and end with close_old_connections(), which would close
+    the test's connection (and its open transaction) on PostgreSQL. Django's test client
+    disconnects it the same way."""
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
 
 
 @pytest.fixture
