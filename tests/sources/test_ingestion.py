@@ -401,3 +401,11 @@ def test_the_documented_size_limit_applies_to_pasted_text_too(settings):
         article_import(content="Кириллица " * 100, outlet=NewsOutletFactory())
     assert error.value.reason == "too_large"
     assert not Article.objects.exists()
+
+
+@pytest.mark.django_db
+def test_pasted_text_with_a_script_is_read_as_html_and_the_script_dropped():
+    draft = article_extract(content='The FMS refused Kim.<script>fetch("/steal")</script> He appealed.')
+    assert draft.format == "html"
+    assert "script" not in draft.body and "steal" not in draft.body
+    assert "The FMS refused Kim." in draft.body

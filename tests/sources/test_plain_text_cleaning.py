@@ -254,3 +254,22 @@ def test_cleaning_a_seed_drops_its_title_from_the_body():
         cleaned = clean_plain_text(raw)
         assert cleaned.title
         assert cleaned.title not in cleaned.body
+
+
+def test_a_link_inside_the_article_stays_and_only_the_articles_own_address_is_taken():
+    text = (
+        "Title\n\nThe report is online:\n\nhttps://example.org/report.pdf\n\nIt was read widely.\n\n"
+        "Source: Reuters\n\nOriginal url: https://news.example.org/2016/01/28/story"
+    )
+    cleaned = clean_plain_text(text)
+    assert "https://example.org/report.pdf" in cleaned.body
+    assert "Source: Reuters" in cleaned.body
+    assert cleaned.url == "https://news.example.org/2016/01/28/story"
+
+
+@pytest.mark.parametrize("credit", ["Photo: Vasily Maximov / AFP", "© Reuters", "(AP Photo/Ahn Young-joon)", "Yonhap"])
+def test_a_photo_credit_standing_alone_is_dropped_but_a_caption_is_kept(credit):
+    text = f"Title\n\nA North Korean flag flutters over Gijungdong.\n\n{credit}\n\nThe FMS refused Kim."
+    assert clean_plain_text(text).body == (
+        "A North Korean flag flutters over Gijungdong.\n\nThe FMS refused Kim."
+    )

@@ -54,6 +54,10 @@ LINE_PATTERNS: tuple[re.Pattern[str], ...] = tuple(
         r"trending stories",
         r"most (?:read|popular)(?: stories)?",
         r"read more\.?",
+        # photo credits standing alone (a caption that describes the picture stays)
+        r"(?:photo|photograph|image|picture|фото)(?:\s+(?:by|credit))?\s*[:©]\s*.{1,100}",
+        r"©.{1,100}",
+        r"\(?(?:AP|AFP|EPA|Reuters|Yonhap|TASS|Sputnik|Getty Images)(?: Photo)?(?:\s*/\s*[^)]{1,60})?\)?",
         # contact lines and archive notes
         r"contact the author at.*",
         r"original url:?.*",

@@ -23,6 +23,7 @@ from apps.sources.ingestion.plain_text import CleanedText, clean_plain_text
 
 _HTML_START = re.compile(r"^\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body|meta|title)\b", re.I | re.S)
 _HTML_TAGS = re.compile(r"<(?:p|div|article|br|span|a|h[1-6])\b[^>]*>", re.I)
+_ACTIVE_TAG = re.compile(r"<(?:script|iframe|object|embed|style|svg)\b|<[a-z][^>]*\son[a-z]+\s*=", re.I)
 _EVENT_ATTRIBUTE = re.compile(r"^on[a-z]+$", re.I)
 # Characters XML (and so lxml) refuses; they carry nothing in a page, so the parsers never see
 # them. The raw text keeps them.
@@ -47,7 +48,8 @@ class HtmlExtraction:
 def looks_like_html(text: str) -> bool:
     """True for a saved page or an HTML fragment rather than plain text."""
     head = text[:2000]
-    return bool(_HTML_START.match(head)) or len(_HTML_TAGS.findall(head)) >= 2
+    # Any active element anywhere makes it HTML: read as text, a pasted <script> would be kept.
+    return bool(_HTML_START.match(head) or len(_HTML_TAGS.findall(head)) >= 2 or _ACTIVE_TAG.search(text))
 
 
 def _active_content(html: str) -> tuple[int, int, str, str]:

@@ -30,8 +30,8 @@ _BOLD = re.compile(r"(\*\*|__)(?=\S)(?P<text>.+?)(?<=\S)\1")
 _ITALIC = re.compile(r"(?<![\w*])\*(?=\S)(?P<text>[^*]+?)(?<=\S)\*(?![\w*])")
 _ESCAPE = re.compile(r"\\(?P<char>[\\`*_{}\[\]()#+\-.!$>])")
 _BYLINE = re.compile(r"^by\s+(?P<names>[^|•·]+?)(?:\s*[|•·]\s*(?P<rest>.*))?$", re.IGNORECASE)
-_URL_LINE = re.compile(r"^(?:original url:?\s*)?<?(?P<url>https?://\S+?)>?$", re.IGNORECASE)
-_ORIGINAL_URL = re.compile(r"^original url:?\s*$", re.IGNORECASE)
+_URL_LINE = re.compile(r"^<?(?P<url>https?://[^\s<>]+?)>?$", re.IGNORECASE)
+_ORIGINAL_URL = re.compile(r"^(?:original url|source|источник):\s*(?P<rest>.*)$", re.IGNORECASE)
 # A paragraph that ends like this is finished; one that does not, followed by a paragraph
 # that starts in lower case, was broken in two by the site or by copying.
 _TERMINAL = tuple(".!?:;\"'”’»)…")
@@ -73,22 +73,34 @@ def _split_authors(names: str) -> list[str]:
 
 
 def _take_url(lines: list[str]) -> tuple[list[str], str]:
-    """Remove address lines ("Original url:" and a bare link) and return the first address."""
-    kept, url, expecting = [], "", False
-    for line in lines:
+    """Remove the article's own address from the text and return it.
+
+    The address is a link alone on a line after "Original url:" (or "Source:"), or as the first
+    or the last line; a link alone on a line elsewhere is a reference the article makes, and
+    stays.
+    """
+    nonblank = [index for index, line in enumerate(lines) if line.strip()]
+    ends = {nonblank[0], nonblank[-1]} if nonblank else set()
+    kept: list[str] = []
+    url, after_label = "", False
+    for index, line in enumerate(lines):
         stripped = line.strip()
-        if _ORIGINAL_URL.match(stripped):
-            expecting = True
+        label = _ORIGINAL_URL.match(stripped)
+        if label and (not label["rest"] or _URL_LINE.match(label["rest"])):
+            link = _URL_LINE.match(label["rest"])
+            if link:
+                url = url or link["url"]
+            after_label = not link
             continue
-        match = _URL_LINE.match(stripped)
-        if match:
-            url = url or match["url"]
-            expecting = False
+        if not stripped:
+            kept.append(line)
             continue
-        if stripped:
-            expecting = False
-        kept.append(line)
-    del expecting
+        link = _URL_LINE.match(stripped)
+        if link and (after_label or index in ends):
+            url = url or link["url"]
+        else:
+            kept.append(line)
+        after_label = False
     return kept, url
 
 
@@ -146,8 +158,8 @@ def clean_plain_text(raw: str, *, title: str = "") -> CleanedText:
     it, the first short line that does not end a sentence is taken as the title.
     """
     text = unicodedata.normalize("NFC", raw).replace("\r\n", "\n").replace("\r", "\n")
-    lines = strip_boilerplate_lines(text.split("\n"))
-    lines, url = _take_url(lines)
+    lines, url = _take_url(text.split("\n"))
+    lines = strip_boilerplate_lines(lines)
 
     unwrapped: list[tuple[str, bool]] = [unwrap_markdown(line) for line in lines]
     result = CleanedText(body="", title=title.strip(), url=url)
