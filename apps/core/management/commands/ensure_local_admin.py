@@ -65,10 +65,10 @@ class Command(BaseCommand):
     def explain(self, username: str, address: str, path: Path, *, created: bool) -> None:
         if created:
             self.stdout.write(self.style.SUCCESS(f"Created the local superuser “{username}”."))
-            self.stdout.write(f"Its password is in {path.name} in the project folder (readable by you only).")
+            self.stdout.write(f"Sign in at {address} as “{username}”.")
+            self.stdout.write(f"The password is in {path.name} in the project folder (readable by you only).")
         else:
-            self.stdout.write(f"A superuser exists: sign in as “{username}”.")
+            self.stdout.write(f"Sign in at {address} as “{username}” (an existing superuser).")
             if path.exists():
-                self.stdout.write(f"If this command created it, its password is in {path.name} in the project folder.")
-        self.stdout.write(f"Sign in at {address}")
+                self.stdout.write(f"If this command created that account, its password is in {path.name}.")
         self.stdout.write(f"Forgot the password? python manage.py changepassword {username}")
