@@ -25,6 +25,7 @@ from apps.people.models import Alias, Individual, Organization, ProtectedIdentit
 from apps.people.services import (
     alias_add,
     individual_create,
+    individual_identity_erase,
     organization_create,
     protected_identity_set,
 )
@@ -224,6 +225,17 @@ class ProtectedIdentityAdmin(ServiceAdmin):
 
     def create(self, request, form):
         return self._set(request, form.cleaned_data["individual"], form)
+
+    def delete_model(self, request, obj):
+        # Deleting is erasing: through the service that writes who erased it to the access log.
+        individual_identity_erase(
+            individual=obj.individual, by=request.user, reason="Deleted in the admin", request=request
+        )
+        ProtectedIdentity.objects.filter(pk=obj.pk).delete()
+
+    def delete_queryset(self, request, queryset):
+        for identity in queryset.select_related("individual"):
+            self.delete_model(request, identity)
 
     def update(self, request, obj, form, change):
         self._set(request, obj.individual, form)

@@ -131,3 +131,26 @@ def test_an_identity_can_be_added_with_the_individual_page(admin_client, kim_cas
     lee = Individual.objects.get(pseudonym="Lee")
     assert str(lee.born) == "c. 1985"
     assert lee.protected_identity.legal_name == "Lee Full Name"
+
+
+def test_its_own_page_is_read_only_with_view_permission_and_logs_the_view(client, kim_case, kim, identity):
+    user = staff_user(*EVERYDAY, "view_protectedidentity", organization=kim_case.organization)
+    client.force_login(user)
+
+    listing = client.get(reverse("admin:people_protectedidentity_changelist"))
+    assert_no_secret(listing)  # a list never shows the values, even to those allowed to read them
+    page = client.get(reverse("admin:people_protectedidentity_change", args=[kim.pk])).content.decode()
+
+    assert LEGAL_NAME in page and 'name="legal_name"' not in page
+    assert AccessLog.objects.filter(user=user, action=AccessLog.Action.VIEW_PROTECTED).count() == 1
+
+
+def test_deleting_an_identity_in_the_admin_erases_it_through_the_logged_service(admin_client, superuser, kim):
+    ProtectedIdentityFactory(individual=kim, legal_name=LEGAL_NAME)
+    url = reverse("admin:people_protectedidentity_delete", args=[kim.pk])
+
+    assert admin_client.post(url, {"post": "yes"}).status_code == 302
+
+    assert not ProtectedIdentity.objects.filter(pk=kim.pk).exists()
+    entry = AccessLog.objects.get(action=AccessLog.Action.ERASE_PROTECTED)
+    assert entry.user == superuser and LEGAL_NAME not in str(entry.detail)
