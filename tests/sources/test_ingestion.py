@@ -409,3 +409,12 @@ def test_pasted_text_with_a_script_is_read_as_html_and_the_script_dropped():
     assert draft.format == "html"
     assert "script" not in draft.body and "steal" not in draft.body
     assert "The FMS refused Kim." in draft.body
+
+
+@pytest.mark.django_db
+def test_a_title_given_for_a_page_keeps_the_pages_byline_and_date():
+    draft = article_extract(content=PAGE, format="html", title="Asylum refused")
+    assert draft.title == "Asylum refused"
+    assert draft.authors == ["Jane Roe"]
+    assert draft.published_on == dt.date(2016, 1, 28)
+    assert draft.url.endswith("russia-refuses-asylum-a51622")

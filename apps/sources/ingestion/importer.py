@@ -240,7 +240,9 @@ def article_extract(
         furniture = extraction.page_text
         warnings += extraction.warnings
         if title and title != cleaned.title:
-            cleaned = clean_plain_text(cleaned.body, title=title)
+            # The caller's title may still stand at the head of the text: remove it there too,
+            # keeping what the page's metadata said.
+            cleaned.body = clean_plain_text(cleaned.body, title=title).body
     else:
         cleaned = clean_plain_text(text, title=title)
 

@@ -32,7 +32,7 @@ from apps.people.models import Alias, Individual, Organization
 from apps.people.services import alias_add, individual_create, organization_create
 from apps.proceedings.models import Proceeding, ProceedingEvent
 from apps.proceedings.services import proceeding_event_add, proceeding_record
-from apps.sources.ingestion.importer import article_extract, article_import
+from apps.sources.ingestion.importer import article_extract, article_import, url_variants
 from apps.sources.models import Article, Citation
 from apps.sources.normal_form import body_sha256
 from apps.sources.services import citation_add
@@ -193,7 +193,12 @@ def _clear_the_way(build: _Build, articles: list[SeedArticle]) -> None:
     org_names = [entry["name"] for entry in spec["organizations"]]
     article_ids = [build.public_id("article", article.key) for article in articles]
     hashes = [body_sha256(article.body) for article in articles]
-    urls = [article.metadata.get("url") for article in articles if article.metadata.get("url")]
+    urls = [
+        variant
+        for article in articles
+        if article.metadata.get("url")
+        for variant in url_variants(article.metadata["url"])
+    ]
     try:
         cases = Case.objects.filter(
             models.Q(reference__in=[case["reference"] for case in spec["cases"]])
