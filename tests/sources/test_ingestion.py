@@ -418,3 +418,11 @@ def test_a_title_given_for_a_page_keeps_the_pages_byline_and_date():
     assert draft.authors == ["Jane Roe"]
     assert draft.published_on == dt.date(2016, 1, 28)
     assert draft.url.endswith("russia-refuses-asylum-a51622")
+
+
+@pytest.mark.django_db
+def test_a_correction_of_a_field_that_cannot_be_set_is_refused():
+    with pytest.raises(ValidationError) as error:
+        article_import(content="The FMS refused Kim.", outlet=NewsOutletFactory(), corrections={"sha256": "0" * 64})
+    assert "sha256" in error.value.message_dict
+    assert not Article.objects.exists()

@@ -284,7 +284,8 @@ CORRECTABLE = ("title", "authors", "published_on", "url", "language", "body")
 
 
 def _apply_corrections(draft: ImportDraft, corrections: dict[str, Any]) -> None:
-    unknown = set(corrections) - set(CORRECTABLE) - {"outlet"}
+    # The outlet is its own argument of article_import: it may create an organization.
+    unknown = set(corrections) - set(CORRECTABLE)
     if unknown:
         raise ValidationError({name: "This field cannot be set on import." for name in sorted(unknown)})
     for name, value in corrections.items():
