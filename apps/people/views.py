@@ -1,3 +1,4 @@
+from django.db import transaction
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import exceptions
 
@@ -9,7 +10,7 @@ from apps.people.selectors import (
     organization_list,
 )
 from apps.people.serializers import IndividualSerializer, OrganizationSerializer
-from casetracker.api import PublicIdViewSet
+from casetracker.api import Conflict, PublicIdViewSet
 
 
 @extend_schema_view(
@@ -31,7 +32,7 @@ class OrganizationViewSet(PublicIdViewSet):
         summary="List individuals",
         description="`?search=` matches the pseudonym and every alias, in any script.",
     ),
-    destroy=extend_schema(description="Refused with 409 while a proceeding concerns the individual."),
+    destroy=extend_schema(description="Refused with 409 while the individual is a subject of a case."),
 )
 class IndividualViewSet(PublicIdViewSet):
     serializer_class = IndividualSerializer
@@ -58,3 +59,12 @@ class IndividualViewSet(PublicIdViewSet):
     def perform_update(self, serializer):
         self._check_protected_write()
         serializer.save()
+
+    @transaction.atomic
+    def perform_destroy(self, instance):
+        # A case needs at least one subject: removing its person would leave it about no one.
+        references = list(instance.cases.values_list("reference", flat=True))
+        if references:
+            raise Conflict(f"{instance} is a subject of case(s) {', '.join(references)}; "
+                           "remove them from the case(s) first.")
+        instance.delete()

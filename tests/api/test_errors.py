@@ -131,3 +131,8 @@ def test_storing_the_same_article_twice_is_a_409_naming_the_first(admin_api, kim
     )
     body = assert_problem(response, 409, "conflict")
     assert str(article.public_id) in body["detail"]
+
+
+def test_deleting_the_subject_of_a_case_is_a_409(admin_api, kim):
+    body = assert_problem(admin_api.delete(f"/api/v1/individuals/{kim['person'].public_id}/"), 409, "conflict")
+    assert "CT-2013-0001" in body["detail"]
