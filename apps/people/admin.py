@@ -111,7 +111,12 @@ class ProtectedIdentityInline(admin.StackedInline):
         return request.user.has_perm(VIEW_PROTECTED)
 
     def has_change_permission(self, request, obj=None):
-        return request.user.has_perm(VIEW_PROTECTED) and request.user.has_perm(CHANGE_PROTECTED)
+        user = request.user
+        return (
+            user.has_perm(VIEW_PROTECTED)
+            and user.has_perm(CHANGE_PROTECTED)
+            and (obj is None or scoping.can_write(user, obj))
+        )
 
     def has_add_permission(self, request, obj=None):
         # Never a blank form over an identity this user may not see (it would overwrite it).
