@@ -297,6 +297,13 @@ def writable(model, user) -> QuerySet:
     return visible(model, user)
 
 
+def scoped_writable(queryset: QuerySet, user) -> QuerySet:
+    """``queryset`` narrowed to the records new records of ``user`` may point to (see :func:`writable`)."""
+    if _sees_everything(user):
+        return queryset
+    return queryset.filter(pk__in=writable(queryset.model, user).values("pk"))
+
+
 def can_write(user, obj) -> bool:
     """Whether ``user`` may change or delete ``obj``, judged by the organization holding it.
 

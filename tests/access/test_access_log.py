@@ -46,3 +46,38 @@ def test_an_organization_sees_only_its_own_entries(case_a, case_b, auditor_a, ca
     access_log_record(user=caseworker_b, action=AccessLog.Action.EXPORT, obj=case_b)
     access_log_record(user=None, action=AccessLog.Action.LOGIN_THROTTLED)
     assert list(visible_access_logs(auditor_a)) == [mine]
+
+
+def test_auditors_browse_their_organizations_log_read_only(client, case_a, case_b, auditor_a, caseworker_a, caseworker_b):
+    from django.urls import reverse
+
+    mine = access_log_record(user=caseworker_a, action=AccessLog.Action.EXPORT, obj=case_a)
+    theirs = access_log_record(user=caseworker_b, action=AccessLog.Action.EXPORT, obj=case_b)
+    client.force_login(auditor_a)
+
+    listing = client.get(reverse("admin:access_accesslog_changelist"))
+    assert listing.status_code == 200
+    assert [entry.pk for entry in listing.context["cl"].result_list] == [mine.pk]
+    page = client.get(reverse("admin:access_accesslog_change", args=[mine.pk]))
+    assert page.status_code == 200 and page.context["has_change_permission"] is False
+    assert client.post(reverse("admin:access_accesslog_change", args=[mine.pk]), {"username": "x"}).status_code == 403
+    assert client.get(reverse("admin:access_accesslog_add")).status_code == 403
+    assert client.post(reverse("admin:access_accesslog_delete", args=[mine.pk]), {"post": "yes"}).status_code == 403
+    assert client.get(reverse("admin:access_accesslog_change", args=[theirs.pk])).status_code == 302
+    assert AccessLog.objects.count() == 2
+
+
+def test_only_a_superuser_may_delete_log_entries(admin_client, case_a, caseworker_a):
+    from django.urls import reverse
+
+    entry = access_log_record(user=caseworker_a, action=AccessLog.Action.EXPORT, obj=case_a)
+    response = admin_client.post(reverse("admin:access_accesslog_delete", args=[entry.pk]), {"post": "yes"})
+    assert response.status_code == 302
+    assert not AccessLog.objects.filter(pk=entry.pk).exists()
+
+
+def test_a_caseworker_cannot_open_the_log(client, caseworker_a):
+    from django.urls import reverse
+
+    client.force_login(caseworker_a)
+    assert client.get(reverse("admin:access_accesslog_changelist")).status_code == 403
