@@ -177,7 +177,8 @@ def dossier_ast(content: dict) -> dict:
         blocks.append(para(case["summary"]))
     facts = [
         f"Status: {case['status']}, priority {case['priority'].lower()}.",
-        f"Opened {case['opened_on']}" + (f", closed {case['closed_on']}." if case["closed_on"] else "."),
+        f"Opened {_day(case['opened_on'])}"
+        + (f", closed {_day(case['closed_on'])}." if case["closed_on"] else "."),
         f"Organization: {case['organization']}.",
     ]
     if case.get("caseworkers"):

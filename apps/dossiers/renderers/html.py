@@ -35,6 +35,8 @@ def html_context(content: dict, *, paged: bool) -> dict:
             notes.append(citation)
     notes.sort(key=lambda citation: citation["note"])
     cover = dossier["cover"]
+    dossier["case"]["opened_display"] = _day(dossier["case"]["opened_on"])
+    dossier["case"]["closed_display"] = _day(dossier["case"]["closed_on"])
     return {
         "dossier": dossier,
         "cover": cover,
