@@ -19,8 +19,11 @@ class ProvisionFormSet(ServiceInlineFormSet):
     def create(self, form):
         data = form.cleaned_data
         return provision_add(
-            agreement=self.instance, summary=data["summary"], number=data.get("number", ""),
-            text=data.get("text", ""), time_limit_days=data.get("time_limit_days"),
+            agreement=self.instance,
+            summary=data["summary"],
+            number=data.get("number", ""),
+            text=data.get("text", ""),
+            time_limit_days=data.get("time_limit_days"),
             position=data.get("position") or None,  # 0 = after the ones already known
         )
 
@@ -37,8 +40,14 @@ class ProvisionInline(ServiceInline, admin.TabularInline):
 class AgreementAdmin(ServiceAdmin):
     form = partial_date_form(Agreement, LIFECYCLE)
     list_display = (
-        "__str__", "kind", "parties", "drafted_display", "signed_display", "in_force_display",
-        "status", "provision_count",
+        "__str__",
+        "kind",
+        "parties",
+        "drafted_display",
+        "signed_display",
+        "in_force_display",
+        "status",
+        "provision_count",
     )
     list_filter = ("kind", "status")
     search_fields = ("title", "short_title", "summary", "provisions__summary", "party_organizations__name")
@@ -71,11 +80,17 @@ class AgreementAdmin(ServiceAdmin):
     def create(self, request, form):
         data = form.cleaned_data
         return agreement_create(
-            title=data["title"], kind=data["kind"], short_title=data.get("short_title", ""),
+            title=data["title"],
+            kind=data["kind"],
+            short_title=data.get("short_title", ""),
             party_countries=data.get("party_countries") or (),
             party_organizations=data.get("party_organizations") or (),
-            drafted=data.get("drafted"), signed=data.get("signed"), ratified=data.get("ratified"),
-            in_force=data.get("in_force"), status=data["status"], summary=data.get("summary", ""),
+            drafted=data.get("drafted"),
+            signed=data.get("signed"),
+            ratified=data.get("ratified"),
+            in_force=data.get("in_force"),
+            status=data["status"],
+            summary=data.get("summary", ""),
             url=data.get("url", ""),
         )
 
@@ -96,7 +111,10 @@ class ProvisionAdmin(ServiceAdmin):
     def create(self, request, form):
         data = form.cleaned_data
         return provision_add(
-            agreement=data["agreement"], summary=data["summary"], number=data.get("number", ""),
-            text=data.get("text", ""), time_limit_days=data.get("time_limit_days"),
+            agreement=data["agreement"],
+            summary=data["summary"],
+            number=data.get("number", ""),
+            text=data.get("text", ""),
+            time_limit_days=data.get("time_limit_days"),
             position=data.get("position") or None,
         )

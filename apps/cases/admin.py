@@ -73,9 +73,13 @@ class FactInlineFormSet(ServiceInlineFormSet):
     def create(self, form):
         data = form.cleaned_data
         return fact_record(
-            case=self.instance, statement=data["statement"], date=data.get("date"),
-            supports=form.supports(), disputed=data.get("disputed", False),
-            internal=data.get("internal", False), added_by=self.request_user,
+            case=self.instance,
+            statement=data["statement"],
+            date=data.get("date"),
+            supports=form.supports(),
+            disputed=data.get("disputed", False),
+            internal=data.get("internal", False),
+            added_by=self.request_user,
         )
 
     def after_change(self, form, obj) -> None:
@@ -149,9 +153,13 @@ class FactAdmin(ServiceAdmin):
     def create(self, request, form):
         data = form.cleaned_data
         return fact_record(
-            case=data["case"], statement=data["statement"], date=data.get("date"),
-            supports=form.supports(), disputed=data.get("disputed", False),
-            internal=data.get("internal", False), contradicts=data.get("contradicts") or (),
+            case=data["case"],
+            statement=data["statement"],
+            date=data.get("date"),
+            supports=form.supports(),
+            disputed=data.get("disputed", False),
+            internal=data.get("internal", False),
+            contradicts=data.get("contradicts") or (),
             added_by=request.user,
         )
 
@@ -169,8 +177,17 @@ class CaseForm(LoadedChoicesForm, forms.ModelForm):
     class Meta:
         model = Case
         fields = (
-            "reference", "title", "subjects", "organization", "caseworkers", "status", "priority",
-            "opened_on", "closed_on", "closed_reason", "summary",
+            "reference",
+            "title",
+            "subjects",
+            "organization",
+            "caseworkers",
+            "status",
+            "priority",
+            "opened_on",
+            "closed_on",
+            "closed_reason",
+            "summary",
         )
 
     def __init__(self, *args, **kwargs):
@@ -190,14 +207,31 @@ class CaseForm(LoadedChoicesForm, forms.ModelForm):
 class CaseAdmin(ServiceAdmin):
     form = CaseForm
     list_display = (
-        "reference", "title", "subject_names", "status", "priority", "organization",
-        "opened_on", "proceeding_count", "fact_count", "caseworker_names",
+        "reference",
+        "title",
+        "subject_names",
+        "status",
+        "priority",
+        "organization",
+        "opened_on",
+        "proceeding_count",
+        "fact_count",
+        "caseworker_names",
     )
     list_display_links = ("reference", "title")
     list_select_related = ("organization",)
-    list_filter = ("status", "priority", AssignedToMeFilter, ("organization", admin.RelatedOnlyFieldListFilter))
+    list_filter = (
+        "status",
+        "priority",
+        AssignedToMeFilter,
+        ("organization", admin.RelatedOnlyFieldListFilter),
+    )
     search_fields = (
-        "reference", "title", "summary", "subjects__pseudonym", "subjects__aliases__name",
+        "reference",
+        "title",
+        "summary",
+        "subjects__pseudonym",
+        "subjects__aliases__name",
         "proceedings__reference_number",
     )
     date_hierarchy = "opened_on"
@@ -241,10 +275,15 @@ class CaseAdmin(ServiceAdmin):
         data = form.cleaned_data
         closing = data["status"] == Case.Status.CLOSED
         case = case_open(
-            title=data["title"], organization=data["organization"], subjects=data["subjects"],
-            opened_on=data["opened_on"], reference=data.get("reference") or "",
-            priority=data["priority"], status=Case.Status.OPEN if closing else data["status"],
-            summary=data.get("summary", ""), caseworkers=data.get("caseworkers") or (),
+            title=data["title"],
+            organization=data["organization"],
+            subjects=data["subjects"],
+            opened_on=data["opened_on"],
+            reference=data.get("reference") or "",
+            priority=data["priority"],
+            status=Case.Status.OPEN if closing else data["status"],
+            summary=data.get("summary", ""),
+            caseworkers=data.get("caseworkers") or (),
         )
         if closing:  # a case recorded after the fact: opened, then closed with its reason
             case_close(case=case, closed_on=data["closed_on"], reason=data["closed_reason"])

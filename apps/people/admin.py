@@ -50,9 +50,13 @@ class OrganizationAdmin(ServiceAdmin):
     def create(self, request, form):
         data = form.cleaned_data
         return organization_create(
-            name=data["name"], kind=data["kind"], country=data.get("country") or "",
-            short_name=data.get("short_name", ""), parent=data.get("parent"),
-            website=data.get("website", ""), notes=data.get("notes", ""),
+            name=data["name"],
+            kind=data["kind"],
+            country=data.get("country") or "",
+            short_name=data.get("short_name", ""),
+            parent=data.get("parent"),
+            website=data.get("website", ""),
+            notes=data.get("notes", ""),
         )
 
 
@@ -60,8 +64,11 @@ class AliasFormSet(ServiceInlineFormSet):
     def create(self, form):
         data = form.cleaned_data
         return alias_add(
-            individual=self.instance, name=data["name"], script=data["script"],
-            transliteration=data.get("transliteration", ""), note=data.get("note", ""),
+            individual=self.instance,
+            name=data["name"],
+            script=data["script"],
+            transliteration=data.get("transliteration", ""),
+            note=data.get("note", ""),
         )
 
 
@@ -157,7 +164,9 @@ class IndividualAdmin(ServiceAdmin):
         response = super().change_view(request, object_id, form_url, extra_context)
         # Logged once the page with the identity on it has actually been produced.
         if request.method == "GET" and response.status_code == 200 and request.user.has_perm(VIEW_PROTECTED):
-            identity = scoping.visible(ProtectedIdentity, request.user).filter(individual_id=object_id).first()
+            identity = (
+                scoping.visible(ProtectedIdentity, request.user).filter(individual_id=object_id).first()
+            )
             if identity is not None:
                 log_protected(request, identity, AccessLog.Action.VIEW_PROTECTED)
         return response
@@ -179,8 +188,11 @@ class IndividualAdmin(ServiceAdmin):
     def create(self, request, form):
         data = form.cleaned_data
         return individual_create(
-            pseudonym=data["pseudonym"], nationality=data.get("nationality") or "",
-            born=data.get("born"), status=data["status"], summary=data.get("summary", ""),
+            pseudonym=data["pseudonym"],
+            nationality=data.get("nationality") or "",
+            born=data.get("born"),
+            status=data["status"],
+            summary=data.get("summary", ""),
         )
 
 
@@ -199,8 +211,11 @@ class AliasAdmin(ServiceAdmin):
     def create(self, request, form):
         data = form.cleaned_data
         return alias_add(
-            individual=data["individual"], name=data["name"], script=data["script"],
-            transliteration=data.get("transliteration", ""), note=data.get("note", ""),
+            individual=data["individual"],
+            name=data["name"],
+            script=data["script"],
+            transliteration=data.get("transliteration", ""),
+            note=data.get("note", ""),
         )
 
 

@@ -89,7 +89,14 @@ class ProceedingInline(ServiceInline, admin.TabularInline):
     formset = ProceedingInlineFormSet
     fields = (
         # What a news report gives; reference numbers, status and legal basis on its own page.
-        "kind", "authority", "filed", "decided", "outcome", "sources", "support_article", "support_quote",
+        "kind",
+        "authority",
+        "filed",
+        "decided",
+        "outcome",
+        "sources",
+        "support_article",
+        "support_quote",
     )
     readonly_fields = ("sources",)
     autocomplete_fields = ("authority",)
@@ -104,7 +111,9 @@ class ProceedingInline(ServiceInline, admin.TabularInline):
             .get_queryset(request)
             .select_related("authority")
             .prefetch_related(CITATIONS_WITH_ARTICLES)
-            .order_by(F("filed_start").asc(nulls_last=True), F("decided_start").asc(nulls_last=True), "created_at")
+            .order_by(
+                F("filed_start").asc(nulls_last=True), F("decided_start").asc(nulls_last=True), "created_at"
+            )
         )
 
     @admin.display(description="sources")
@@ -115,7 +124,9 @@ class ProceedingInline(ServiceInline, admin.TabularInline):
 # -- proceedings ----------------------------------------------------------------------------
 
 
-class ProceedingEventForm(LoadedChoicesForm, partial_date_form(ProceedingEvent, ("date",), required=("date",))):
+class ProceedingEventForm(
+    LoadedChoicesForm, partial_date_form(ProceedingEvent, ("date",), required=("date",))
+):
     pass
 
 
@@ -123,7 +134,9 @@ class ProceedingEventFormSet(ServiceInlineFormSet):
     def create(self, form):
         data = form.cleaned_data
         return proceeding_event_add(
-            proceeding=self.instance, kind=data["kind"], date=data["date"],
+            proceeding=self.instance,
+            kind=data["kind"],
+            date=data["date"],
             description=data.get("description", ""),
         )
 
@@ -136,7 +149,9 @@ class ProceedingEventInline(ServiceInline, admin.TabularInline):
     extra = 1
 
 
-class ProceedingForm(LoadedChoicesForm, SupportingQuoteForm, partial_date_form(Proceeding, ("filed", "decided"))):
+class ProceedingForm(
+    LoadedChoicesForm, SupportingQuoteForm, partial_date_form(Proceeding, ("filed", "decided"))
+):
     def clean(self):
         cleaned = super().clean()
         check_subject_in_case(self, cleaned)
@@ -147,15 +162,34 @@ class ProceedingForm(LoadedChoicesForm, SupportingQuoteForm, partial_date_form(P
 class ProceedingAdmin(ServiceAdmin):
     form = ProceedingForm
     list_display = (
-        "kind", "case", "subject", "authority", "reference_number", "filed_display",
-        "decided_display", "status", "outcome",
+        "kind",
+        "case",
+        "subject",
+        "authority",
+        "reference_number",
+        "filed_display",
+        "decided_display",
+        "status",
+        "outcome",
     )
     list_display_links = ("kind",)
     list_select_related = ("case", "subject", "authority")
-    list_filter = ("kind", "outcome", "status", country_filter("country"), ("authority", admin.RelatedOnlyFieldListFilter))
+    list_filter = (
+        "kind",
+        "outcome",
+        "status",
+        country_filter("country"),
+        ("authority", admin.RelatedOnlyFieldListFilter),
+    )
     search_fields = (
-        "reference_number", "case__reference", "case__title", "subject__pseudonym",
-        "case__subjects__pseudonym", "authority__name", "authority__short_name", "summary",
+        "reference_number",
+        "case__reference",
+        "case__title",
+        "subject__pseudonym",
+        "case__subjects__pseudonym",
+        "authority__name",
+        "authority__short_name",
+        "summary",
     )
     date_hierarchy = "filed_start"
     autocomplete_fields = ("case", "subject", "authority", "appeal_of", "agreements", "provisions")
@@ -181,12 +215,22 @@ class ProceedingAdmin(ServiceAdmin):
     def create(self, request, form):
         data = form.cleaned_data
         return proceeding_record(
-            case=data["case"], kind=data["kind"], authority=data["authority"],
-            country=data.get("country") or "", reference_number=data.get("reference_number", ""),
-            subject=data.get("subject"), filed=data.get("filed"), decided=data.get("decided"),
-            status=data["status"], outcome=data["outcome"], appeal_of=data.get("appeal_of"),
-            summary=data.get("summary", ""), agreements=data.get("agreements", ()),
-            provisions=data.get("provisions", ()), supports=form.supports(), added_by=request.user,
+            case=data["case"],
+            kind=data["kind"],
+            authority=data["authority"],
+            country=data.get("country") or "",
+            reference_number=data.get("reference_number", ""),
+            subject=data.get("subject"),
+            filed=data.get("filed"),
+            decided=data.get("decided"),
+            status=data["status"],
+            outcome=data["outcome"],
+            appeal_of=data.get("appeal_of"),
+            summary=data.get("summary", ""),
+            agreements=data.get("agreements", ()),
+            provisions=data.get("provisions", ()),
+            supports=form.supports(),
+            added_by=request.user,
         )
 
     def update(self, request, obj, form, change):
@@ -228,7 +272,8 @@ class ProceedingEventAdmin(ServiceAdmin):
     def create(self, request, form):
         data = form.cleaned_data
         return proceeding_event_add(
-            proceeding=data["proceeding"], kind=data["kind"], date=data["date"],
+            proceeding=data["proceeding"],
+            kind=data["kind"],
+            date=data["date"],
             description=data.get("description", ""),
         )
-

@@ -78,8 +78,10 @@ class CitationInlineFormSet(ServiceInlineFormSet):
         if self.fk.name != "fact" or self.instance.pk is None:
             return  # a new fact gets its first quote from the fact form itself
         remaining = [
-            form for form in self.forms
-            if form.cleaned_data and not form.cleaned_data.get("DELETE")
+            form
+            for form in self.forms
+            if form.cleaned_data
+            and not form.cleaned_data.get("DELETE")
             and (form.instance.pk or form.has_changed())
         ]
         if not remaining:
@@ -88,8 +90,11 @@ class CitationInlineFormSet(ServiceInlineFormSet):
     def create(self, form):
         data = form.cleaned_data
         return citation_add(
-            article=data["article"], quote=data["quote"], note=data.get("note", ""),
-            added_by=self.request_user, **{self.fk.name: self.instance},
+            article=data["article"],
+            quote=data["quote"],
+            note=data.get("note", ""),
+            added_by=self.request_user,
+            **{self.fk.name: self.instance},
         )
 
 
@@ -138,8 +143,10 @@ class ArticleCitationInline(admin.TabularInline):
         return False
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related(
-            "fact__case", "proceeding__authority", "provision__agreement"
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("fact__case", "proceeding__authority", "provision__agreement")
         )
 
     @admin.display(description="supports")
@@ -165,11 +172,21 @@ class CitationAdmin(ServiceAdmin):
     form = CitationForm
     list_display = ("short_quote", "article", "supports_link", "start", "end", "added_by")
     list_select_related = (
-        "article__outlet", "fact__case", "proceeding__authority", "provision__agreement", "added_by",
+        "article__outlet",
+        "fact__case",
+        "proceeding__authority",
+        "provision__agreement",
+        "added_by",
     )
     # By outlet, not by article: an article's name needs its outlet, one query per choice.
     list_filter = (SupportsFilter, ("article__outlet", admin.RelatedOnlyFieldListFilter))
-    search_fields = ("quote", "note", "article__title", "fact__case__reference", "proceeding__case__reference")
+    search_fields = (
+        "quote",
+        "note",
+        "article__title",
+        "fact__case__reference",
+        "proceeding__case__reference",
+    )
     autocomplete_fields = ("article", "fact", "proceeding", "provision")
     readonly_fields = ("start", "end", "added_by", *READONLY_RECORD_FIELDS)
     fieldsets = (
@@ -190,8 +207,12 @@ class CitationAdmin(ServiceAdmin):
     def create(self, request, form):
         data = form.cleaned_data
         return citation_add(
-            article=data["article"], quote=data["quote"], note=data.get("note", ""),
-            fact=data.get("fact"), proceeding=data.get("proceeding"), provision=data.get("provision"),
+            article=data["article"],
+            quote=data["quote"],
+            note=data.get("note", ""),
+            fact=data.get("fact"),
+            proceeding=data.get("proceeding"),
+            provision=data.get("provision"),
             added_by=request.user,
         )
 
@@ -256,7 +277,10 @@ class ArticleAdmin(ServiceAdmin):
 
     def get_fieldsets(self, request, obj=None):
         meta = ("title", "outlet", "authors", "published_on", "url", "language")
-        record = ("Record", {"fields": ("sha256", "added_by", *READONLY_RECORD_FIELDS), "classes": ("collapse",)})
+        record = (
+            "Record",
+            {"fields": ("sha256", "added_by", *READONLY_RECORD_FIELDS), "classes": ("collapse",)},
+        )
         if obj is None:
             return ((None, {"fields": meta}), ("Text", {"fields": ("body", "raw_text")}), record)
         text = ("body_text" if obj.citations.exists() else "body", "raw_text_display")
@@ -284,10 +308,15 @@ class ArticleAdmin(ServiceAdmin):
     def create(self, request, form):
         data = form.cleaned_data
         return article_create(
-            title=data["title"], outlet=data["outlet"], body=data["body"],
-            raw_text=data.get("raw_text") or None, authors=data.get("authors", ""),
-            published_on=data.get("published_on"), url=data.get("url", ""),
-            language=data.get("language") or "en", added_by=request.user,
+            title=data["title"],
+            outlet=data["outlet"],
+            body=data["body"],
+            raw_text=data.get("raw_text") or None,
+            authors=data.get("authors", ""),
+            published_on=data.get("published_on"),
+            url=data.get("url", ""),
+            language=data.get("language") or "en",
+            added_by=request.user,
         )
 
     def update(self, request, obj, form, change):

@@ -26,7 +26,9 @@ KIM_ARTICLE_BODY = (
 @pytest.fixture
 def kim(db):
     kim = IndividualFactory(pseudonym="Kim")
-    AliasFactory(individual=kim, name="김", script=Alias.Script.HANGUL, transliteration="Revised Romanization")
+    AliasFactory(
+        individual=kim, name="김", script=Alias.Script.HANGUL, transliteration="Revised Romanization"
+    )
     AliasFactory(individual=kim, name="Ким", script=Alias.Script.CYRILLIC)
     return kim
 
@@ -39,7 +41,9 @@ def fms(db):
 @pytest.fixture
 def kim_article(db):
     outlet = NewsOutletFactory(name="The Moscow Times")
-    return ArticleFactory(title="Russia Refuses Asylum to North Korean Refugee", outlet=outlet, body=KIM_ARTICLE_BODY)
+    return ArticleFactory(
+        title="Russia Refuses Asylum to North Korean Refugee", outlet=outlet, body=KIM_ARTICLE_BODY
+    )
 
 
 @pytest.fixture
@@ -47,10 +51,18 @@ def kim_case(kim, fms, kim_article):
     case = CaseFactory(reference="CT-2013-0001", title="Kim: asylum in Russia", subjects=[kim])
     proceeding = ProceedingFactory(case=case, authority=fms, reference_number="FMS-77/2016")
     fact = FactFactory(case=case, statement="Kim crossed into Russia in the Amur region.")
-    CitationFactory(fact=fact, article=kim_article, quote="he crossed into Russia", start=KIM_ARTICLE_BODY.find(
-        "he crossed into Russia"), end=KIM_ARTICLE_BODY.find("he crossed into Russia") + len("he crossed into Russia"))
     CitationFactory(
-        fact=None, proceeding=proceeding, article=kim_article, quote="refused temporary asylum",
+        fact=fact,
+        article=kim_article,
+        quote="he crossed into Russia",
+        start=KIM_ARTICLE_BODY.find("he crossed into Russia"),
+        end=KIM_ARTICLE_BODY.find("he crossed into Russia") + len("he crossed into Russia"),
+    )
+    CitationFactory(
+        fact=None,
+        proceeding=proceeding,
+        article=kim_article,
+        quote="refused temporary asylum",
         start=KIM_ARTICLE_BODY.find("refused temporary asylum"),
         end=KIM_ARTICLE_BODY.find("refused temporary asylum") + len("refused temporary asylum"),
     )

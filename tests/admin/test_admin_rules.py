@@ -48,8 +48,13 @@ def test_a_service_refusing_at_save_time_saves_nothing_and_explains(admin_client
 def test_an_agreements_lifecycle_dates_must_be_in_order(admin_client):
     url = reverse("admin:agreements_agreement_add")
     data = page_data(admin_client.get(url))
-    data.update(title="Russia–DPRK readmission agreement", kind=Agreement.Kind.READMISSION,
-                status=Agreement.Status.SIGNED, drafted="2 Feb 2016", signed="September 2014")
+    data.update(
+        title="Russia–DPRK readmission agreement",
+        kind=Agreement.Kind.READMISSION,
+        status=Agreement.Status.SIGNED,
+        drafted="2 Feb 2016",
+        signed="September 2014",
+    )
 
     response = admin_client.post(url, data)
 
@@ -65,7 +70,12 @@ def test_provisions_added_inline_are_numbered_after_the_known_ones(admin_client)
     ProvisionFactory(agreement=agreement, position=1)
     url = reverse("admin:agreements_agreement_change", args=[agreement.pk])
     data = page_data(admin_client.get(url))
-    data.update({"provisions-1-summary": "A state may refuse if the person faces torture.", "provisions-1-position": "0"})
+    data.update(
+        {
+            "provisions-1-summary": "A state may refuse if the person faces torture.",
+            "provisions-1-position": "0",
+        }
+    )
 
     assert admin_client.post(url, data).status_code == 302
 
@@ -82,7 +92,9 @@ def test_a_caseworker_sees_and_picks_only_their_organizations_cases(client, kim_
 
     changelist = client.get(reverse("admin:cases_case_changelist"))
     assert list(changelist.context["cl"].result_list) == [kim_case]
-    assert client.get(reverse("admin:cases_case_change", args=[other.pk])).status_code == 302  # "doesn't exist"
+    assert (
+        client.get(reverse("admin:cases_case_change", args=[other.pk])).status_code == 302
+    )  # "doesn't exist"
 
     add_fact = client.get(reverse("admin:cases_fact_add"))
     assert list(add_fact.context["adminform"].form.fields["case"].queryset) == [kim_case]
@@ -131,7 +143,9 @@ def test_a_fact_of_another_case_cannot_contradict(admin_client, kim_case):
     response = admin_client.post(url, data)
 
     assert response.status_code == 200
-    assert response.context["adminform"].form.errors["contradicts"] == [f"“{elsewhere}” belongs to another case."]
+    assert response.context["adminform"].form.errors["contradicts"] == [
+        f"“{elsewhere}” belongs to another case."
+    ]
     assert not fact.contradicts.exists()
 
 
@@ -150,10 +164,14 @@ def test_a_new_case_can_be_opened_with_its_first_fact(admin_client, kim, fms, ki
     url = reverse("admin:cases_case_add")
     data = page_data(admin_client.get(url))
     data.update(title="Kim", subjects=[kim.pk], organization=fms.pk, opened_on="2013-05-01")
-    data.update({
-        "facts-0-date": "spring 2013", "facts-0-statement": "Kim crossed into Russia.",
-        "facts-0-support_article": kim_article.pk, "facts-0-support_quote": "he crossed into Russia",
-    })
+    data.update(
+        {
+            "facts-0-date": "spring 2013",
+            "facts-0-statement": "Kim crossed into Russia.",
+            "facts-0-support_article": kim_article.pk,
+            "facts-0-support_quote": "he crossed into Russia",
+        }
+    )
 
     response = admin_client.post(url, data)
 

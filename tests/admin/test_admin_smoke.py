@@ -22,7 +22,9 @@ def make_instance(model):
     if model is Group:
         return Group.objects.create(name="Caseworkers")
     factory = getattr(factories, f"{model.__name__}Factory", None)
-    assert factory is not None, f"Add a {model.__name__}Factory to tests/factories.py for the admin smoke test."
+    assert factory is not None, (
+        f"Add a {model.__name__}Factory to tests/factories.py for the admin smoke test."
+    )
     return factory()
 
 
@@ -57,7 +59,8 @@ def test_every_domain_app_has_its_models_registered():
     from django.apps import apps
 
     domain_models = [
-        model for app in ("people", "cases", "proceedings", "agreements", "sources")
+        model
+        for app in ("people", "cases", "proceedings", "agreements", "sources")
         for model in apps.get_app_config(app).get_models()
     ]
     missing = [model._meta.label for model in domain_models if model not in admin.site._registry]

@@ -28,13 +28,20 @@ def with_new_row(data, prefix, **fields):
     return row
 
 
-def test_the_case_page_records_a_proceeding_with_its_supporting_quote(admin_client, kim_case, fms, kim_article):
+def test_the_case_page_records_a_proceeding_with_its_supporting_quote(
+    admin_client, kim_case, fms, kim_article
+):
     data = page_data(admin_client.get(case_url(kim_case)))
     with_new_row(
-        data, "proceedings", kind=Proceeding.Kind.TEMPORARY_ASYLUM, authority=fms.pk,
-        filed="autumn 2015", decided="January 2016",
+        data,
+        "proceedings",
+        kind=Proceeding.Kind.TEMPORARY_ASYLUM,
+        authority=fms.pk,
+        filed="autumn 2015",
+        decided="January 2016",
         outcome=Proceeding.Outcome.REFUSED,
-        support_article=kim_article.pk, support_quote="refused temporary asylum to a North Korean refugee",
+        support_article=kim_article.pk,
+        support_quote="refused temporary asylum to a North Korean refugee",
     )
     proceedings_before, citations_before = Proceeding.objects.count(), Citation.objects.count()
 
@@ -59,8 +66,12 @@ def test_a_wrong_quote_saves_nothing_and_is_reported_on_its_row(admin_client, ki
     data = page_data(admin_client.get(case_url(kim_case)))
     data["title"] = "Kim: asylum in Russia (renamed)"  # the rest of the page must not be saved either
     row = with_new_row(
-        data, "proceedings", kind=Proceeding.Kind.APPEAL, authority=fms.pk,
-        support_article=kim_article.pk, support_quote="Russia granted asylum to Kim",
+        data,
+        "proceedings",
+        kind=Proceeding.Kind.APPEAL,
+        authority=fms.pk,
+        support_article=kim_article.pk,
+        support_quote="Russia granted asylum to Kim",
     )
     proceedings_before, citations_before = Proceeding.objects.count(), Citation.objects.count()
 
@@ -78,7 +89,9 @@ def test_a_wrong_quote_saves_nothing_and_is_reported_on_its_row(admin_client, ki
 
 def test_a_quote_without_its_article_is_refused(admin_client, kim_case, fms):
     data = page_data(admin_client.get(case_url(kim_case)))
-    row = with_new_row(data, "proceedings", kind=Proceeding.Kind.APPEAL, authority=fms.pk, support_quote="refused")
+    row = with_new_row(
+        data, "proceedings", kind=Proceeding.Kind.APPEAL, authority=fms.pk, support_quote="refused"
+    )
 
     response = admin_client.post(case_url(kim_case), data)
 
@@ -91,8 +104,14 @@ def test_a_quote_without_its_article_is_refused(admin_client, kim_case, fms):
 
 def test_dates_out_of_order_are_reported_on_the_row(admin_client, kim_case, fms):
     data = page_data(admin_client.get(case_url(kim_case)))
-    row = with_new_row(data, "proceedings", kind=Proceeding.Kind.APPEAL, authority=fms.pk,
-                       filed="2016", decided="spring 2014")
+    row = with_new_row(
+        data,
+        "proceedings",
+        kind=Proceeding.Kind.APPEAL,
+        authority=fms.pk,
+        filed="2016",
+        decided="spring 2014",
+    )
 
     response = admin_client.post(case_url(kim_case), data)
 
@@ -103,7 +122,9 @@ def test_dates_out_of_order_are_reported_on_the_row(admin_client, kim_case, fms)
 
 def test_a_partial_date_that_cannot_be_read_is_reported(admin_client, kim_case, fms):
     data = page_data(admin_client.get(case_url(kim_case)))
-    row = with_new_row(data, "proceedings", kind=Proceeding.Kind.APPEAL, authority=fms.pk, filed="the other day")
+    row = with_new_row(
+        data, "proceedings", kind=Proceeding.Kind.APPEAL, authority=fms.pk, filed="the other day"
+    )
 
     response = admin_client.post(case_url(kim_case), data)
 
@@ -121,15 +142,20 @@ def test_a_quote_typed_on_an_existing_proceeding_adds_a_citation(admin_client, k
 
     assert response.status_code == 302
     assert sorted(proceeding.citations.values_list("quote", flat=True)) == [
-        "Russia is a transit country for him", "refused temporary asylum",
+        "Russia is a transit country for him",
+        "refused temporary asylum",
     ]
 
 
 def test_the_case_page_records_a_fact_with_its_source(admin_client, kim_case, kim_article):
     data = page_data(admin_client.get(case_url(kim_case)))
     with_new_row(
-        data, "facts", date="spring 2013", statement="Kim asked Russian border guards for help.",
-        support_article=kim_article.pk, support_quote="asked border guards for help",
+        data,
+        "facts",
+        date="spring 2013",
+        statement="Kim asked Russian border guards for help.",
+        support_article=kim_article.pk,
+        support_quote="asked border guards for help",
     )
 
     response = admin_client.post(case_url(kim_case), data)
@@ -175,7 +201,9 @@ def test_closing_a_case_needs_a_date_and_a_reason(admin_client, kim_case):
 def test_a_new_case_is_numbered_when_the_reference_is_left_empty(admin_client, kim, fms):
     url = reverse("admin:cases_case_add")
     data = page_data(admin_client.get(url))
-    data.update(title="Kim Eun-chol", subjects=[kim.pk], organization=fms.pk, opened_on="2014-11-12", reference="")
+    data.update(
+        title="Kim Eun-chol", subjects=[kim.pk], organization=fms.pk, opened_on="2014-11-12", reference=""
+    )
 
     response = admin_client.post(url, data)
 
@@ -220,12 +248,18 @@ def test_the_case_page_makes_the_same_number_of_queries_for_few_or_many_records(
     for number in range(5):
         proceeding = ProceedingFactory(case=kim_case, authority=fms, reference_number=f"R-{number}")
         Citation.objects.create(
-            article=kim_article, proceeding=proceeding, quote="Kim", start=KIM_ARTICLE_BODY.find("Kim"),
+            article=kim_article,
+            proceeding=proceeding,
+            quote="Kim",
+            start=KIM_ARTICLE_BODY.find("Kim"),
             end=KIM_ARTICLE_BODY.find("Kim") + 3,
         )
         fact = FactFactory(case=kim_case)
         Citation.objects.create(
-            article=kim_article, fact=fact, quote="Amur", start=KIM_ARTICLE_BODY.find("Amur"),
+            article=kim_article,
+            fact=fact,
+            quote="Amur",
+            start=KIM_ARTICLE_BODY.find("Amur"),
             end=KIM_ARTICLE_BODY.find("Amur") + 4,
         )
 

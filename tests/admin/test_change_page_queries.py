@@ -26,7 +26,10 @@ def proceeding_citation(proceeding):
 
 PAGES = {
     "fact with citations": (FactFactory, lambda fact: CitationFactory(fact=fact, article=ArticleFactory())),
-    "proceeding with events": (ProceedingFactory, lambda proceeding: ProceedingEventFactory(proceeding=proceeding)),
+    "proceeding with events": (
+        ProceedingFactory,
+        lambda proceeding: ProceedingEventFactory(proceeding=proceeding),
+    ),
     "proceeding with citations": (ProceedingFactory, proceeding_citation),
     "individual with aliases": (IndividualFactory, lambda individual: AliasFactory(individual=individual)),
     "agreement with provisions": (AgreementFactory, lambda agreement: ProvisionFactory(agreement=agreement)),

@@ -20,8 +20,16 @@ SECRETS = (LEGAL_NAME, PHONE, EMAIL, "1980-05-01", "May 1, 1980", "1 May 1980")
 
 # What a caseworker works with every day, without the protected identity.
 EVERYDAY = [
-    "view_individual", "change_individual", "view_alias", "add_alias", "change_alias",
-    "view_case", "change_case", "view_fact", "view_proceeding", "view_organization",
+    "view_individual",
+    "change_individual",
+    "view_alias",
+    "add_alias",
+    "change_alias",
+    "view_case",
+    "change_case",
+    "view_fact",
+    "view_proceeding",
+    "view_organization",
 ]
 
 
@@ -58,7 +66,7 @@ def test_without_the_permission_no_page_shows_the_protected_identity(client, kim
     assert_no_secret(client.get(reverse("admin:people_individual_history", args=[kim.pk])))
     assert client.get(reverse("admin:people_protectedidentity_changelist")).status_code == 403
     assert client.get(reverse("admin:people_protectedidentity_change", args=[kim.pk])).status_code == 403
-    assert list(AccessLog.objects.values_list('action', 'object_type', 'username')) == []
+    assert list(AccessLog.objects.values_list("action", "object_type", "username")) == []
 
 
 def test_searching_by_a_legal_name_finds_nobody_without_the_permission(client, kim_case, kim, identity):
@@ -75,7 +83,9 @@ def test_searching_by_a_legal_name_finds_nobody_without_the_permission(client, k
     assert autocomplete.json()["results"] == []
 
 
-def test_a_change_by_an_authorised_user_leaves_no_value_in_the_history(client, admin_client, kim_case, kim, identity):
+def test_a_change_by_an_authorised_user_leaves_no_value_in_the_history(
+    client, admin_client, kim_case, kim, identity
+):
     url = reverse("admin:people_individual_change", args=[kim.pk])
     data = page_data(admin_client.get(url))
     data["protected_identity-0-legal_name"] = "Another Secretname"
@@ -89,7 +99,9 @@ def test_a_change_by_an_authorised_user_leaves_no_value_in_the_history(client, a
     assert "protected identity" in history.content.decode()  # that it changed, not what it says
 
 
-def test_with_view_permission_the_identity_is_shown_read_only_and_the_view_is_logged(client, kim_case, kim, identity):
+def test_with_view_permission_the_identity_is_shown_read_only_and_the_view_is_logged(
+    client, kim_case, kim, identity
+):
     user = staff_user(*EVERYDAY, "view_protectedidentity", organization=kim_case.organization)
     client.force_login(user)
 
@@ -102,7 +114,9 @@ def test_with_view_permission_the_identity_is_shown_read_only_and_the_view_is_lo
     assert LEGAL_NAME not in entry.object_repr
 
 
-def test_with_change_permission_the_identity_can_be_edited_through_the_service(client, kim_case, kim, identity):
+def test_with_change_permission_the_identity_can_be_edited_through_the_service(
+    client, kim_case, kim, identity
+):
     user = staff_user(
         *EVERYDAY, "view_protectedidentity", "change_protectedidentity", organization=kim_case.organization
     )

@@ -58,7 +58,12 @@ def test_an_article_added_in_the_admin_is_normalized_and_hashed(admin_client):
     outlet = NewsOutletFactory()
     url = reverse("admin:sources_article_add")
     data = page_data(admin_client.get(url))
-    data.update(title="Russia Signs Deal", outlet=outlet.pk, language="en", body="First line.  \r\n\r\n\r\nSecond.\r\n")
+    data.update(
+        title="Russia Signs Deal",
+        outlet=outlet.pk,
+        language="en",
+        body="First line.  \r\n\r\n\r\nSecond.\r\n",
+    )
 
     response = admin_client.post(url, data)
 
@@ -151,7 +156,9 @@ def test_the_last_citation_of_a_fact_cannot_be_removed(admin_client, kim_case):
     response = admin_client.post(url, data)
 
     assert response.status_code == 200
-    assert "A fact needs at least one supporting quote" in str(inline_formset(response, "citations").non_form_errors())
+    assert "A fact needs at least one supporting quote" in str(
+        inline_formset(response, "citations").non_form_errors()
+    )
     assert fact.citations.count() == 1
 
 

@@ -37,7 +37,9 @@ class Command(BaseCommand):
     help = "Create a local superuser if there is none (password in .local-admin-password) and say how to sign in."
 
     def add_arguments(self, parser):
-        parser.add_argument("--username", default="admin", help="Name of the account to create (default: admin).")
+        parser.add_argument(
+            "--username", default="admin", help="Name of the account to create (default: admin)."
+        )
 
     def handle(self, *args, username, **options):
         User = get_user_model()
@@ -56,7 +58,9 @@ class Command(BaseCommand):
         user = User(**{User.USERNAME_FIELD: username})
         validate_password(password, user)
         with transaction.atomic():
-            user = User.objects.create_superuser(**{User.USERNAME_FIELD: username}, email="", password=password)
+            user = User.objects.create_superuser(
+                **{User.USERNAME_FIELD: username}, email="", password=password
+            )
             # Written inside the transaction: if the file cannot be written, no account is
             # left behind whose password nobody knows.
             write_secret(path, password)
