@@ -122,6 +122,7 @@ class FactAdmin(ServiceAdmin):
     date_hierarchy = "date_start"
     autocomplete_fields = ("case", "contradicts")
     inlines = (FactCitationInline,)
+    actions = ("mark_disputed",)
 
     date_display = partial_date_display("date", "date")
 
@@ -145,6 +146,13 @@ class FactAdmin(ServiceAdmin):
     def get_inlines(self, request, obj):
         # A new fact takes its first quote from the form above; the inline is for the rest.
         return self.inlines if obj is not None else ()
+
+    @admin.action(description="Mark the selected facts as disputed (the sources disagree)")
+    def mark_disputed(self, request, queryset):
+        facts = [fact for fact in queryset if scoping.can_write(request.user, fact)]
+        for fact in facts:
+            fact_mark_disputed(fact=fact)
+        self.message_user(request, f"{len(facts)} fact(s) marked as disputed.")
 
     @admin.display(description="citations", ordering="citation_total")
     def citation_count(self, fact):

@@ -178,3 +178,17 @@ def test_a_new_case_can_be_opened_with_its_first_fact(admin_client, kim, fms, ki
     assert response.status_code == 302, response.context["errors"]
     [fact] = Fact.objects.filter(case__title="Kim")
     assert fact.citations.get().quote == "he crossed into Russia"
+
+
+def test_the_disputed_action_marks_the_selected_facts(admin_client, kim_case):
+    fact, untouched = kim_case.facts.get(), FactFactory(case=kim_case)
+
+    response = admin_client.post(
+        reverse("admin:cases_fact_changelist"),
+        {"action": "mark_disputed", "_selected_action": [fact.pk]},
+        follow=True,
+    )
+
+    assert [str(message) for message in response.context["messages"]] == ["1 fact(s) marked as disputed."]
+    assert Fact.objects.get(pk=fact.pk).disputed
+    assert not Fact.objects.get(pk=untouched.pk).disputed
