@@ -56,7 +56,9 @@ def dossier_content(
         raise ValueError(f"Unknown redaction level {level!r}.")
     full, public = level == Level.FULL, level == Level.PUBLIC
 
-    subjects = Individual.objects.prefetch_related("aliases").order_by("pseudonym", "pk")
+    subjects = Individual.objects.order_by("pseudonym", "pk")
+    if not public:
+        subjects = subjects.prefetch_related("aliases")
     if full:
         # Below ``full`` the protected identity is not even loaded.
         subjects = subjects.select_related("protected_identity")
