@@ -132,3 +132,13 @@ def test_it_reads_the_case_in_a_fixed_number_of_queries(kim, level, queries, dja
     # caseworkers except at public. More facts or sources add no query.
     with django_assert_num_queries(queries):
         dossier_content(case=kim.case, level=level)
+
+
+def test_more_facts_and_sources_add_no_query(kim, django_assert_num_queries):
+    from tests.factories import CitationFactory, FactFactory
+
+    for _ in range(5):
+        CitationFactory(fact=FactFactory(case=kim.case))
+    with django_assert_num_queries(15):
+        content = dossier_content(case=kim.case, level="legal")
+    assert content["cover"]["fact_count"] == 10 and content["cover"]["source_count"] == 8
