@@ -16,3 +16,6 @@ SECURE_SSL_REDIRECT = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # No collected manifest in a test run.
 STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
+# Nor a collected static folder: let WhiteNoise look files up when asked instead of scanning
+# (and warning about) a STATIC_ROOT that a test run never fills.
+WHITENOISE_AUTOREFRESH = True
