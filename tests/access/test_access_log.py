@@ -81,3 +81,24 @@ def test_a_caseworker_cannot_open_the_log(client, caseworker_a):
 
     client.force_login(caseworker_a)
     assert client.get(reverse("admin:access_accesslog_changelist")).status_code == 403
+
+
+def test_the_database_refuses_a_raw_update(case_a, caseworker_a):
+    from django.db import DatabaseError, connection, transaction
+
+    entry = access_log_record(user=caseworker_a, action=AccessLog.Action.EXPORT, obj=case_a)
+    table = connection.ops.quote_name(AccessLog._meta.db_table)
+    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute(f"UPDATE {table} SET username = %s WHERE id = %s", ["someone else", entry.pk])
+    entry.refresh_from_db()
+    assert entry.username == caseworker_a.username
+
+
+def test_deleting_the_organization_keeps_its_entries(case_a, caseworker_a, org_a):
+    entry = access_log_record(user=caseworker_a, action=AccessLog.Action.EXPORT, obj=case_a)
+    case_a.delete()
+    caseworker_a.memberships.all().delete()
+    org_a.delete()
+    entry.refresh_from_db()
+    assert entry.organization is None and entry.object_repr.startswith(case_a.reference)
