@@ -88,3 +88,23 @@ def case_share_revoke(*, share: CaseShare, by: AbstractBaseUser) -> None:
     """End a share; only the organization holding the case can."""
     check_can_write_to_case(by, share.case)
     share.delete()
+
+
+def protected_read_record(*, request, individuals) -> list[AccessLog]:
+    """Log that protected identities were sent to an API client: one entry per individual.
+
+    For the API's individual views (list and detail) when the response carries the protected
+    fields. The entry names the token used (its public id and prefix — never the key), so an
+    auditor can tell which integration read whom.
+    """
+    token = getattr(request, "auth", None)
+    detail = {"channel": "api", "path": request.path[:200]}
+    if token is not None and hasattr(token, "prefix"):
+        detail["token"] = {"id": str(token.public_id), "prefix": token.prefix, "name": token.name}
+    return [
+        access_log_record(
+            user=request.user, action=AccessLog.Action.API_PROTECTED_READ, obj=individual,
+            detail=detail, request=request,
+        )
+        for individual in individuals
+    ]

@@ -102,3 +102,41 @@ def test_deleting_the_organization_keeps_its_entries(case_a, caseworker_a, org_a
     org_a.delete()
     entry.refresh_from_db()
     assert entry.organization is None and entry.object_repr.startswith(case_a.reference)
+
+
+def test_an_api_read_of_protected_data_names_the_token(case_a, caseworker_a, org_a, rf):
+    from types import SimpleNamespace
+
+    from apps.access.services import protected_read_record
+
+    subject = case_a.subjects.get()
+    request = rf.get("/api/v1/individuals/", REMOTE_ADDR="192.0.2.9")
+    request.user = caseworker_a
+    request.auth = SimpleNamespace(public_id="6b1f…", prefix="ct_ab12", name="intake form")
+
+    (entry,) = protected_read_record(request=request, individuals=[subject])
+
+    assert (entry.action, entry.user, entry.organization) == ("api_protected_read", caseworker_a, org_a)
+    assert entry.detail["token"] == {"id": "6b1f…", "prefix": "ct_ab12", "name": "intake form"}
+    assert entry.object_id == str(subject.pk) and entry.ip_address == "192.0.2.9"
+
+
+def test_pruning_deletes_only_entries_past_the_retention_period(case_a, caseworker_a):
+    import datetime as dt
+    import io
+    from unittest import mock
+
+    from django.core.management import CommandError, call_command
+    from django.utils import timezone
+
+    with mock.patch("django.utils.timezone.now", return_value=timezone.now() - dt.timedelta(days=800)):
+        access_log_record(user=caseworker_a, action=AccessLog.Action.EXPORT, obj=case_a)
+    recent = access_log_record(user=caseworker_a, action=AccessLog.Action.EXPORT, obj=case_a)
+    out = io.StringIO()
+
+    call_command("access_log_prune", "--older-than-days", "730", stdout=out)
+
+    assert "Deleted 1 access-log entries" in out.getvalue()
+    assert list(AccessLog.objects.all()) == [recent]
+    with pytest.raises(CommandError):
+        call_command("access_log_prune", "--older-than-days", "7")
