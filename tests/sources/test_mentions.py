@@ -116,6 +116,21 @@ def test_sentence_bounds_do_not_stop_at_abbreviations():
     assert body[slice(*sentence_bounds(body, start, start + 3))] == "SEOUL, Jan. 29 (UPI) -- The U.S.-based site said so."
 
 
+def test_many_mentions_cut_their_passages_from_one_pass_over_the_body(monkeypatch):
+    from apps.sources.ingestion import mentions
+
+    kim = IndividualFactory(pseudonym="Kim")
+    body = " ".join(f"Kim was questioned on day {day}. He said nothing." for day in range(1, 301))
+    passes = []
+    finder = mentions.sentence_ends
+    monkeypatch.setattr(mentions, "sentence_ends", lambda text: passes.append(1) or finder(text))
+    (mention,) = mentions_in_text(body, individuals=[kim], organizations=[], agreements=[])
+    assert len(mention.passages) == 300
+    assert mention.passages[-1].passage == "Kim was questioned on day 300."
+    # One pass for the passages, one for the agreement sentences: not one per mention.
+    assert len(passes) <= 2
+
+
 def test_a_user_only_gets_suggestions_they_may_see():
     organization = OrganizationFactory()
     user = UserFactory()

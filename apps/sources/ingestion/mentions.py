@@ -19,6 +19,7 @@ How names are matched:
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -115,14 +116,35 @@ def sentence_ends(body: str) -> list[tuple[int, int]]:
 
 def sentence_bounds(body: str, start: int, end: int) -> tuple[int, int]:
     """The sentence (within its paragraph) that contains body[start:end]."""
-    sentence_start, sentence_end = 0, len(body)
-    for stop, next_start in sentence_ends(body):
-        if next_start <= start:
-            sentence_start = next_start
-        elif stop >= end:
-            sentence_end = stop
-            break
-    return sentence_start, sentence_end
+    return _Sentences(body).bounds(start, end)
+
+
+class _Sentences:
+    """The sentence boundaries of one body, found once for all the passages cut from it.
+
+    Finding them is a pass over the whole body; doing it again for every match made an article
+    with many mentions quadratic (seconds for a long article).
+    """
+
+    def __init__(self, body: str) -> None:
+        self.body = body
+        boundaries = sentence_ends(body)
+        self._stops = [stop for stop, _next_start in boundaries]
+        self._next_starts = [next_start for _stop, next_start in boundaries]
+
+    def bounds(self, start: int, end: int) -> tuple[int, int]:
+        # Both lists ascend: the sentence starts after the last boundary at or before ``start``
+        # and stops at the first later boundary that is not inside the match.
+        index = bisect.bisect_right(self._next_starts, start)
+        sentence_start = self._next_starts[index - 1] if index else 0
+        stop_index = bisect.bisect_left(self._stops, end, lo=index)
+        sentence_end = self._stops[stop_index] if stop_index < len(self._stops) else len(self.body)
+        return sentence_start, sentence_end
+
+    def passage(self, start: int, end: int) -> Passage:
+        passage_start, passage_end = self.bounds(start, end)
+        body = self.body
+        return Passage(body[start:end], start, end, body[passage_start:passage_end], passage_start, passage_end)
 
 
 def sentences(body: str) -> list[tuple[int, int]]:
@@ -135,11 +157,6 @@ def sentences(body: str) -> list[tuple[int, int]]:
     if position < len(body):
         spans.append((position, len(body)))
     return spans
-
-
-def _passage(body: str, start: int, end: int) -> Passage:
-    passage_start, passage_end = sentence_bounds(body, start, end)
-    return Passage(body[start:end], start, end, body[passage_start:passage_end], passage_start, passage_end)
 
 
 def _word_pattern(name: str, *, ignore_case: bool) -> re.Pattern[str]:
@@ -225,21 +242,22 @@ def mentions_in_text(
 ) -> list[Mention]:
     """The mentions of the given records in ``body``; individuals' aliases must be prefetched."""
     mentions: list[Mention] = []
+    passage = _Sentences(body).passage
     individuals = list(individuals)
     by_pk = {individual.pk: individual for individual in individuals}
     for pk, hits in _individual_hits(body, individuals).items():
-        mentions.append(Mention("individual", by_pk[pk], [_passage(body, s, e) for s, e in sorted(hits)]))
+        mentions.append(Mention("individual", by_pk[pk], [passage(s, e) for s, e in sorted(hits)]))
     for organization in organizations:
         names = [(organization.name, " " in organization.name)]
         if organization.short_name:
             names.append((organization.short_name, False))
         hits = sorted(set(_name_hits(body, names)))
         if hits:
-            mentions.append(Mention("organization", organization, [_passage(body, s, e) for s, e in hits]))
+            mentions.append(Mention("organization", organization, [passage(s, e) for s, e in hits]))
     agreements = list(agreements)
     agreement_by_pk = {agreement.pk: agreement for agreement in agreements}
     for pk, hits in _agreement_hits(body, agreements).items():
-        mentions.append(Mention("agreement", agreement_by_pk[pk], [_passage(body, s, e) for s, e in hits]))
+        mentions.append(Mention("agreement", agreement_by_pk[pk], [passage(s, e) for s, e in hits]))
     order = {"individual": 0, "organization": 1, "agreement": 2}
     mentions.sort(key=lambda mention: (order[mention.kind], mention.passages[0].start, mention.label))
     return mentions
