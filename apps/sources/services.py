@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from apps.people.models import Organization
+from apps.sources.addresses import url_variants
 from apps.sources.models import Article, Citation
 from apps.sources.normal_form import body_sha256, normalize_body
 
@@ -17,20 +18,29 @@ class DuplicateArticle(ValidationError):
     """The article is already stored (same body hash or same address)."""
 
     def __init__(self, existing: Article, reason: str) -> None:
-        self.existing = existing
+        self.existing, self.reason = existing, reason
         super().__init__(
             {"body" if reason == "body" else "url": f"This article is already stored as “{existing.title}”."},
             code="duplicate",
         )
 
 
-def article_find_duplicate(*, body: str, url: str = "") -> tuple[Article, str] | None:
-    """The stored article with the same normalized body or the same address, if any."""
-    existing = Article.objects.filter(sha256=body_sha256(body)).first()
+def article_find_duplicate(
+    *, body: str, url: str = "", other_than: Article | None = None
+) -> tuple[Article, str] | None:
+    """The stored article with the same normalized body, or with the same canonical address
+    (any spelling of it: scheme, ``www.``, trailing slash, tracking parameters), if any.
+
+    Returns (article, "body" or "url"). Every path that stores an article asks this one
+    function, so that no path lets a source be stored twice. ``other_than``: the article being
+    changed, which is not its own duplicate.
+    """
+    articles = Article.objects.exclude(pk=other_than.pk) if other_than else Article.objects.all()
+    existing = articles.filter(sha256=body_sha256(body)).first()
     if existing:
         return existing, "body"
     if url:
-        existing = Article.objects.filter(url=url).first()
+        existing = articles.filter(url__in=url_variants(url)).order_by("pk").first()
         if existing:
             return existing, "url"
     return None
@@ -85,8 +95,10 @@ def article_update(*, article: Article, **changes) -> Article:
     """Change an article's metadata or text.
 
     The text of an article that is already quoted cannot change: every citation's offsets
-    point into it, and a dossier must quote what the source said.
+    point into it, and a dossier must quote what the source said. Raises DuplicateArticle
+    when the new text or address is another stored article's.
     """
+    identity = (article.body, article.url)
     if "body" in changes:
         new_body = normalize_body(changes.pop("body") or "")
         if new_body != article.body:
@@ -100,6 +112,10 @@ def article_update(*, article: Article, **changes) -> Article:
             article.sha256 = body_sha256(new_body)
     for name, value in changes.items():
         setattr(article, name, value)
+    if (article.body, article.url) != identity:
+        duplicate = article_find_duplicate(body=article.body, url=article.url, other_than=article)
+        if duplicate:
+            raise DuplicateArticle(*duplicate)
     article.full_clean()
     article.save()
     return article

@@ -12,6 +12,7 @@ from apps.sources.ingestion.decoding import ImportRejected, decode_bytes
 from apps.sources.ingestion.importer import article_extract, article_import, canonical_url
 from apps.sources.models import Article
 from apps.sources.normal_form import body_sha256
+from apps.sources.services import DuplicateArticle, article_create, article_update
 from tests.factories import ArticleFactory, NewsOutletFactory
 
 SEEDS = Path(settings.BASE_DIR).parent / "shared" / "seeds"
@@ -244,6 +245,40 @@ def test_the_same_canonical_address_is_reported_as_a_duplicate(variant):
     assert result.status == "duplicate"
     assert result.article == stored
     assert result.draft.duplicate_reason == "url"
+
+
+@pytest.mark.django_db
+def test_storing_an_article_directly_refuses_another_spelling_of_a_stored_address():
+    stored = ArticleFactory(url="https://www.example.org/2016/01/28/story")
+    with pytest.raises(DuplicateArticle) as refused:
+        article_create(
+            title="Same story", outlet=stored.outlet, body="Another text.", url="http://example.org/2016/01/28/story/"
+        )
+    assert (refused.value.existing, refused.value.reason) == (stored, "url")
+    assert Article.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_changing_an_address_to_another_articles_address_is_refused():
+    stored = ArticleFactory(url="https://www.example.org/2016/01/28/story")
+    other = ArticleFactory(url="https://example.org/other")
+    with pytest.raises(DuplicateArticle) as refused:
+        article_update(article=other, url="https://example.org/2016/01/28/story")
+    assert (refused.value.existing, refused.value.reason) == (stored, "url")
+    assert Article.objects.get(pk=other.pk).url == "https://example.org/other"
+    assert article_update(article=other, title="Renamed", url=other.url).title == "Renamed"
+
+
+@pytest.mark.django_db
+def test_a_duplicate_stored_between_preview_and_save_is_reported_with_its_reason(monkeypatch):
+    from apps.sources.ingestion import importer
+
+    stored = ArticleFactory(url="https://example.org/story")
+    # As if another caseworker saved it after this import's preview looked for duplicates.
+    monkeypatch.setattr(importer, "article_find_duplicate", lambda **kwargs: None)
+    result = article_import(content="Another text of it.", url="https://example.org/story", outlet=stored.outlet)
+    assert (result.status, result.article, result.draft.duplicate_reason) == ("duplicate", stored, "url")
+    assert Article.objects.count() == 1
 
 
 def test_canonical_url_keeps_the_path_and_drops_tracking():

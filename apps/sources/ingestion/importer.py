@@ -20,7 +20,7 @@ import datetime as dt
 import re
 from dataclasses import asdict, dataclass, field
 from typing import Any
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from urllib.parse import urlsplit
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
@@ -29,6 +29,7 @@ from django.db import transaction
 
 from apps.people.models import Organization
 from apps.people.services import organization_create
+from apps.sources.addresses import canonical_url
 from apps.sources.ingestion.boilerplate import is_boilerplate_line
 from apps.sources.ingestion.dates import date_in_url
 from apps.sources.ingestion.decoding import (
@@ -42,7 +43,7 @@ from apps.sources.ingestion.language import detect_language
 from apps.sources.ingestion.plain_text import clean_plain_text
 from apps.sources.models import Article
 from apps.sources.normal_form import body_sha256, normalize_body
-from apps.sources.services import DuplicateArticle, article_create
+from apps.sources.services import DuplicateArticle, article_create, article_find_duplicate
 
 __all__ = [
     "ImportDraft",
@@ -57,8 +58,6 @@ TITLE_MAX = Article._meta.get_field("title").max_length
 AUTHORS_MAX = Article._meta.get_field("authors").max_length
 URL_MAX = Article._meta.get_field("url").max_length
 HTML_SUFFIXES = (".html", ".htm", ".xhtml")
-# Query parameters that only say where a reader came from: the same article either way.
-TRACKING_PARAMETERS = re.compile(r"^(?:utm_\w+|fbclid|gclid|yclid|mc_cid|mc_eid|ref|src|from)$", re.I)
 _DATELINE_OUTLET = re.compile(r"\(([A-Z][A-Za-z&.\- ]{1,30})\)\s*(?:--|—|–|-)")
 
 
@@ -105,54 +104,6 @@ class ImportResult:
     @property
     def created(self) -> bool:
         return self.status == "created"
-
-
-def canonical_url(url: str) -> str:
-    """The address without what does not change the article: fragment, tracking parameters,
-    default port and host case. The path is kept as given (some sites tell "/a" from "/a/");
-    :func:`url_variants` finds the other spellings when looking for duplicates."""
-    url = (url or "").strip()
-    if not url:
-        return ""
-    try:
-        parts = urlsplit(url)
-    except ValueError:
-        return url
-    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
-        return url
-    host = parts.netloc.lower().removesuffix(":80").removesuffix(":443")
-    query = urlencode([(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
-                       if not TRACKING_PARAMETERS.match(k)])
-    return urlunsplit((parts.scheme.lower(), host, parts.path, query, ""))
-
-
-def url_variants(url: str) -> set[str]:
-    """Spellings of one canonical address that a stored article may carry."""
-    canonical = canonical_url(url)
-    if not canonical.startswith(("http://", "https://")):
-        return {canonical} if canonical else set()
-    variants = set()
-    parts = urlsplit(canonical)
-    hosts = {parts.netloc, parts.netloc.removeprefix("www."), "www." + parts.netloc.removeprefix("www.")}
-    for scheme in ("http", "https"):
-        for host in hosts:
-            bare = parts.path.rstrip("/")
-            for path in {bare, bare + "/"}:
-                variants.add(urlunsplit((scheme, host, path, parts.query, "")))
-    variants.add(url.strip())
-    return variants
-
-
-def find_duplicate(*, body: str, url: str = "") -> tuple[Article, str] | None:
-    """The stored article with the same body hash, or with the same canonical address."""
-    existing = Article.objects.filter(sha256=body_sha256(body)).first() if body else None
-    if existing:
-        return existing, "body"
-    if url:
-        existing = Article.objects.filter(url__in=url_variants(url)).order_by("pk").first()
-        if existing:
-            return existing, "url"
-    return None
 
 
 def _valid_url(url: str) -> str:
@@ -274,7 +225,7 @@ def article_extract(
         draft.outlet_name = draft.outlet.name
     elif not draft.outlet_name and address:
         draft.outlet_name = urlsplit(address).netloc.lower().removeprefix("www.")
-    duplicate = find_duplicate(body=body, url=address)
+    duplicate = article_find_duplicate(body=body, url=address)
     if duplicate:
         draft.duplicate, draft.duplicate_reason = duplicate
     return draft
@@ -300,7 +251,7 @@ def _apply_corrections(draft: ImportDraft, corrections: dict[str, Any]) -> None:
         setattr(draft, name, value)
     if "body" in corrections or "url" in corrections:
         draft.sha256 = body_sha256(draft.body)
-        duplicate = find_duplicate(body=draft.body, url=draft.url)
+        duplicate = article_find_duplicate(body=draft.body, url=draft.url)
         draft.duplicate, draft.duplicate_reason = duplicate if duplicate else (None, "")
 
 
@@ -367,7 +318,7 @@ def article_import(
             article = _store(draft, outlet=outlet, added_by=added_by, public_id=public_id)
     except DuplicateArticle as duplicate:
         # Stored by someone else between the check and the write.
-        draft.duplicate, draft.duplicate_reason = duplicate.existing, "body"
+        draft.duplicate, draft.duplicate_reason = duplicate.existing, duplicate.reason
         return ImportResult(status="duplicate", article=duplicate.existing, draft=draft)
     return ImportResult(status="created", article=article, draft=draft)
 

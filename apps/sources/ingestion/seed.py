@@ -32,7 +32,8 @@ from apps.people.models import Alias, Individual, Organization
 from apps.people.services import alias_add, individual_create, organization_create
 from apps.proceedings.models import Proceeding, ProceedingEvent
 from apps.proceedings.services import proceeding_event_add, proceeding_record
-from apps.sources.ingestion.importer import article_extract, article_import, url_variants
+from apps.sources.addresses import url_variants
+from apps.sources.ingestion.importer import article_extract, article_import
 from apps.sources.models import Article, Citation
 from apps.sources.normal_form import body_sha256
 from apps.sources.services import citation_add
