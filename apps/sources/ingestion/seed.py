@@ -358,11 +358,7 @@ def _create_agreement(build: _Build, entry: dict) -> None:
         build.provisions[key] = provision
         build.track(provision)
         for support in _supports(build, "provision", key, provision_entry.get("supports", [])):
-            build.track(_cite(provision=provision, **support))
-
-
-def _cite(**kwargs) -> Citation:
-    return citation_add(**kwargs)
+            build.track(citation_add(provision=provision, **support))
 
 
 def _create_case(build: _Build, entry: dict) -> None:
