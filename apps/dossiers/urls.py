@@ -1,7 +1,4 @@
-"""The API route of dossiers, for the project's /api/v1/ (see README: the lead wires it).
-
-path("v1/", include("apps.dossiers.urls"))   # next to the v1 router
-"""
+"""The API route of dossiers, included under /api/v1/ by casetracker/api_urls.py."""
 
 from django.urls import path
 
