@@ -6,6 +6,7 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import connection
 from django.db.models import Q, QuerySet
 
+from apps.access.scoping import scoped
 from apps.sources.ingestion import mentions
 from apps.sources.models import Article, Citation
 
@@ -15,10 +16,13 @@ SEARCH_CONFIG = "english"
 
 
 def article_list(*, user: AbstractBaseUser | AnonymousUser) -> QuerySet[Article]:
-    return Article.objects.select_related("outlet")
+    """Articles ``user`` may see (every one, for an active user: they are published sources),
+    with their outlets."""
+    return scoped(Article.objects.select_related("outlet"), user)
 
 
 def uses_full_text_search() -> bool:
+    """Whether :func:`article_search` ranks by PostgreSQL full-text search (else substrings)."""
     return connection.vendor == "postgresql"
 
 
@@ -46,9 +50,14 @@ def article_search(*, queryset: QuerySet[Article], text: str) -> QuerySet[Articl
 
 
 def citation_list(*, user: AbstractBaseUser | AnonymousUser) -> QuerySet[Citation]:
-    return Citation.objects.select_related(
+    """Citations ``user`` may see, with their article, outlet and what they support.
+
+    A citation tells which case an article supports, so it is scoped like the fact or
+    proceeding it supports (apps.access.scoping.visible_citations).
+    """
+    return scoped(Citation.objects.select_related(
         "article__outlet", "fact__case", "proceeding", "provision"
-    )
+    ), user)
 
 
 def article_mentions(

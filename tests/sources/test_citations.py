@@ -5,7 +5,15 @@ from django.db import IntegrityError, transaction
 from apps.cases.services import fact_record
 from apps.sources.models import Citation
 from apps.sources.services import citation_add
-from tests.factories import ArticleFactory, CaseFactory, FactFactory
+from tests.factories import (
+    ArticleFactory,
+    CaseFactory,
+    CitationFactory,
+    FactFactory,
+    MembershipFactory,
+    ProvisionFactory,
+    UserFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -64,3 +72,19 @@ def test_a_fact_with_a_bad_quote_is_not_half_saved():
         )
     assert not case.facts.exists()
     assert not Citation.objects.exists()
+
+
+def test_the_citation_list_shows_a_user_only_the_citations_of_cases_they_may_see(django_assert_num_queries):
+    from apps.sources.selectors import article_list, citation_list
+
+    mine = CaseFactory()
+    user = UserFactory()
+    MembershipFactory(user=user, organization=mine.organization)
+    own = CitationFactory(fact=FactFactory(case=mine))
+    others = CitationFactory(fact=FactFactory(case=CaseFactory()))
+    of_a_provision = CitationFactory(fact=None, provision=ProvisionFactory())
+    with django_assert_num_queries(1):
+        assert set(citation_list(user=user)) == {own, of_a_provision}
+    assert set(citation_list(user=UserFactory(is_superuser=True))) == {own, others, of_a_provision}
+    # Articles are published sources: every one is listed, whichever case quotes it.
+    assert set(article_list(user=user)) == {own.article, others.article, of_a_provision.article}
