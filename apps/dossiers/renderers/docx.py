@@ -133,15 +133,10 @@ def _footnotes(citations: list[dict], sources: dict) -> list[dict]:
         published = f", {_day(source['published_on'])}" if source["published_on"] else ""
         comment = f". Note: {citation['comment']}" if citation.get("comment") else ""
         inlines.append(
-            {
-                "t": "Note",
-                "c": [
-                    para(
-                        f"“{citation['quote']}” — {source['outlet']}, “{source['title']}”{published} "
-                        f"[{citation['source']}]{comment}"
-                    )
-                ],
-            }
+            note(
+                f"“{citation['quote']}” — {source['outlet']}, “{source['title']}”{published} "
+                f"[{citation['source']}]{comment}"
+            )
         )
     return inlines
 
