@@ -166,12 +166,12 @@ def dossier_content(
     proceeding_labels = {p.pk: f"P{number}" for number, p in enumerate(proceedings, start=1)}
     provision_invoked_by: dict[int, list[str]] = {}
     proceeding_entries = []
+    by_pk = {p.pk: p for p in proceedings}
     for proceeding in proceedings:
         for provision in proceeding.provisions.all():
             provision_invoked_by.setdefault(provision.pk, []).append(proceeding_labels[proceeding.pk])
         chain = []
         ancestor_id = proceeding.appeal_of_id
-        by_pk = {p.pk: p for p in proceedings}
         while ancestor_id in by_pk and proceeding_labels[ancestor_id] not in chain:
             chain.append(proceeding_labels[ancestor_id])
             ancestor_id = by_pk[ancestor_id].appeal_of_id
@@ -207,11 +207,10 @@ def dossier_content(
         if not public:
             entry["reference_number"] = proceeding.reference_number
         proceeding_entries.append(entry)
+    entries_by_label = {entry["id"]: entry for entry in proceeding_entries}
     for entry in proceeding_entries:
         if entry["appeal_of"]:
-            next(e for e in proceeding_entries if e["id"] == entry["appeal_of"])["appealed_by"].append(
-                entry["id"]
-            )
+            entries_by_label[entry["appeal_of"]]["appealed_by"].append(entry["id"])
 
     agreement_entries = []
     for agreement in agreements:
