@@ -299,6 +299,8 @@ def test_canonical_url_keeps_the_path_and_drops_tracking():
         ("text with a \x00 NUL", "binary"),
         ("Support The Moscow Times!\n\nRead more", "no_text"),
         ("broken \ud800 surrogate", "undecodable"),
+        (None, "empty"),
+        (12345, "unsupported"),
     ],
 )
 def test_bad_input_gets_a_clear_error_and_saves_nothing(content, reason):
@@ -317,6 +319,42 @@ def test_a_rejected_correction_leaves_no_new_outlet_behind():
         )
     assert not Organization.objects.exists()
     assert not Article.objects.exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("corrections", "field"),
+    [
+        ({"title": 123}, "title"),
+        ({"url": 5}, "url"),
+        ({"language": ["ru"]}, "language"),
+        ({"body": {"text": "x"}}, "body"),
+        ({"authors": 5}, "authors"),
+        ({"authors": ["A. Author", 3]}, "authors"),
+        ({"published_on": 20160128}, "published_on"),
+        ({"published_on": "28/01/2016"}, "published_on"),
+    ],
+)
+def test_a_correction_of_the_wrong_type_is_refused_by_name_and_saves_nothing(corrections, field):
+    # Corrections come from forms and JSON: a number or a list where text belongs is the
+    # caller's mistake to be told about, not a crash.
+    with pytest.raises(ValidationError) as error:
+        article_import(content="Headline\n\nThe FMS refused Kim.", outlet="A new outlet", corrections=corrections)
+    assert list(error.value.message_dict) == [field]
+    assert not Article.objects.exists()
+    assert not Organization.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_date_correction_may_be_written_out_or_cleared():
+    outlet = NewsOutletFactory()
+    dated = article_import(
+        content="Headline\n\nThe FMS refused Kim.", outlet=outlet, corrections={"published_on": "2016-01-28"}
+    )
+    undated = article_import(
+        content="Jan. 29, 2016\n\nThe FMS refused Kim again.", outlet=outlet, corrections={"published_on": ""}
+    )
+    assert (dated.article.published_on, undated.article.published_on) == (dt.date(2016, 1, 28), None)
 
 
 @pytest.mark.django_db

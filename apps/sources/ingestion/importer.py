@@ -11,7 +11,7 @@ Two steps, so that the admin can show a preview and let the caseworker correct i
 
 Bad input raises :class:`ImportRejected` (a ValidationError) with a message for the caseworker
 and a ``reason`` code: ``empty``, ``too_large``, ``binary``, ``undecodable``, ``no_text``,
-``no_outlet``.
+``no_outlet``, ``unsupported``.
 """
 
 from __future__ import annotations
@@ -168,6 +168,11 @@ def article_extract(
     ``url`` and ``title``, when known, help: the title is removed from the body, the address
     gives a date and is checked for duplicates.
     """
+    # A form or JSON field left out arrives as None: the same as one left empty.
+    content = "" if content is None else content
+    filename, url, title = filename or "", url or "", title or ""
+    if not isinstance(content, str | bytes):
+        raise ImportRejected("An article is imported from text or from the bytes of a file.", code="unsupported")
     is_html_name = filename.lower().endswith(HTML_SUFFIXES)
     if isinstance(content, bytes):
         text, encoding = decode_bytes(content, is_html=is_html_name or format == "html")
@@ -242,8 +247,7 @@ def _apply_corrections(draft: ImportDraft, corrections: dict[str, Any]) -> None:
     for name, value in corrections.items():
         if value in (None, "") and name != "published_on":
             continue
-        if name == "authors" and isinstance(value, str):
-            value = [part.strip() for part in value.split(",") if part.strip()]
+        value = _correction_value(name, value)
         if name == "url":
             value = canonical_url(value)
         if name == "body":
@@ -253,6 +257,29 @@ def _apply_corrections(draft: ImportDraft, corrections: dict[str, Any]) -> None:
         draft.sha256 = body_sha256(draft.body)
         duplicate = article_find_duplicate(body=draft.body, url=draft.url)
         draft.duplicate, draft.duplicate_reason = duplicate if duplicate else (None, "")
+
+
+def _correction_value(name: str, value: Any) -> Any:
+    """``value`` as the draft holds it, or a ValidationError naming the field: corrections
+    come from forms and JSON, and a wrong type must be refused, not crash the import."""
+    if name == "authors":
+        if isinstance(value, str):
+            value = value.split(",")
+        if not isinstance(value, list | tuple) or not all(isinstance(part, str) for part in value):
+            raise ValidationError({name: "Give the authors as names separated by commas, or a list of names."})
+        return [part.strip() for part in value if part.strip()]
+    if name == "published_on":
+        if value in (None, ""):
+            return None  # the caseworker cleared a wrong date
+        if isinstance(value, dt.date):
+            return value
+        try:
+            return dt.date.fromisoformat(value)
+        except (TypeError, ValueError):
+            raise ValidationError({name: "Give the date as YYYY-MM-DD."}) from None
+    if not isinstance(value, str):
+        raise ValidationError({name: "Give this field as text."})
+    return value
 
 
 def _resolve_outlet(draft: ImportDraft, outlet: Organization | str | None) -> Organization:
