@@ -285,22 +285,6 @@ class PublicIdViewSet(viewsets.ModelViewSet):
 
 
 @transaction.atomic
-def instance_update(instance, data: dict, *, m2m: tuple[str, ...] = ()):
-    """Apply validated serializer data to a record, validate the whole record and save it.
-
-    For the plain attribute changes the services do not cover; model ``clean()`` and
-    constraints still decide what is valid, as in the admin.
-    """
-    related = {name: data.pop(name) for name in m2m if name in data}
-    for name, value in data.items():
-        setattr(instance, name, value)
-    instance.full_clean()
-    instance.save()
-    for name, values in related.items():
-        getattr(instance, name).set(values)
-    return instance
-
-
 # -- OpenAPI ----------------------------------------------------------------------------------
 
 

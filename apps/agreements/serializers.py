@@ -1,11 +1,10 @@
-from django.db import transaction
 from django_countries import countries
 from rest_framework import serializers
 
 from apps.agreements.models import Agreement, Provision
-from apps.agreements.services import agreement_create, provision_add
+from apps.agreements.services import agreement_create, agreement_update, provision_add, provision_update
 from apps.people.models import Organization
-from casetracker.api import PartialDateField, PublicIdField, instance_update
+from casetracker.api import PartialDateField, PublicIdField
 
 
 class ProvisionRefSerializer(serializers.ModelSerializer):
@@ -44,11 +43,8 @@ class AgreementSerializer(serializers.ModelSerializer):
     def create(self, validated_data):
         return agreement_create(**validated_data)
 
-    @transaction.atomic
     def update(self, instance, validated_data):
-        instance_update(instance, validated_data, m2m=("party_organizations",))
-        getattr(instance, "_prefetched_objects_cache", {}).pop("party_organizations", None)
-        return instance
+        return agreement_update(agreement=instance, **validated_data)
 
 
 class ProvisionSerializer(serializers.ModelSerializer):
@@ -69,4 +65,4 @@ class ProvisionSerializer(serializers.ModelSerializer):
         return provision_add(**validated_data)
 
     def update(self, instance, validated_data):
-        return instance_update(instance, validated_data)
+        return provision_update(provision=instance, **validated_data)

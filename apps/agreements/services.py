@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from apps.agreements.models import Agreement, Provision
+from apps.core.services import record_update
 
 
 @transaction.atomic
@@ -54,3 +56,16 @@ def provision_add(*, agreement: Agreement, summary: str, number: str = "", text:
     provision.full_clean()
     provision.save()
     return provision
+
+
+def agreement_update(*, agreement: Agreement, party_organizations: Iterable | None = None,
+                     **changes) -> Agreement:
+    """Change an agreement; its lifecycle dates must stay in order."""
+    return record_update(record=agreement, changes=changes, m2m={"party_organizations": party_organizations})
+
+
+def provision_update(*, provision: Provision, **changes) -> Provision:
+    """Change a provision of an agreement (its wording, summary, time limit…)."""
+    if "agreement" in changes and changes["agreement"].pk != provision.agreement_id:
+        raise ValidationError({"agreement": "A provision cannot move to another agreement."})
+    return record_update(record=provision, changes=changes)

@@ -11,7 +11,7 @@ from django.db.models import F, Prefetch
 
 from apps.access import scoping
 from apps.cases.models import Case, Fact
-from apps.cases.services import case_close, case_open, fact_mark_disputed, fact_record
+from apps.cases.services import case_close, case_open, case_update, fact_mark_disputed, fact_record
 from apps.core.admin import (
     READONLY_RECORD_FIELDS,
     ServiceAdmin,
@@ -301,4 +301,4 @@ class CaseAdmin(ServiceAdmin):
         if "status" in form.changed_data and obj.status == Case.Status.CLOSED:
             case_close(case=obj, closed_on=obj.closed_on, reason=obj.closed_reason)
         else:
-            obj.save()
+            case_update(case=obj)

@@ -1,13 +1,12 @@
 from django.contrib.auth import get_user_model
-from django.db import transaction
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from apps.cases.models import Case, Fact
-from apps.cases.services import case_open, fact_mark_disputed, fact_record
+from apps.cases.services import case_open, case_update, fact_record, fact_update
 from apps.people.models import Individual, Organization
 from apps.sources.serializers import CitationInlineSerializer
-from casetracker.api import PartialDateField, PublicIdField, instance_update
+from casetracker.api import PartialDateField, PublicIdField
 
 User = get_user_model()
 
@@ -53,7 +52,7 @@ class CaseSerializer(serializers.ModelSerializer):
 
     def update(self, instance, validated_data):
         validated_data.pop("reference", None)
-        return instance_update(instance, validated_data, m2m=("subjects", "caseworkers"))
+        return case_update(case=instance, **validated_data)
 
 
 class SubjectSerializer(serializers.ModelSerializer):
@@ -184,15 +183,6 @@ class FactSerializer(serializers.ModelSerializer):
         supports = validated_data.pop("citations")
         return fact_record(**validated_data, supports=supports, added_by=self.context["request"].user)
 
-    @transaction.atomic
     def update(self, instance, validated_data):
         validated_data.pop("case", None)
-        contradicts = validated_data.pop("contradicts", None)
-        instance_update(instance, validated_data)
-        if contradicts is not None:
-            if contradicts:
-                fact_mark_disputed(fact=instance, contradicts=contradicts)
-            stale = instance.contradicts.exclude(pk__in=[fact.pk for fact in contradicts])
-            instance.contradicts.remove(*stale)
-            getattr(instance, "_prefetched_objects_cache", {}).pop("contradicts", None)
-        return instance
+        return fact_update(fact=instance, **validated_data)

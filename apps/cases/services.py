@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from apps.cases.models import Case, Fact
+from apps.core.services import record_update
 from apps.people.models import Individual, Organization
 from apps.sources.models import Article
 from apps.sources.services import citation_add
@@ -75,6 +76,19 @@ def case_open(
 
 
 @transaction.atomic
+def case_update(*, case: Case, subjects: Iterable[Individual] | None = None,
+                caseworkers: Iterable[AbstractBaseUser] | None = None, **changes) -> Case:
+    """Change a case. Its reference is permanent: documents and people outside cite it."""
+    if "reference" in changes and changes.pop("reference") != case.reference:
+        raise ValidationError({"reference": "A case's reference cannot change."})
+    if subjects is not None:
+        subjects = list(subjects)
+        if not subjects:
+            raise ValidationError({"subjects": "A case needs at least one subject."})
+    return record_update(record=case, changes=changes, m2m={"subjects": subjects, "caseworkers": caseworkers})
+
+
+@transaction.atomic
 def case_close(*, case: Case, closed_on: dt.date, reason: str) -> Case:
     """Close a case, with the date and the reason (resettled, deported, lost contact…)."""
     case.status = Case.Status.CLOSED
@@ -132,6 +146,25 @@ def fact_record(
     contradicts = list(contradicts)
     if contradicts:
         fact_mark_disputed(fact=fact, contradicts=contradicts)
+    return fact
+
+
+@transaction.atomic
+def fact_update(*, fact: Fact, contradicts: Iterable[Fact] | None = None, **changes) -> Fact:
+    """Change a fact; ``contradicts``, when given, becomes the full list of facts it contradicts.
+
+    Citations are added and removed on their own (citation_add), so that no fact is ever
+    left without a source by an edit.
+    """
+    if "case" in changes and changes["case"].pk != fact.case_id:
+        raise ValidationError({"case": "A fact cannot move to another case."})
+    record_update(record=fact, changes=changes)
+    if contradicts is not None:
+        contradicts = list(contradicts)
+        if contradicts:
+            fact_mark_disputed(fact=fact, contradicts=contradicts)
+        fact.contradicts.remove(*fact.contradicts.exclude(pk__in=[other.pk for other in contradicts]))
+        getattr(fact, "_prefetched_objects_cache", {}).pop("contradicts", None)
     return fact
 
 

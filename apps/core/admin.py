@@ -19,6 +19,7 @@ from django.http import HttpResponseRedirect
 
 from apps.access import scoping
 from apps.core.admin_forms import LoadedAutocompleteSelect
+from apps.core.services import record_update
 
 READONLY_RECORD_FIELDS = ("public_id", "created_at", "updated_at")
 
@@ -138,7 +139,7 @@ class ServiceAdmin(ScopedAdminMixin, LoadedAutocompleteMixin, admin.ModelAdmin):
         raise NotImplementedError
 
     def update(self, request, obj, form, change) -> None:
-        obj.save()
+        record_update(record=obj, changes={})
 
     def get_search_results(self, request, queryset, search_term):
         results, may_have_duplicates = super().get_search_results(request, queryset, search_term)

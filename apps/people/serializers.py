@@ -4,8 +4,14 @@ from rest_framework import serializers
 
 from apps.people.models import Alias, Individual, Organization, ProtectedIdentity
 from apps.people.selectors import PROTECTED_IDENTITY_FIELDS, can_view_protected_identity
-from apps.people.services import alias_add, individual_create, organization_create, protected_identity_set
-from casetracker.api import PartialDateField, PublicIdField, instance_update
+from apps.people.services import (
+    individual_create,
+    individual_update,
+    organization_create,
+    organization_update,
+    protected_identity_set,
+)
+from casetracker.api import PartialDateField, PublicIdField
 
 
 class OrganizationSerializer(serializers.ModelSerializer):
@@ -23,7 +29,7 @@ class OrganizationSerializer(serializers.ModelSerializer):
         return organization_create(**validated_data)
 
     def update(self, instance, validated_data):
-        return instance_update(instance, validated_data)
+        return organization_update(organization=instance, **validated_data)
 
 
 class AliasSerializer(serializers.ModelSerializer):
@@ -111,20 +117,8 @@ class IndividualSerializer(serializers.ModelSerializer):
     @transaction.atomic
     def update(self, instance, validated_data):
         protected, aliases = self._split(validated_data)
-        instance_update(instance, validated_data)
-        if aliases is not None:
-            # The list given replaces the aliases: keep those named again, add the new ones.
-            keep = {alias["name"] for alias in aliases}
-            instance.aliases.exclude(name__in=keep).delete()
-            existing = {alias.name: alias for alias in instance.aliases.all()}
-            for alias in aliases:
-                if alias["name"] in existing:
-                    instance_update(existing[alias["name"]], alias)
-                else:
-                    alias_add(individual=instance, **alias)
+        individual_update(individual=instance, aliases=aliases, **validated_data)
         if protected:
             # Replace the identity joined when the record was read, so the response shows the change.
             instance.protected_identity = protected_identity_set(individual=instance, **protected)
-        # Drop prefetched aliases so the response shows the new ones.
-        getattr(instance, "_prefetched_objects_cache", {}).pop("aliases", None)
         return instance

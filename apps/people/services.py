@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
+from apps.core.services import record_update
 from apps.people.models import Alias, Individual, Organization, ProtectedIdentity
 
 PROTECTED_IDENTITY_FIELDS = ("legal_name", "date_of_birth", "phone", "email", "address")
@@ -60,6 +61,32 @@ def alias_add(*, individual: Individual, name: str, script: str = Alias.Script.L
     alias.full_clean()
     alias.save()
     return alias
+
+
+def organization_update(*, organization: Organization, **changes) -> Organization:
+    """Change an organization (never into its own ancestor)."""
+    return record_update(record=organization, changes=changes)
+
+
+@transaction.atomic
+def individual_update(*, individual: Individual, aliases: Iterable[dict] | None = None,
+                      **changes) -> Individual:
+    """Change an individual; ``aliases``, when given, replaces the list of aliases.
+
+    Aliases named again keep their identity (and history); the others are removed.
+    """
+    record_update(record=individual, changes=changes)
+    if aliases is not None:
+        aliases = list(aliases)
+        individual.aliases.exclude(name__in=[alias["name"] for alias in aliases]).delete()
+        existing = {alias.name: alias for alias in individual.aliases.all()}
+        for alias in aliases:
+            if alias["name"] in existing:
+                record_update(record=existing[alias["name"]], changes=alias)
+            else:
+                alias_add(individual=individual, **alias)
+        getattr(individual, "_prefetched_objects_cache", {}).pop("aliases", None)
+    return individual
 
 
 def protected_identity_set(*, individual: Individual, **fields) -> ProtectedIdentity:

@@ -23,7 +23,12 @@ from apps.core.admin_forms import (
     partial_date_form,
 )
 from apps.proceedings.models import Proceeding, ProceedingEvent
-from apps.proceedings.services import proceeding_event_add, proceeding_record
+from apps.proceedings.services import (
+    proceeding_event_add,
+    proceeding_legal_basis_set,
+    proceeding_record,
+    proceeding_update,
+)
 from apps.sources.admin import ProceedingCitationInline
 from apps.sources.models import Citation
 from apps.sources.services import citation_add
@@ -234,16 +239,14 @@ class ProceedingAdmin(ServiceAdmin):
         )
 
     def update(self, request, obj, form, change):
-        obj.save()
+        proceeding_update(proceeding=obj)
         for support in form.supports():
             citation_add(proceeding=obj, added_by=request.user, **support)
 
     def save_related(self, request, form, formsets, change):
         if change:
             form.save_m2m()
-            # As in proceeding_record: invoking a provision invokes its agreement.
-            obj = form.instance
-            obj.agreements.add(*{provision.agreement_id for provision in obj.provisions.all()})
+            proceeding_legal_basis_set(proceeding=form.instance)
         # On add, proceeding_record has already set the legal basis.
         for formset in formsets:
             self.save_formset(request, form, formset, change=change)

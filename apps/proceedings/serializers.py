@@ -1,4 +1,3 @@
-from django.db import transaction
 from django_countries.serializer_fields import CountryField
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -7,9 +6,9 @@ from apps.agreements.models import Agreement, Provision
 from apps.cases.models import Case
 from apps.people.models import Individual, Organization
 from apps.proceedings.models import Proceeding, ProceedingEvent
-from apps.proceedings.services import proceeding_event_add, proceeding_record
+from apps.proceedings.services import proceeding_event_add, proceeding_record, proceeding_update
 from apps.sources.serializers import CitationInlineSerializer
-from casetracker.api import PartialDateField, PublicIdField, instance_update
+from casetracker.api import PartialDateField, PublicIdField
 
 
 class ProceedingEventSerializer(serializers.ModelSerializer):
@@ -86,15 +85,5 @@ class ProceedingSerializer(serializers.ModelSerializer):
         supports = validated_data.pop("citations", [])
         return proceeding_record(**validated_data, supports=supports, added_by=self.context["request"].user)
 
-    @transaction.atomic
     def update(self, instance, validated_data):
-        validated_data.pop("case", None)
-        provisions = validated_data.get("provisions")
-        instance_update(instance, validated_data, m2m=("agreements", "provisions"))
-        if provisions:
-            # As when recording: a provision invoked implies its agreement is invoked too.
-            instance.agreements.add(*{provision.agreement_id for provision in provisions})
-        cache = getattr(instance, "_prefetched_objects_cache", {})
-        for name in ("agreements", "provisions"):
-            cache.pop(name, None)
-        return instance
+        return proceeding_update(proceeding=instance, **validated_data)

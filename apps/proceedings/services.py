@@ -10,6 +10,7 @@ from django.db import transaction
 
 from apps.cases.models import Case
 from apps.cases.services import Support, supports_add
+from apps.core.services import record_update
 from apps.proceedings.models import Proceeding, ProceedingEvent
 
 
@@ -35,8 +36,7 @@ def proceeding_record(
     public_id=None,
 ) -> Proceeding:
     """Record a proceeding in a case, its legal basis and the quotes that report it."""
-    if subject is not None and not case.subjects.filter(pk=subject.pk).exists():
-        raise ValidationError({"subject": f"{subject} is not a subject of case {case.reference}."})
+    proceeding_subject_check(case=case, subject=subject)
     proceeding = Proceeding(
         case=case,
         kind=kind,
@@ -55,12 +55,43 @@ def proceeding_record(
         proceeding.public_id = public_id
     proceeding.full_clean()
     proceeding.save()
-    proceeding.agreements.set(list(agreements))
-    provisions = list(provisions)
-    proceeding.provisions.set(provisions)
-    # A provision invoked implies its agreement is invoked too.
-    proceeding.agreements.add(*{provision.agreement_id for provision in provisions})
+    proceeding_legal_basis_set(proceeding=proceeding, agreements=agreements, provisions=provisions)
     supports_add(supports=supports, added_by=added_by, proceeding=proceeding)
+    return proceeding
+
+
+def proceeding_subject_check(*, case: Case, subject) -> None:
+    """A proceeding concerns one of its case's subjects, or nobody in particular."""
+    if subject is not None and not case.subjects.filter(pk=subject.pk).exists():
+        raise ValidationError({"subject": f"{subject} is not a subject of case {case.reference}."})
+
+
+def proceeding_legal_basis_set(*, proceeding: Proceeding, agreements: Iterable | None = None,
+                               provisions: Iterable | None = None) -> None:
+    """Set the agreements and provisions a proceeding invokes (``None`` keeps the current ones).
+
+    A provision invoked implies its agreement is invoked too, whatever else was given.
+    """
+    if agreements is not None:
+        proceeding.agreements.set(list(agreements))
+    if provisions is not None:
+        proceeding.provisions.set(list(provisions))
+    proceeding.agreements.add(*{provision.agreement_id for provision in proceeding.provisions.all()})
+    for name in ("agreements", "provisions"):
+        getattr(proceeding, "_prefetched_objects_cache", {}).pop(name, None)
+
+
+@transaction.atomic
+def proceeding_update(*, proceeding: Proceeding, agreements: Iterable | None = None,
+                      provisions: Iterable | None = None, **changes) -> Proceeding:
+    """Change a proceeding; it stays in its case, with a subject of that case."""
+    if "case" in changes and changes["case"].pk != proceeding.case_id:
+        raise ValidationError({"case": "A proceeding cannot move to another case."})
+    if "subject" in changes:
+        proceeding_subject_check(case=proceeding.case, subject=changes["subject"])
+    record_update(record=proceeding, changes=changes)
+    if agreements is not None or provisions is not None:
+        proceeding_legal_basis_set(proceeding=proceeding, agreements=agreements, provisions=provisions)
     return proceeding
 
 
