@@ -301,6 +301,7 @@ def test_canonical_url_keeps_the_path_and_drops_tracking():
         ("broken \ud800 surrogate", "undecodable"),
         (None, "empty"),
         (12345, "unsupported"),
+        ("<html>", "no_text"),
     ],
 )
 def test_bad_input_gets_a_clear_error_and_saves_nothing(content, reason):

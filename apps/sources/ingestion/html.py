@@ -75,7 +75,8 @@ def _fallback_text(html: str) -> str:
     """The visible text of a page trafilatura could not read (a fragment, a tiny page)."""
     try:
         tree = lxml_html.fragment_fromstring(html, create_parent="div")
-    except (etree.ParserError, ValueError):
+    except (etree.ParserError, ValueError, AssertionError):
+        # lxml asserts rather than raises on some bodiless pages (a bare "<html>").
         return ""
     for element in tree.xpath("//script|//style|//noscript|//template|//iframe|//object|//embed"):
         element.drop_tree()
