@@ -74,14 +74,15 @@ def test_json_output_is_one_object_per_file_with_status_fields_and_article_id(ou
     failed = by_name["scan.txt"]
     assert (failed["status"], failed["reason"], failed["article_id"]) == ("failed", "binary", None)
     assert "[3/3]" in err and "2 created, 0 duplicate, 1 failed" in err
-    assert error is not None
+    assert str(error) == "1 of 3 file(s) failed."
 
 
 def test_a_file_over_the_limit_is_refused_before_it_is_read(outlet, files, settings):
     settings.ARTICLE_IMPORT_MAX_BYTES = 10
     out, _err, error = run("--json", str(files / "refusal.txt"))
-    assert json.loads(out)["reason"] == "too_large"
-    assert error is not None
+    report = json.loads(out)
+    assert report["reason"] == "too_large" and "the limit is 10 bytes" in report["error"]
+    assert str(error) == "1 of 1 file(s) failed."
     assert not Article.objects.exists()
 
 
@@ -92,6 +93,7 @@ def test_an_outlet_named_on_the_command_line_is_used(files):
 
 
 def test_a_missing_file_fails_cleanly(outlet, tmp_path):
-    _out, _err, error = run(str(tmp_path / "nowhere.txt"))
-    assert error is not None
+    out, _err, error = run(str(tmp_path / "nowhere.txt"))
+    assert "failed" in out and "Cannot read the file: No such file or directory." in out
+    assert str(error) == "1 of 1 file(s) failed."
     assert not Article.objects.exists()

@@ -6,7 +6,7 @@ from pathlib import Path
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from apps.sources.ingestion.decoding import ImportRejected, max_import_bytes
+from apps.sources.ingestion.decoding import ImportRejected, check_size
 from apps.sources.ingestion.importer import article_import
 
 # What a folder is searched for; files named on the command line are read whatever they are.
@@ -69,11 +69,8 @@ class Command(BaseCommand):
         report = {"path": str(path), "status": "failed", "article_id": None, "fields": None,
                   "reason": None, "error": None}
         try:
-            size = path.stat().st_size
-            if size > max_import_bytes():
-                raise ImportRejected(
-                    f"The file is {size:,} bytes; the limit is {max_import_bytes():,} bytes.", code="too_large"
-                )
+            # Before reading it: a file over the limit is not loaded into memory at all.
+            check_size(path.stat().st_size)
             result = article_import(
                 content=path.read_bytes(), filename=path.name, format=format, url=url, outlet=outlet or None
             )
