@@ -10,8 +10,8 @@ COPY requirements.txt .
 RUN pip install -r requirements.txt
 
 COPY . .
-# collectstatic needs settings, not secrets: a throwaway key for this build step only.
-RUN SECRET_KEY=build-only-not-secret python manage.py collectstatic --noinput
+# collectstatic needs settings, not secrets: throwaway keys for this build step only.
+RUN SECRET_KEY=build-only-not-secret SALT_KEY=build-only-not-secret python manage.py collectstatic --noinput
 
 RUN useradd --system --home /app casetracker && chown -R casetracker /app
 USER casetracker

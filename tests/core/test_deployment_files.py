@@ -33,7 +33,8 @@ def test_compose_sets_only_variables_the_settings_read():
 
 def test_compose_requires_secrets_instead_of_defaulting_them():
     environment = compose()["services"]["web"]["environment"]
-    assert environment["SECRET_KEY"].startswith("${SECRET_KEY:?")
+    for name in ("SECRET_KEY", "SALT_KEY"):
+        assert environment[name].startswith(f"${{{name}:?"), name
 
 
 def test_static_files_are_served_by_whitenoise():
