@@ -57,9 +57,15 @@ def test_any_text_is_imported_or_refused_cleanly(content):
 def test_any_bytes_are_imported_or_refused_cleanly(content, html):
     before = (Article.objects.count(), Organization.objects.count())
     try:
-        article_import(content=content, filename="f.html" if html else "f.txt", outlet="Fuzz outlet")
+        result = article_import(content=content, filename="f.html" if html else "f.txt", outlet="Fuzz outlet")
     except ValidationError:
         _assert_nothing_saved(before)
+        return
+    article = Article.objects.get(pk=result.article.pk)
+    assert article.body.strip() and "<script" not in article.body.lower()
+    if result.created:
+        assert article.raw_text == result.draft.raw_text and article.raw_text.strip()
+        assert Article.objects.count() == before[0] + 1
 
 
 @FUZZ
