@@ -94,6 +94,13 @@ def test_the_command_applies_a_named_users_permissions(kim, lawyer, tmp_path):
         )
 
 
+def test_the_command_refuses_an_output_folder_that_does_not_exist_and_records_nothing(kim, tmp_path):
+    output = tmp_path / "missing" / "kim.json"
+    with pytest.raises(CommandError, match="there is no folder"):
+        call_command("dossier", "CT-2013-0001", "--format", "json", "--output", str(output))
+    assert not DossierGeneration.objects.exists()
+
+
 def test_the_command_rejects_an_unknown_case(db):
     with pytest.raises(CommandError, match="No case CT-1999-0001"):
         call_command("dossier", "CT-1999-0001")

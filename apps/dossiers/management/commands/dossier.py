@@ -41,6 +41,10 @@ class Command(BaseCommand):
                 account = get_user_model().objects.get(**{get_user_model().USERNAME_FIELD: user})
             except get_user_model().DoesNotExist as exc:
                 raise CommandError(f"No user {user}.") from exc
+        # Checked before generating: a generation is recorded as handed out, so it must not
+        # be recorded for a file that could not be written.
+        if output not in (None, "-") and not Path(output).parent.is_dir():
+            raise CommandError(f"Cannot write {output}: there is no folder {Path(output).parent}.")
         try:
             data, filename, _content_type = dossier_generate(
                 case=case, format=format, level=level, user=account, channel=DossierGeneration.Channel.COMMAND
@@ -51,5 +55,8 @@ class Command(BaseCommand):
             sys.stdout.buffer.write(data)
             return
         path = Path(output or filename)
-        path.write_bytes(data)
+        try:
+            path.write_bytes(data)
+        except OSError as exc:
+            raise CommandError(f"Cannot write {path}: {exc.strerror or exc}.") from exc
         self.stderr.write(f"Wrote {path} ({len(data)} bytes).")
