@@ -40,6 +40,7 @@ RENDERERS = {
 
 
 def dossier_filename(*, case: Case, format: str, level: str) -> str:
+    """The download name, which says the case, the level and, for a ZIP, that it is evidence."""
     kind = "evidence" if format == Format.ZIP else "dossier"
     return f"{case.reference}-{kind}-{level}.{format}"
 

@@ -76,6 +76,7 @@ def bundle_files(content: dict) -> list[tuple[str, bytes]]:
 
 
 def render_bundle(content: dict) -> bytes:
+    """The evidence bundle as ZIP bytes: byte-identical for the same content (module docstring)."""
     stamp = dt.datetime.fromisoformat(content["cover"]["data_as_of"]).astimezone(dt.UTC)
     # ZIP stores local time without a zone, from 1980 on: write the data's UTC time.
     date_time = max(stamp.timetuple()[:6], (1980, 1, 1, 0, 0, 0))

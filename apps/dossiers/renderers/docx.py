@@ -19,7 +19,7 @@ from apps.dossiers.renderers.html import _day, _when
 
 
 class PandocMissing(RuntimeError):
-    pass
+    """DOCX dossiers need the pandoc binary, which is not installed."""
 
 
 @functools.cache
@@ -353,6 +353,7 @@ def dossier_ast(content: dict) -> dict:
 
 
 def render_docx(content: dict) -> bytes:
+    """The dossier as DOCX, written by pandoc from :func:`dossier_ast`; RuntimeError if pandoc fails."""
     binary, api_version = _pandoc()
     document = {"pandoc-api-version": api_version, **dossier_ast(content)}
     result = subprocess.run(

@@ -41,4 +41,5 @@ def html_to_pdf(
 
 
 def render_pdf(content: dict) -> bytes:
+    """The dossier as PDF; its file identifier is derived from the content digest (reproducible)."""
     return html_to_pdf(render_html(content, paged=True), identifier=content["cover"]["digest"][:32].encode())

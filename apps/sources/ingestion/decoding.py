@@ -62,10 +62,12 @@ class ImportRejected(ValidationError):
 
 
 def max_import_bytes() -> int:
+    """The size limit in force, in bytes."""
     return int(getattr(settings, "ARTICLE_IMPORT_MAX_BYTES", DEFAULT_MAX_BYTES))
 
 
 def check_size(size: int) -> None:
+    """Raise ImportRejected ("too_large") when ``size`` bytes are over the limit."""
     limit = max_import_bytes()
     if size > limit:
         raise ImportRejected(
