@@ -172,13 +172,6 @@ def build_seed_fixture(*, seeds_dir: Path, spec_path: Path) -> str:
     return text
 
 
-def seed_public_ids(*, spec_path: Path) -> set[uuid.UUID]:
-    """The public IDs of the seed's articles, to tell whether the seed is already loaded."""
-    spec = load_spec(spec_path)
-    namespace = uuid.UUID(str(spec["namespace"]))
-    return {uuid.uuid5(namespace, f"article:{entry['key']}") for entry in spec["articles"]}
-
-
 # -- the build ------------------------------------------------------------------------------
 
 
