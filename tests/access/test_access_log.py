@@ -116,6 +116,7 @@ def test_an_api_read_of_protected_data_names_the_token(case_a, caseworker_a, org
 
     (entry,) = protected_read_record(request=request, individuals=[subject])
 
+    entry = AccessLog.objects.get(pk=entry.pk)
     assert (entry.action, entry.user, entry.organization) == ("api_protected_read", caseworker_a, org_a)
     assert entry.detail["token"] == {"id": "6b1f…", "prefix": "ct_ab12", "name": "intake form"}
     assert entry.object_id == str(subject.pk) and entry.ip_address == "192.0.2.9"
@@ -140,3 +141,15 @@ def test_pruning_deletes_only_entries_past_the_retention_period(case_a, casework
     assert list(AccessLog.objects.all()) == [recent]
     with pytest.raises(CommandError):
         call_command("access_log_prune", "--older-than-days", "7")
+
+
+def test_logging_a_page_of_protected_reads_costs_two_queries(case_a, caseworker_a, rf, django_assert_num_queries):
+    from apps.access.services import protected_read_record
+    from tests.factories import CaseFactory
+
+    people = [CaseFactory(organization=case_a.organization).subjects.get() for _ in range(5)]
+    request = rf.get("/api/v1/individuals/")
+    request.user = caseworker_a
+    with django_assert_num_queries(2):
+        protected_read_record(request=request, individuals=people)
+    assert AccessLog.objects.filter(action="api_protected_read", organization=case_a.organization).count() == 5
