@@ -4,10 +4,12 @@ An article's text is evidence. It is shown escaped (never rendered as HTML: a sc
 may contain markup or scripts), its hash is read-only, and once quoted it cannot change.
 """
 
+from functools import partial
+
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
-from django.urls import reverse
+from django.urls import path, reverse
 from django.utils.html import format_html
 
 from apps.core.admin import (
@@ -18,8 +20,10 @@ from apps.core.admin import (
     related_count,
 )
 from apps.core.admin_forms import LoadedChoicesForm, formfield
+from apps.sources.admin_import import import_article_view, mention_links
 from apps.sources.models import Article, Citation
 from apps.sources.normal_form import normalize_body
+from apps.sources.selectors import article_mentions
 from apps.sources.services import (
     article_create,
     article_delete,
@@ -292,6 +296,18 @@ class ArticleAdmin(ServiceAdmin):
             # As received, once and for all; the body is frozen once quoted (article_update).
             fields += ["raw_text_display", "body_text"]
         return fields
+
+    def get_urls(self):
+        # Before the default URLs: "<path:object_id>/" would swallow "import/".
+        view = self.admin_site.admin_view(partial(import_article_view, self))
+        return [path("import/", view, name="sources_article_import"), *super().get_urls()]
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None:
+            # Suggested links: who and what the text mentions, each passage citable in one step.
+            found = article_mentions(article=obj, user=request.user)
+            context["mentions"] = mention_links(article=obj, mentions=found)
+        return super().render_change_form(request, context, add, change, form_url, obj)
 
     @admin.display(description="body (quoted, so it can no longer change)")
     def body_text(self, article):
