@@ -92,3 +92,132 @@ class CitationSerializer(CitationInlineSerializer):
 
     def create(self, validated_data):
         return citation_add(**validated_data, added_by=self.context["request"].user)
+
+
+# -- import ----------------------------------------------------------------------------------
+
+
+class _ImportOptionsSerializer(serializers.Serializer):
+    """What a client may say about an imported article beside its content: the address, the
+    outlet, and corrections of what the importer extracts (given fields replace extracted ones)."""
+
+    url = serializers.CharField(
+        required=False, allow_blank=True, max_length=Article._meta.get_field("url").max_length,
+        help_text="Where the article was published: helps find its date and outlet, and duplicates.",
+    )
+    outlet = serializers.CharField(
+        required=False, allow_blank=True, max_length=255,
+        help_text=(
+            "The outlet: the id of an organization, or a name (an organization of that name, or a new "
+            "news outlet). By default it is recognised from the address or the page."
+        ),
+    )
+    title = serializers.CharField(
+        required=False, allow_blank=True, max_length=Article._meta.get_field("title").max_length,
+        help_text="The headline, if the importer should not guess it.",
+    )
+    authors = serializers.ListField(
+        child=serializers.CharField(max_length=Article._meta.get_field("authors").max_length),
+        required=False, max_length=50, help_text="Replaces the authors found in the byline.",
+    )
+    published_on = serializers.DateField(
+        required=False, allow_null=True, help_text="Replaces the date found; null clears it."
+    )
+    language = serializers.CharField(
+        required=False, allow_blank=True, max_length=Article._meta.get_field("language").max_length,
+        help_text="ISO 639-1 code (en, ru, ko, ja…), replacing the detected one.",
+    )
+    body = serializers.CharField(
+        required=False, allow_blank=True, trim_whitespace=False,
+        help_text="A corrected article text, replacing the extracted body (the raw input is still kept).",
+    )
+
+    def corrections(self) -> dict:
+        names = ("authors", "published_on", "url", "language", "body")
+        return {name: self.validated_data[name] for name in names if name in self.validated_data}
+
+
+class ArticleImportSerializer(_ImportOptionsSerializer):
+    """A JSON import: the article as plain text (as copied from a site) or as a page's HTML."""
+
+    text = serializers.CharField(
+        required=False, allow_blank=True, trim_whitespace=False,
+        help_text="The article as plain text, boilerplate and all. Give `text` or `html`.",
+    )
+    html = serializers.CharField(
+        required=False, allow_blank=True, trim_whitespace=False,
+        help_text="A saved web page. Scripts and event handlers are dropped from the body.",
+    )
+
+    def validate(self, attrs):
+        given = [name for name in ("text", "html") if name in attrs]
+        if len(given) != 1:
+            raise serializers.ValidationError(
+                {"non_field_errors": ["Give the article as either `text` or `html`."]}
+            )
+        return attrs
+
+    @property
+    def content_field(self) -> str:
+        return "html" if "html" in self.validated_data else "text"
+
+
+class ArticleImportUploadSerializer(_ImportOptionsSerializer):
+    """A multipart import: a .txt or .html file (its name and content decide how it is read)."""
+
+    file = serializers.FileField(
+        help_text="A text file or a saved page; UTF-8, UTF-16 or Windows-1251.",
+    )
+
+    content_field = "file"
+
+
+class ArticleImportResultSerializer(ArticleSerializer):
+    """The stored article (new or the existing duplicate), with what the import found."""
+
+    duplicate = serializers.BooleanField(
+        read_only=True, help_text="True when the article was already stored: nothing new was saved."
+    )
+    duplicate_reason = serializers.ChoiceField(
+        choices=[("body", "the same text"), ("url", "the same address")],
+        read_only=True, allow_null=True,
+        help_text="Why it is a duplicate: the same text (`body`) or the same address (`url`).",
+    )
+    warnings = serializers.ListField(
+        child=serializers.CharField(), read_only=True,
+        help_text="What the importer changed or left out (e.g. scripts dropped from the page).",
+    )
+
+    class Meta(ArticleSerializer.Meta):
+        fields = [*ArticleSerializer.Meta.fields, "duplicate", "duplicate_reason", "warnings"]
+
+    def to_representation(self, result):
+        """``result`` is an importer ImportResult: the article's fields, then the import's."""
+        article = ArticleSerializer(result.article, context=self.context).data
+        reason = None if result.created else (result.draft.duplicate_reason or None)
+        return {
+            **article,
+            "duplicate": not result.created,
+            "duplicate_reason": reason,
+            "warnings": list(result.draft.warnings),
+        }
+
+
+class PassageSerializer(serializers.Serializer):
+    matched = serializers.CharField(help_text="The words that matched the known name.")
+    start = serializers.IntegerField(help_text="Where they start in the body.")
+    end = serializers.IntegerField()
+    passage = serializers.CharField(
+        help_text="The sentence around them, an exact slice of the body: citable as it is."
+    )
+    passage_start = serializers.IntegerField()
+    passage_end = serializers.IntegerField()
+
+
+class MentionSerializer(serializers.Serializer):
+    """A known individual, organization or agreement that an article's text mentions."""
+
+    kind = serializers.ChoiceField(choices=["individual", "organization", "agreement"])
+    id = serializers.UUIDField(help_text="The record's id (in /individuals/, /organizations/ or /agreements/).")
+    label = serializers.CharField()
+    passages = PassageSerializer(many=True)

@@ -1,12 +1,70 @@
-from django.db import transaction
-from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import mixins, viewsets
+import uuid
 
+from django.db import transaction
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework import mixins, parsers, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from apps.access.scoping import visible_organizations
 from apps.sources.filters import ArticleFilter, CitationFilter
-from apps.sources.selectors import article_list, citation_list, uses_full_text_search
-from apps.sources.serializers import ArticleSerializer, CitationSerializer
+from apps.sources.ingestion.decoding import max_import_bytes
+from apps.sources.ingestion.importer import ImportRejected, article_import
+from apps.sources.selectors import article_list, article_mentions, citation_list, uses_full_text_search
+from apps.sources.serializers import (
+    ArticleImportResultSerializer,
+    ArticleImportSerializer,
+    ArticleImportUploadSerializer,
+    ArticleSerializer,
+    CitationSerializer,
+    MentionSerializer,
+)
 from apps.sources.services import DuplicateArticle, article_delete
-from casetracker.api import Conflict, CursorPagination, PublicIdViewSet
+from casetracker.api import (
+    PROBLEM_MEDIA_TYPE,
+    Conflict,
+    CursorPagination,
+    ProblemSerializer,
+    PublicIdViewSet,
+    problem,
+)
+from casetracker.api_policies import StrictJSONParser
+
+IMPORT_DESCRIPTION = """\
+Extracts title, outlet, authors, date, address, language and the clean body from pasted text, a
+page's HTML or an uploaded .txt/.html file, and stores the article with the input kept as raw text.
+
+- JSON: `text` or `html`, with optional `url`, `outlet` (an organization's id or a name) and
+  corrections (`title`, `authors`, `published_on`, `language`, `body`) that replace what is found.
+- multipart/form-data: `file`, with the same optional fields.
+
+201 with the new article; 200 with the stored article and `"duplicate": true` when the same text
+or the same address is already stored (nothing is saved). Refused content is a 400 problem whose
+`errors` name the field and whose `reason` says why; content over `ARTICLE_IMPORT_MAX_BYTES`
+(default 5 MiB) is a 413 with `reason` too_large. Nothing is saved on any error. Needs a write
+token and the permission to add articles.
+"""
+
+
+class ImportProblemSerializer(ProblemSerializer):
+    """Problem details of a refused import, with the importer's reason."""
+
+    reason = serializers.ChoiceField(
+        choices=["empty", "too_large", "binary", "undecodable", "no_text", "no_outlet", "unsupported"],
+        required=False,
+        help_text="Why the content was refused (absent for other invalid fields).",
+    )
+
+
+def _import_refused(error: ImportRejected, *, field: str) -> Response:
+    """A refused import as problem details: 413 for too large, else 400 naming the field."""
+    message = " ".join(error.messages)
+    if error.reason == "too_large":
+        body = problem(status.HTTP_413_REQUEST_ENTITY_TOO_LARGE, message, "too_large", {field: [message]})
+    else:
+        body = problem(status.HTTP_400_BAD_REQUEST, message, "validation_error", {field: [message]})
+    body["reason"] = error.reason
+    return Response(body, status=body["status"], content_type=PROBLEM_MEDIA_TYPE)
 
 
 class ArticleCursorPagination(CursorPagination):
@@ -41,6 +99,129 @@ class ArticleViewSet(PublicIdViewSet):
 
     def get_queryset(self):
         return article_list(user=self.request.user)
+
+    @extend_schema(
+        summary="Import an article",
+        description=IMPORT_DESCRIPTION,
+        request={
+            "application/json": ArticleImportSerializer,
+            "multipart/form-data": ArticleImportUploadSerializer,
+        },
+        responses={
+            201: OpenApiResponse(ArticleImportResultSerializer, description="Imported and stored."),
+            200: OpenApiResponse(
+                ArticleImportResultSerializer,
+                description="Already stored (same text or same address): the stored article, `duplicate: true`.",
+            ),
+            (400, PROBLEM_MEDIA_TYPE): OpenApiResponse(
+                ImportProblemSerializer,
+                description=(
+                    "Invalid request or refused content: `errors` names the field, `reason` says why "
+                    "(empty, binary, undecodable, no_text, no_outlet, unsupported)."
+                ),
+            ),
+            (413, PROBLEM_MEDIA_TYPE): OpenApiResponse(
+                ImportProblemSerializer,
+                description="The article (or the request) is over `ARTICLE_IMPORT_MAX_BYTES`; `reason` is too_large.",
+            ),
+            (415, PROBLEM_MEDIA_TYPE): OpenApiResponse(
+                ProblemSerializer, description="The body must be JSON or multipart/form-data."
+            ),
+        },
+    )
+    @action(
+        detail=False,
+        methods=["post"],
+        url_path="import",
+        parser_classes=[StrictJSONParser, parsers.MultiPartParser],
+        pagination_class=None,
+        filter_backends=[],
+    )
+    def import_article(self, request):
+        """Extract, check and store an article through the importer (apps.sources.ingestion)."""
+        too_large = self._refuse_oversized_request(request)
+        if too_large is not None:
+            return too_large
+        is_upload = request.content_type.startswith("multipart/")
+        serializer_class = ArticleImportUploadSerializer if is_upload else ArticleImportSerializer
+        serializer = serializer_class(data=request.data, context=self.get_serializer_context())
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        if is_upload:
+            upload = data["file"]
+            if upload.size > max_import_bytes():
+                # Refused before reading: the limit exists so that huge files are never loaded.
+                return _import_refused(
+                    ImportRejected(
+                        f"The file is {upload.size:,} bytes; the limit is {max_import_bytes():,} bytes.",
+                        code="too_large",
+                    ),
+                    field="file",
+                )
+            content, filename, format = upload.read(), upload.name, None
+        else:
+            field = serializer.content_field
+            content, filename, format = data[field], "", field
+        try:
+            result = article_import(
+                content=content,
+                filename=filename,
+                format=format,
+                url=data.get("url", ""),
+                title=data.get("title", ""),
+                outlet=self._outlet(data.get("outlet", "")),
+                corrections=serializer.corrections(),
+                added_by=request.user,
+            )
+        except ImportRejected as error:
+            return _import_refused(error, field="outlet" if error.reason == "no_outlet" else serializer.content_field)
+        code = status.HTTP_201_CREATED if result.created else status.HTTP_200_OK
+        return Response(ArticleImportResultSerializer(result, context=self.get_serializer_context()).data, status=code)
+
+    def _outlet(self, value: str):
+        """An organization named by its id, else the name as given (the importer resolves it)."""
+        value = value.strip()
+        try:
+            public_id = uuid.UUID(value)
+        except ValueError:
+            return value or None
+        outlet = visible_organizations(self.request.user).filter(public_id=public_id).first()
+        if outlet is None:
+            raise serializers.ValidationError({"outlet": [f"No organization has the id {value}."]})
+        return outlet
+
+    @staticmethod
+    def _refuse_oversized_request(request):
+        """413 before parsing a body too big to hold an article within the limit.
+
+        Room for the article and a corrected body, each JSON-escaped (non-ASCII text can triple).
+        """
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            return None
+        limit = max_import_bytes()
+        if length > 6 * limit + 64 * 1024:
+            error = ImportRejected(
+                f"The request is {length:,} bytes, too large for an article within the limit of {limit:,} bytes.",
+                code="too_large",
+            )
+            return _import_refused(error, field="non_field_errors")
+        return None
+
+    @extend_schema(
+        summary="Mentions in an article",
+        description=(
+            "The known individuals (by pseudonym or alias), organizations and agreements that the "
+            "article's text mentions, each with the passages (exact slices of the body, with "
+            "offsets) that mention it: a passage can be cited as it is. Only records you may see."
+        ),
+        responses=MentionSerializer(many=True),
+    )
+    @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
+    def mentions(self, request, id=None):
+        found = article_mentions(article=self.get_object(), user=request.user)
+        return Response(MentionSerializer([mention.as_dict() for mention in found], many=True).data)
 
     def perform_create(self, serializer):
         try:
