@@ -98,7 +98,7 @@ def protected_read_record(*, request, individuals) -> list[AccessLog]:
     auditor can tell which integration read whom. Two queries whatever the number of
     individuals, so a list page stays a constant number of queries.
     """
-    individuals = list(individuals)
+    individuals = list({individual.pk: individual for individual in individuals}.values())
     if not individuals:
         return []
     token = getattr(request, "auth", None)
