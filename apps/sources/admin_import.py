@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import admin, messages
-from django.contrib.admin.widgets import AutocompleteSelect
+from django.contrib.admin.widgets import AdminDateWidget, AutocompleteSelect
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponseRedirect
@@ -124,7 +124,9 @@ class ImportPreviewForm(forms.Form):
         max_length=Article._meta.get_field("authors").max_length,
         help_text="Names separated by commas.",
     )
-    published_on = forms.DateField(required=False, label="Published on", help_text="YYYY-MM-DD.")
+    published_on = forms.DateField(
+        required=False, label="Published on", widget=AdminDateWidget, help_text="YYYY-MM-DD."
+    )
     url = forms.CharField(required=False, max_length=URL_MAX, label="Address (URL)")
     language = forms.CharField(
         max_length=Article._meta.get_field("language").max_length,

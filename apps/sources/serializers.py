@@ -133,7 +133,8 @@ class _ImportOptionsSerializer(serializers.Serializer):
     )
 
     def corrections(self) -> dict:
-        names = ("authors", "published_on", "url", "language", "body")
+        # The address is not among them: it goes to the extraction itself (date, outlet, duplicates).
+        names = ("authors", "published_on", "language", "body")
         return {name: self.validated_data[name] for name in names if name in self.validated_data}
 
 
