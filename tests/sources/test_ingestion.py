@@ -1,5 +1,6 @@
 import codecs
 import datetime as dt
+import time
 from pathlib import Path
 
 import pytest
@@ -9,6 +10,7 @@ from django.core.exceptions import ValidationError
 from apps.people.models import Organization
 from apps.sources.ingestion.dates import date_in_text, date_in_url, dates_in_text
 from apps.sources.ingestion.decoding import ImportRejected, decode_bytes
+from apps.sources.ingestion.html import looks_like_html
 from apps.sources.ingestion.importer import article_extract, article_import, canonical_url
 from apps.sources.models import Article
 from apps.sources.normal_form import body_sha256
@@ -481,6 +483,23 @@ def test_pasted_text_with_a_script_is_read_as_html_and_the_script_dropped():
     assert draft.format == "html"
     assert "script" not in draft.body and "steal" not in draft.body
     assert "The FMS refused Kim." in draft.body
+
+
+@pytest.mark.parametrize(
+    "text",
+    ['<a title="1<2" onclick="steal()">Kim</a> was refused.', "The FMS refused Kim. <img src=x onerror=steal()>"],
+)
+def test_pasted_text_with_an_event_handler_is_read_as_html(text):
+    assert looks_like_html(text)
+
+
+def test_telling_a_long_text_full_of_open_tags_from_html_takes_linear_time():
+    # 200 kB of "<a " without a ">": every "<" used to be rescanned to the end of the text
+    # (minutes); a linear scan takes milliseconds, so two seconds is a wide margin.
+    text = "<a x" * 50_000
+    started = time.perf_counter()
+    assert not looks_like_html(text)
+    assert time.perf_counter() - started < 2
 
 
 @pytest.mark.django_db

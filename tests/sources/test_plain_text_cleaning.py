@@ -1,4 +1,5 @@
 import datetime as dt
+import time
 from pathlib import Path
 
 import pytest
@@ -162,10 +163,23 @@ def test_it_does_not_join_a_finished_paragraph_to_one_that_starts_in_lower_case(
         ("By [Alexey Eremenko](#)", ("By Alexey Eremenko", False)),
         ("a \\$25 billion deal", ("a $25 billion deal", False)),
         ("2 * 3 * 4", ("2 * 3 * 4", False)),
+        ("**a **b** and __c__", ("**a b and c", False)),
+        ("[a [b](https://x.example/b) c](#)", ("[a b c](#)", False)),
     ],
 )
 def test_unwrap_markdown(line, expected):
     assert unwrap_markdown(line) == expected
+
+
+@pytest.mark.parametrize("unit", ["**a ", "__a ", "[x ", "![x "])
+def test_a_long_line_of_unclosed_markup_is_cleaned_in_linear_time(unit):
+    # 200 kB of markers that never close: each used to be rescanned to the end of the line
+    # (a minute or more); a linear scan takes milliseconds, so two seconds is a wide margin.
+    line = unit * 50_000
+    started = time.perf_counter()
+    body = clean_plain_text(f"Title\n\n{line}").body
+    assert time.perf_counter() - started < 2
+    assert body == line.strip()
 
 
 @pytest.mark.parametrize(

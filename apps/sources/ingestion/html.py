@@ -23,7 +23,9 @@ from apps.sources.ingestion.plain_text import CleanedText, clean_plain_text
 
 _HTML_START = re.compile(r"^\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body|meta|title)\b", re.I | re.S)
 _HTML_TAGS = re.compile(r"<(?:p|div|article|br|span|a|h[1-6])\b[^>]*>", re.I)
-_ACTIVE_TAG = re.compile(r"<(?:script|iframe|object|embed|style|svg)\b|<[a-z][^>]*\son[a-z]+\s*=", re.I)
+# The handler part stops at the next "<" as well as at ">": scanning on to the end of the text
+# from every "<" made a long text full of "<a " take minutes to classify.
+_ACTIVE_TAG = re.compile(r"<(?:script|iframe|object|embed|style|svg)\b|<[^<>]*\son[a-z]+\s*=", re.I)
 _EVENT_ATTRIBUTE = re.compile(r"^on[a-z]+$", re.I)
 # Characters XML (and so lxml) refuses; they carry nothing in a page, so the parsers never see
 # them. The raw text keeps them.

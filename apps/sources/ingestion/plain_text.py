@@ -24,9 +24,12 @@ BYLINE_MAX_LENGTH = 160
 BROKEN_MIN_WORDS = 6
 
 _HEADING = re.compile(r"^\s{0,3}#{1,6}\s+(?P<text>.*?)\s*#*\s*$")
-_IMAGE_OR_LINK = re.compile(r"!?\[(?P<text>[^\]]*)\]\((?:[^()\s]|\([^()]*\))*\)")
+# None of the markup patterns may run past the next opening marker: a line full of unclosed
+# "[" or "**" would otherwise be rescanned to its end from every marker (quadratic: minutes for
+# a pasted page of a few hundred kB).
+_IMAGE_OR_LINK = re.compile(r"!?\[(?P<text>[^\[\]]*)\]\((?:[^()\s]|\([^()]*\))*\)")
 _AUTOLINK = re.compile(r"<(?P<url>(?:https?|mailto):[^>\s]+)>")
-_BOLD = re.compile(r"(\*\*|__)(?=\S)(?P<text>.+?)(?<=\S)\1")
+_BOLD = re.compile(r"(\*\*|__)(?=\S)(?P<text>(?:(?!\1).)+?)(?<=\S)\1")
 _ITALIC = re.compile(r"(?<![\w*])\*(?=\S)(?P<text>[^*]+?)(?<=\S)\*(?![\w*])")
 _ESCAPE = re.compile(r"\\(?P<char>[\\`*_{}\[\]()#+\-.!$>])")
 _BYLINE = re.compile(r"^by\s+(?P<names>[^|•·]+?)(?:\s*[|•·]\s*(?P<rest>.*))?$", re.IGNORECASE)
