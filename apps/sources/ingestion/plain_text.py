@@ -139,19 +139,40 @@ def _rejoin_broken(paragraphs: list[str]) -> list[str]:
 REPEAT_MIN_LENGTH = 40
 
 
-def _repeats(key: str, later: str) -> bool:
-    return later == key or (len(key) >= REPEAT_MIN_LENGTH and later.startswith(key))
+def _repeated_later(keys: list[str]) -> list[bool]:
+    """For each key, whether a later key equals it or (when it is long enough) begins with it.
+
+    Comparing every key with every later one was quadratic: a pasted text of many short
+    paragraphs took minutes. In sorted order the keys that begin with a key follow it in one
+    run, and those runs nest, so one pass with a stack finds the latest index in each run.
+    """
+    repeated = [False] * len(keys)
+    stack: list[list] = []  # [key, its index, the latest index among the keys beginning with it]
+
+    def close() -> None:
+        key, index, latest = stack.pop()
+        if len(key) >= REPEAT_MIN_LENGTH:
+            repeated[index] = latest > index
+        if stack:
+            stack[-1][2] = max(stack[-1][2], latest)
+
+    for index in sorted(range(len(keys)), key=lambda i: (keys[i], i)):
+        while stack and not keys[index].startswith(stack[-1][0]):
+            close()
+        stack.append([keys[index], index, index])
+    while stack:
+        close()
+    # A short key only counts as repeated when the very same paragraph comes again.
+    last = {key: index for index, key in enumerate(keys)}
+    return [repeated[index] or last[key] > index for index, key in enumerate(keys)]
 
 
 def _drop_repeated(paragraphs: list[str]) -> list[str]:
     """Drop a paragraph that reappears later, whole or as its opening (a standfirst repeating
     a paragraph of the article): the later one is kept, so that a quote occurs once."""
     keys = [_key(paragraph).rstrip(".!?…") for paragraph in paragraphs]
-    return [
-        paragraph
-        for index, paragraph in enumerate(paragraphs)
-        if not keys[index] or not any(_repeats(keys[index], later) for later in keys[index + 1 :])
-    ]
+    repeated = _repeated_later(keys)
+    return [paragraph for paragraph, key, again in zip(paragraphs, keys, repeated, strict=True) if not key or not again]
 
 
 def clean_plain_text(raw: str, *, title: str = "") -> CleanedText:
