@@ -6,7 +6,7 @@ import datetime as dt
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from apps.people.models import Organization
 from apps.sources.addresses import url_variants
@@ -86,7 +86,17 @@ def article_create(
     if public_id:
         article.public_id = public_id
     article.full_clean()
-    article.save()
+    try:
+        with transaction.atomic():
+            article.save()
+    except IntegrityError:
+        # Two requests storing one article at the same moment both pass the check above (it
+        # cannot see a row that is not committed yet); the unique hash or address stops the
+        # second one here, and it is the duplicate it now is, not a server error.
+        duplicate = article_find_duplicate(body=body, url=url)
+        if duplicate is None:
+            raise
+        raise DuplicateArticle(*duplicate) from None
     return article
 
 

@@ -281,6 +281,27 @@ def test_a_duplicate_stored_between_preview_and_save_is_reported_with_its_reason
     assert Article.objects.count() == 1
 
 
+@pytest.mark.django_db
+def test_an_article_stored_by_a_concurrent_request_is_reported_as_a_duplicate(monkeypatch):
+    from apps.sources import services
+
+    stored = ArticleFactory(body="The FMS refused Kim.", url="https://example.org/story")
+    # The other request committed after this one looked for duplicates and validated: only
+    # the database's unique constraint on the hash can stop the second row now.
+    real_finder, looked = services.article_find_duplicate, []
+
+    def finder_that_misses_the_first_time(**kwargs):
+        looked.append(kwargs)
+        return real_finder(**kwargs) if len(looked) > 1 else None
+
+    monkeypatch.setattr(services, "article_find_duplicate", finder_that_misses_the_first_time)
+    monkeypatch.setattr(Article, "validate_unique", lambda self, exclude=None: None)
+    with pytest.raises(DuplicateArticle) as refused:
+        article_create(title="Again", outlet=stored.outlet, body="The FMS refused Kim.")
+    assert (refused.value.existing, refused.value.reason) == (stored, "body")
+    assert Article.objects.count() == 1
+
+
 def test_canonical_url_keeps_the_path_and_drops_tracking():
     assert canonical_url("HTTPS://Example.ORG:443/a/b/?utm_medium=x&id=3#top") == "https://example.org/a/b/?id=3"
     assert canonical_url("not a url") == "not a url"
