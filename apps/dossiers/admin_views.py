@@ -11,7 +11,7 @@ import io
 import zipfile
 
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -32,6 +32,24 @@ def _attachment(data: bytes, filename: str, content_type: str) -> HttpResponse:
     return response
 
 
+def _dossier_response(request, cases: list[Case], *, format: str, level: str) -> HttpResponse:
+    """The dossier of one case as its file, or of several as one ZIP of their files."""
+    files = [
+        dossier_generate(
+            case=case, format=format, level=level, user=request.user,
+            channel=DossierGeneration.Channel.ADMIN, request=request,
+        )
+        for case in cases
+    ]
+    if len(files) == 1:
+        return _attachment(*files[0])
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for data, filename, _content_type in files:
+            archive.writestr(filename, data)
+    return _attachment(buffer.getvalue(), f"dossiers-{level}.zip", "application/zip")
+
+
 def dossier_generate_view(request):
     """GET: the choice of format and level for the cases named by ?case=; POST: the file."""
     references = request.POST.getlist("case") if request.method == "POST" else request.GET.getlist("case")
@@ -42,24 +60,11 @@ def dossier_generate_view(request):
     if not form.fields["level"].choices:
         raise PermissionDenied("You may not generate dossiers.")
     if request.method == "POST" and form.is_valid():
-        files = [
-            dossier_generate(
-                case=case,
-                format=form.cleaned_data["format"],
-                level=form.cleaned_data["level"],
-                user=request.user,
-                channel=DossierGeneration.Channel.ADMIN,
-                request=request,
-            )
-            for case in cases
-        ]
-        if len(files) == 1:
-            return _attachment(*files[0])
-        buffer = io.BytesIO()
-        with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-            for data, filename, _content_type in files:
-                archive.writestr(filename, data)
-        return _attachment(buffer.getvalue(), f"dossiers-{form.cleaned_data['level']}.zip", "application/zip")
+        try:
+            return _dossier_response(request, cases, **form.cleaned_data)
+        except ImproperlyConfigured as exc:
+            # A renderer's system package is missing: say which, and let another format be chosen.
+            form.add_error("format", f"This server cannot make this format: {exc}")
     context = {
         **admin.site.each_context(request),
         "title": "Dossier" if len(cases) == 1 else f"Dossiers of {len(cases)} cases",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import ImproperlyConfigured
 from django.http import Http404, HttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -13,6 +14,14 @@ from apps.access.scoping import visible_cases
 from apps.cases.models import Case
 from apps.dossiers.models import DossierGeneration, Format, Level
 from apps.dossiers.services import dossier_generate
+
+
+class FormatUnavailable(exceptions.APIException):
+    """A renderer's system package (Pango, pandoc) is missing on this server."""
+
+    status_code = 503
+    default_detail = "This server cannot make this format."
+    default_code = "format_unavailable"
 
 
 class CaseDossierView(APIView):
@@ -79,14 +88,17 @@ class CaseDossierView(APIView):
         case = visible_cases(request.user).filter(reference=reference).first()
         if case is None:
             raise Http404("No such case.")
-        data, filename, content_type = dossier_generate(
-            case=case,
-            format=format,
-            level=level,
-            user=request.user,
-            channel=DossierGeneration.Channel.API,
-            request=request,
-        )
+        try:
+            data, filename, content_type = dossier_generate(
+                case=case,
+                format=format,
+                level=level,
+                user=request.user,
+                channel=DossierGeneration.Channel.API,
+                request=request,
+            )
+        except ImproperlyConfigured as exc:
+            raise FormatUnavailable(f"This server cannot make this format: {exc}") from exc
         response = HttpResponse(data, content_type=content_type)
         response["Content-Disposition"] = f'attachment; filename="{filename}"'
         response["Cache-Control"] = "no-store"

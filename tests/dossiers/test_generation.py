@@ -174,6 +174,29 @@ def test_the_generation_record_is_read_only_in_the_admin(kim, caseworker, admin_
     assert admin_client.get(reverse("admin:dossiers_dossiergeneration_add")).status_code == 403
 
 
+@pytest.fixture
+def without_pandoc(monkeypatch):
+    from apps.dossiers.renderers import docx
+
+    # _pandoc remembers the binary it found: forget it, so that the missing one is noticed.
+    docx._pandoc.cache_clear()
+    monkeypatch.setattr(docx.shutil, "which", lambda name: None)
+    yield
+    docx._pandoc.cache_clear()
+
+
+def test_a_format_this_server_cannot_make_is_an_error_on_the_form(kim, caseworker, client, without_pandoc):
+    client.force_login(caseworker)
+    response = client.post(
+        reverse("dossiers_admin:generate"), {"case": "CT-2013-0001", "format": "docx", "level": "public"}
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors["format"] == [
+        "This server cannot make this format: pandoc is not installed (Debian package: pandoc)."
+    ]
+    assert not DossierGeneration.objects.exists()
+
+
 # -- the API --------------------------------------------------------------------------------------
 
 API = "/api/v1/cases/CT-2013-0001/dossier/"
@@ -219,3 +242,12 @@ def test_the_api_lets_a_lawyer_have_the_legal_json(kim, lawyer, api_client):
     response = api_client.get(API, {"format": "json", "level": "legal"})
     assert response.status_code == 200
     assert response.json()["cover"]["level"] == "legal" and SECRET["phone"] not in response.content.decode()
+
+
+@pytest.mark.urls("tests.dossiers.urls")
+def test_the_api_answers_503_for_a_format_this_server_cannot_make(kim, caseworker, api_client, without_pandoc):
+    api_client.force_authenticate(caseworker)
+    response = api_client.get(API, {"format": "docx", "level": "public"})
+    assert response.status_code == 503 and response["Content-Type"] == "application/problem+json"
+    assert "pandoc is not installed" in response.json()["detail"]
+    assert not DossierGeneration.objects.exists()

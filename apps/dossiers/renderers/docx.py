@@ -15,11 +15,17 @@ import json
 import shutil
 import subprocess
 
+from django.core.exceptions import ImproperlyConfigured
+
 from apps.dossiers.renderers.html import _day, _when
 
 
-class PandocMissing(RuntimeError):
-    """DOCX dossiers need the pandoc binary, which is not installed."""
+class PandocMissing(ImproperlyConfigured):
+    """DOCX dossiers need the pandoc binary, which is not installed.
+
+    An ImproperlyConfigured, like the PDF renderer's missing Pango: the admin and the API tell
+    "this server cannot make this format" apart from a failure by that one type.
+    """
 
 
 @functools.cache
