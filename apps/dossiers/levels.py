@@ -23,7 +23,7 @@ def dossier_levels_allowed(*, user: AbstractBaseUser | AnonymousUser | None) -> 
     return levels
 
 
-def dossier_level_check(*, user, level: str) -> None:
+def dossier_level_check(*, user: AbstractBaseUser | AnonymousUser | None, level: str) -> None:
     """Raise PermissionDenied unless ``user`` may generate a dossier at ``level``."""
     if level not in dossier_levels_allowed(user=user):
         raise PermissionDenied(f"You may not generate a dossier at the “{level}” level.")
