@@ -1,3 +1,5 @@
+import time
+
 import pytest
 from django.core.management import call_command
 
@@ -129,6 +131,19 @@ def test_many_mentions_cut_their_passages_from_one_pass_over_the_body(monkeypatc
     assert mention.passages[-1].passage == "Kim was questioned on day 300."
     # One pass for the passages, one for the agreement sentences: not one per mention.
     assert len(passes) <= 2
+
+
+def test_thousands_of_mentions_take_linear_time_and_a_longer_name_still_wins():
+    kim, kim_eun_chol = IndividualFactory(pseudonym="Kim"), IndividualFactory(pseudonym="Kim Eun-chol")
+    body = "Kim met Kim Eun-chol. " * 20_000
+    started = time.perf_counter()
+    found = mentions_in_text(body, individuals=[kim, kim_eun_chol], organizations=[], agreements=[])
+    # Each name used to be checked against every name claimed before it (a minute here).
+    assert time.perf_counter() - started < 5
+    passages = {mention.record: mention.passages for mention in found}
+    assert len(passages[kim]) == len(passages[kim_eun_chol]) == 20_000
+    assert {passage.matched for passage in passages[kim]} == {"Kim"}
+    assert all(body[passage.start + 3] == " " and body[passage.start + 4] == "m" for passage in passages[kim])
 
 
 def test_a_user_only_gets_suggestions_they_may_see():

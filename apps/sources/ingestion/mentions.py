@@ -178,7 +178,10 @@ _NAME_CONTINUES = re.compile(r"[ \u00a0]+[A-ZА-ЯЁ][\w-]*")
 
 def _individual_hits(body: str, individuals: list[Individual]) -> dict[int, list[tuple[int, int]]]:
     found: dict[int, list[tuple[int, int]]] = {}
-    claimed: list[tuple[int, int, int]] = []  # (start, end, individual pk), longest names first
+    # The characters a longer name has claimed (names are tried longest first). A flag per
+    # character, not a list of spans to search: a body with thousands of mentions made that
+    # search quadratic (74 s for 40,000).
+    claimed = bytearray(len(body))
     entries = []
     for individual in individuals:
         names = {individual.pseudonym} | {alias.name for alias in individual.aliases.all()}
@@ -186,11 +189,11 @@ def _individual_hits(body: str, individuals: list[Individual]) -> dict[int, list
     for name, pk in sorted(entries, key=lambda entry: -len(entry[0])):
         for match in _word_pattern(name, ignore_case=False).finditer(body):
             start, end = match.start(), match.end()
-            if any(s <= start and end <= e for s, e, _pk in claimed):
+            if claimed.find(0, start, end) < 0:
                 continue  # inside a longer known name
             if " " not in name and _NAME_CONTINUES.match(body, end):
                 continue  # "Kim Jong Un": someone else with the same first word
-            claimed.append((start, end, pk))
+            claimed[start:end] = b"\x01" * (end - start)
             found.setdefault(pk, []).append((start, end))
     return found
 
