@@ -112,6 +112,25 @@ def test_an_agreement_is_suggested_by_title_or_by_a_sentence_naming_its_parties_
     assert [passage.matched for passage in mention.passages] == ["deal", "Russia–DPRK readmission agreement"]
 
 
+def test_an_article_naming_an_agreement_thousands_of_times_is_read_in_linear_time():
+    readmission = AgreementFactory(
+        title="Agreement on the readmission of persons illegally present",
+        short_title="Russia–DPRK readmission agreement",
+        kind=Agreement.Kind.READMISSION,
+        party_countries=["RU", "KP"],
+    )
+    body = (
+        "The Russia–DPRK readmission agreement was published. "
+        "Russia and North Korea signed a deal on illegal migrants. "
+    ) * 20_000
+    started = time.perf_counter()
+    (mention,) = mentions_in_text(body, individuals=[], organizations=[], agreements=[readmission])
+    # Every sentence used to be checked against every title found (half a minute here).
+    assert time.perf_counter() - started < 5
+    assert [passage.matched for passage in mention.passages[:2]] == ["Russia–DPRK readmission agreement", "deal"]
+    assert len(mention.passages) == 40_000
+
+
 def test_sentence_bounds_do_not_stop_at_abbreviations():
     body = "SEOUL, Jan. 29 (UPI) -- The U.S.-based site said so. Next sentence."
     start = body.index("UPI")

@@ -207,6 +207,7 @@ def _distinctive_words(agreement: Agreement) -> set[str]:
 def _agreement_hits(body: str, agreements: list[Agreement]) -> dict[int, list[tuple[int, int]]]:
     found: dict[int, list[tuple[int, int]]] = {}
     spans = sentences(body)
+    span_starts = [start for start, _end in spans]
     for agreement in agreements:
         names = [(agreement.title, True)] + ([(agreement.short_title, True)] if agreement.short_title else [])
         hits = _name_hits(body, names)
@@ -218,10 +219,17 @@ def _agreement_hits(body: str, agreements: list[Agreement]) -> dict[int, list[tu
         ]
         stems = _distinctive_words(agreement)
         if len(parties) >= 2 and stems:
-            for start, end in spans:
+            # Sentences that already name the agreement, found once: asking every sentence
+            # about every title hit was quadratic in an article that names it thousands of times.
+            named = set()
+            for hit_start, _hit_end in hits:
+                number = bisect.bisect_right(span_starts, hit_start) - 1
+                if number >= 0 and hit_start < spans[number][1]:
+                    named.add(number)
+            for number, (start, end) in enumerate(spans):
                 sentence = body[start:end]
                 noun = AGREEMENT_WORDS.search(sentence)
-                if not noun or any(start <= hit_start < end for hit_start, _hit_end in hits):
+                if not noun or number in named:
                     continue
                 if not all(
                     any(_word_pattern(name, ignore_case=False).search(sentence) for name in names)
