@@ -306,7 +306,7 @@ class ArticleAdmin(ServiceAdmin):
         if obj is not None:
             # Suggested links: who and what the text mentions, each passage citable in one step.
             found = article_mentions(article=obj, user=request.user)
-            context["mentions"] = mention_links(article=obj, mentions=found)
+            context["mentions"] = mention_links(article=obj, mentions=found, user=request.user)
         return super().render_change_form(request, context, add, change, form_url, obj)
 
     @admin.display(description="body (quoted, so it can no longer change)")

@@ -274,37 +274,38 @@ def _add_service_errors(form: forms.Form, error: ValidationError) -> None:
         form.add_error(name if name in form.fields else None, errors)
 
 
-def mention_links(*, article: Article, mentions) -> list[dict]:
+def mention_links(*, article: Article, mentions, user) -> list[dict]:
     """The article's mention suggestions, each passage with links that cite it in one step.
 
     "Cite" opens the Citation add form with the article and the passage as the quote (the
     caseworker picks the fact, proceeding or provision); "New fact" opens the Fact add form
-    with the passage as the statement and as its supporting quote.
+    with the passage as the statement and as its supporting quote. A link is offered only to
+    a user whose permissions would let the page it opens be used.
     """
-    citation_add = reverse("admin:sources_citation_add")
-    fact_add = reverse("admin:cases_fact_add")
+    citation_add = reverse("admin:sources_citation_add") if user.has_perm("sources.add_citation") else ""
+    fact_add = reverse("admin:cases_fact_add") if user.has_perm("cases.add_fact") else ""
     rows = []
     for mention in mentions:
         record = mention.record
         opts = record._meta
-        passages = [
-            {
-                "text": passage.passage,
-                "matched": passage.matched,
-                "cite_url": citation_add + "?" + urlencode({"article": article.pk, "quote": passage.passage}),
-                "fact_url": fact_add
-                + "?"
-                + urlencode(
-                    {"support_article": article.pk, "support_quote": passage.passage, "statement": passage.passage}
-                ),
-            }
-            for passage in mention.passages
-        ]
+        passages = []
+        for passage in mention.passages:
+            cite = {"article": article.pk, "quote": passage.passage}
+            fact = {"support_article": article.pk, "support_quote": passage.passage, "statement": passage.passage}
+            passages.append(
+                {
+                    "text": passage.passage,
+                    "matched": passage.matched,
+                    "cite_url": f"{citation_add}?{urlencode(cite)}" if citation_add else "",
+                    "fact_url": f"{fact_add}?{urlencode(fact)}" if fact_add else "",
+                }
+            )
+        may_view = user.has_perm(f"{opts.app_label}.view_{opts.model_name}")
         rows.append(
             {
                 "kind": mention.kind,
                 "label": mention.label,
-                "url": reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[record.pk]),
+                "url": reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[record.pk]) if may_view else "",
                 "passages": passages,
             }
         )

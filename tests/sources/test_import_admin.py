@@ -304,3 +304,25 @@ def test_an_article_that_mentions_no_one_says_so(admin_client, known):
     response = admin_client.get(reverse("admin:sources_article_change", args=[article.pk]))
     assert response.context["mentions"] == []
     assert "No known person, organization or agreement is mentioned." in response.content.decode()
+
+
+def test_mention_links_are_offered_only_to_those_who_may_use_them(client, known):
+    article = ArticleFactory(body="Memorial said Kim would appeal.")
+    reader = UserFactory()
+    reader.user_permissions.set(Permission.objects.filter(codename__in=["view_article", "change_article"]))
+    client.force_login(reader)
+    response = client.get(reverse("admin:sources_article_change", args=[article.pk]))
+    mentions = response.context["mentions"]
+    # Kim is not suggested at all: a person is visible only to members of an organization.
+    assert {mention["label"] for mention in mentions} == {"Memorial"}
+    assert all(mention["url"] == "" for mention in mentions)
+    assert all(p["cite_url"] == "" and p["fact_url"] == "" for m in mentions for p in m["passages"])
+    assert reverse("admin:sources_citation_add") not in response.content.decode()
+
+    reader.user_permissions.add(*Permission.objects.filter(codename__in=["add_citation", "view_organization"]))
+    client.force_login(reader)  # a fresh user object: permissions are cached per instance
+    response = client.get(reverse("admin:sources_article_change", args=[article.pk]))
+    memorial = next(m for m in response.context["mentions"] if m["label"] == "Memorial")
+    assert memorial["url"] == reverse("admin:people_organization_change", args=[known["memorial"].pk])
+    assert memorial["passages"][0]["cite_url"].startswith(reverse("admin:sources_citation_add"))
+    assert memorial["passages"][0]["fact_url"] == ""
