@@ -96,13 +96,17 @@ def test_organizations_match_by_name_in_any_case_and_by_short_name_exactly():
     assert [(mention.record, len(mention.passages)) for mention in mentions] == [(fms, 2)]
 
 
-def test_an_agreement_is_suggested_by_title_or_by_a_sentence_naming_its_parties_and_subject():
-    readmission = AgreementFactory(
+@pytest.fixture
+def readmission(db):
+    return AgreementFactory(
         title="Agreement on the readmission of persons illegally present",
         short_title="Russia–DPRK readmission agreement",
         kind=Agreement.Kind.READMISSION,
         party_countries=["RU", "KP"],
     )
+
+
+def test_an_agreement_is_suggested_by_title_or_by_a_sentence_naming_its_parties_and_subject(readmission):
     body = (
         "Russia and North Korea signed a deal on illegal migrants. "
         "Russia signed an agreement with China on illegal trade. "
@@ -112,13 +116,7 @@ def test_an_agreement_is_suggested_by_title_or_by_a_sentence_naming_its_parties_
     assert [passage.matched for passage in mention.passages] == ["deal", "Russia–DPRK readmission agreement"]
 
 
-def test_an_article_naming_an_agreement_thousands_of_times_is_read_in_linear_time():
-    readmission = AgreementFactory(
-        title="Agreement on the readmission of persons illegally present",
-        short_title="Russia–DPRK readmission agreement",
-        kind=Agreement.Kind.READMISSION,
-        party_countries=["RU", "KP"],
-    )
+def test_an_article_naming_an_agreement_thousands_of_times_is_read_in_linear_time(readmission):
     body = (
         "The Russia–DPRK readmission agreement was published. "
         "Russia and North Korea signed a deal on illegal migrants. "
