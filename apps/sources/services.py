@@ -106,8 +106,11 @@ def article_update(*, article: Article, **changes) -> Article:
 
     The text of an article that is already quoted cannot change: every citation's offsets
     point into it, and a dossier must quote what the source said. Raises DuplicateArticle
-    when the new text or address is another stored article's.
+    when the new text or address is another stored article's. The raw text is the evidence
+    of what was received and never changes.
     """
+    if "raw_text" in changes and changes.pop("raw_text") != article.raw_text:
+        raise ValidationError({"raw_text": "The text as received is kept as it was and cannot change."})
     identity = (article.body, article.url)
     if "body" in changes:
         new_body = normalize_body(changes.pop("body") or "")

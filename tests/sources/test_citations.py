@@ -4,7 +4,7 @@ from django.db import IntegrityError, transaction
 
 from apps.cases.services import fact_record
 from apps.sources.models import Citation
-from apps.sources.services import citation_add
+from apps.sources.services import article_update, citation_add
 from tests.factories import (
     ArticleFactory,
     CaseFactory,
@@ -88,3 +88,15 @@ def test_the_citation_list_shows_a_user_only_the_citations_of_cases_they_may_see
     assert set(citation_list(user=UserFactory(is_superuser=True))) == {own, others, of_a_provision}
     # Articles are published sources: every one is listed, whichever case quotes it.
     assert set(article_list(user=user)) == {own.article, others.article, of_a_provision.article}
+
+
+def test_the_text_as_received_never_changes():
+    article = ArticleFactory()
+    received = article.raw_text
+    with pytest.raises(ValidationError) as error:
+        article_update(article=article, raw_text="Something else", title="New title")
+    assert "raw_text" in error.value.message_dict
+    article.refresh_from_db()
+    assert (article.raw_text, article.title) != ("Something else", "New title")
+    assert article.raw_text == received
+    assert article_update(article=article, raw_text=received, title="New title").title == "New title"
