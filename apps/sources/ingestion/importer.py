@@ -282,7 +282,8 @@ def _correction_value(name: str, value: Any) -> Any:
     return value
 
 
-def _resolve_outlet(draft: ImportDraft, outlet: Organization | str | None) -> Organization:
+def _resolve_outlet(draft: ImportDraft, outlet: Organization | str | None, *,
+                    added_by: AbstractBaseUser | None = None) -> Organization:
     if isinstance(outlet, Organization):
         return outlet
     if isinstance(outlet, str) and outlet.strip():
@@ -304,6 +305,14 @@ def _resolve_outlet(draft: ImportDraft, outlet: Organization | str | None) -> Or
     existing = Organization.objects.filter(name__iexact=draft.outlet_name).first()
     if existing:
         return existing
+    # Importing must not become a way round the permission to record organizations (the
+    # command line, with no user, is run by an administrator).
+    if added_by is not None and not added_by.has_perm("people.add_organization"):
+        raise ImportRejected(
+            f"The outlet “{draft.outlet_name}” is not recorded yet, and you may not add organizations: "
+            "choose a recorded outlet, or ask someone who may add it.",
+            code="no_outlet",
+        )
     website = ""
     if draft.url:
         parts = urlsplit(draft.url)
@@ -351,7 +360,7 @@ def article_import(
 
 
 def _store(draft: ImportDraft, *, outlet, added_by, public_id) -> Article:
-    stored_outlet = _resolve_outlet(draft, outlet)
+    stored_outlet = _resolve_outlet(draft, outlet, added_by=added_by)
     draft.outlet, draft.outlet_name = stored_outlet, stored_outlet.name
     authors = ", ".join(draft.authors)
     return article_create(
