@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "apps.cases",
     "apps.proceedings",
     "apps.access",
+    "simple_history",
     "apps.tokens",
     "apps.dossiers",
 ]
@@ -86,6 +87,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Records who made each change in the history (django-simple-history).
+    "simple_history.middleware.HistoryRequestMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]

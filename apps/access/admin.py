@@ -8,6 +8,7 @@ from django import forms
 from django.contrib import admin
 
 from apps.access import scoping
+from apps.access.admin_mixins import ScopedHistoryAdmin
 from apps.access.models import AccessLog, CaseShare, Membership
 from apps.access.services import case_share_grant, membership_add
 from apps.core.admin import ScopedAdminMixin, adopt
@@ -26,7 +27,7 @@ class MembershipForm(forms.ModelForm):
 
 
 @admin.register(Membership)
-class MembershipAdmin(ScopedAdminMixin, admin.ModelAdmin):
+class MembershipAdmin(ScopedAdminMixin, ScopedHistoryAdmin):
     form = MembershipForm
     list_display = ("user", "organization", "created_at")
     list_select_related = ("user", "organization")
@@ -64,7 +65,7 @@ class CaseShareForm(forms.ModelForm):
 
 
 @admin.register(CaseShare)
-class CaseShareAdmin(ScopedAdminMixin, admin.ModelAdmin):
+class CaseShareAdmin(ScopedAdminMixin, ScopedHistoryAdmin):
     form = CaseShareForm
     list_display = ("case", "user", "reason", "expires_on", "granted_by", "created_at")
     list_select_related = ("case", "user", "granted_by")

@@ -8,3 +8,6 @@ class AccessConfig(AppConfig):
     def ready(self) -> None:
         # Connects the login-throttle signal receivers.
         from apps.access import throttle  # noqa: F401
+        from apps.access.api import document_history_action
+
+        document_history_action()

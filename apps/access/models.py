@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.db import models
+from simple_history.models import HistoricalRecords
 
 
 class Membership(models.Model):
@@ -16,6 +17,8 @@ class Membership(models.Model):
         "people.Organization", on_delete=models.PROTECT, related_name="memberships"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["organization", "user"]
@@ -43,6 +46,8 @@ class CaseShare(models.Model):
         null=True, blank=True, help_text="Last day the share is valid; empty for no end date."
     )
     created_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["case", "user"]

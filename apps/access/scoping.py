@@ -11,9 +11,11 @@ The rules (docs/permissions.md explains them for people):
   nothing.
 * Records that belong to a case — its facts, proceedings, proceeding events, citations,
   subjects and their aliases and protected identities — are visible exactly when the case is.
-* Individuals not yet attached to any case are visible to members of any organization, so
-  that a caseworker can register a person and then open their case; their protected identity
-  is not (it follows the case rule only).
+* An individual not yet attached to any case is visible (with their protected identity) only
+  to the user who recorded them — the first version of their change history says who — so
+  that a caseworker can register a person and then open their case. One recorded by no user
+  (imported by a command) is visible to members of any organization, without their protected
+  identity, so that it can be attached. Once in a case, the case decides.
 * Shared reference material — articles (published sources), agreements and provisions, and
   organizations (courts, agencies, outlets) — is visible to every active signed-in user. A
   citation of a provision is reference material too; a citation supporting a fact or a
@@ -108,32 +110,55 @@ def _case_subject_ids(cases: QuerySet[Case]):
     return Case.subjects.through.objects.filter(case__in=cases).values("individual_id")
 
 
+def _unattached_recorded_by(user) -> QuerySet[Individual]:
+    """Individuals in no case yet whom ``user`` recorded (the first version of their history)."""
+    recorded = Individual.history.filter(history_type="+", history_user=user).values("id")
+    return Individual.objects.filter(cases__isnull=True, pk__in=recorded)
+
+
+def _unattached_visible(user) -> QuerySet[Individual]:
+    """Individuals in no case yet that ``user`` may see and attach to a case.
+
+    Those ``user`` recorded; and, for members of an organization, those no user recorded
+    (imported by a command), which would otherwise be out of everyone's reach.
+    """
+    recorded_by_someone = Individual.history.filter(history_type="+", history_user__isnull=False).values("id")
+    imported = Individual.objects.filter(cases__isnull=True).exclude(pk__in=recorded_by_someone).filter(
+        Exists(Membership.objects.filter(user=user))
+    )
+    return Individual.objects.filter(
+        Q(pk__in=_unattached_recorded_by(user).values("pk")) | Q(pk__in=imported.values("pk"))
+    )
+
+
 def visible_individuals(user) -> QuerySet[Individual]:
-    """Subjects of the cases ``user`` may see, plus individuals not yet in any case."""
+    """Subjects of the cases ``user`` may see, plus those in no case yet (see _unattached_visible)."""
     if _sees_everything(user):
         return Individual.objects.all()
     if not _is_active(user):
         return Individual.objects.none()
     cases = visible_cases(user)
-    unattached = Individual.objects.filter(cases__isnull=True).filter(
-        Exists(Membership.objects.filter(user=user))
-    )
     return Individual.objects.filter(
         Q(pk__in=_case_subject_ids(cases))
         | Q(pk__in=Proceeding.objects.filter(case__in=cases).values("subject_id"))
-        | Q(pk__in=unattached.values("pk"))
+        | Q(pk__in=_unattached_visible(user).values("pk"))
     )
 
 
 def visible_protected_identities(user) -> QuerySet[ProtectedIdentity]:
-    """Protected identities of the subjects of cases ``user`` may see.
+    """Protected identities of the subjects of cases ``user`` may see (or in no case yet, recorded by them).
 
     Visibility only: reading the values also needs ``people.view_protectedidentity``, and every
     read is logged (see apps.access.services.access_log_record).
     """
     if _sees_everything(user):
         return ProtectedIdentity.objects.all()
-    return ProtectedIdentity.objects.filter(individual_id__in=_case_subject_ids(visible_cases(user)))
+    if not _is_active(user):
+        return ProtectedIdentity.objects.none()
+    return ProtectedIdentity.objects.filter(
+        Q(individual_id__in=_case_subject_ids(visible_cases(user)))
+        | Q(individual_id__in=_unattached_recorded_by(user).values("pk"))
+    )
 
 
 def visible_aliases(user) -> QuerySet[Alias]:
@@ -290,9 +315,7 @@ def writable(model, user) -> QuerySet:
         return model._default_manager.filter(proceeding__case__in=cases)
     if model is Individual:
         return Individual.objects.filter(
-            Q(pk__in=_case_subject_ids(cases))
-            | Q(pk__in=Individual.objects.filter(cases__isnull=True).filter(
-                Exists(Membership.objects.filter(user=user))).values("pk"))
+            Q(pk__in=_case_subject_ids(cases)) | Q(pk__in=_unattached_visible(user).values("pk"))
         )
     return visible(model, user)
 

@@ -1,6 +1,7 @@
 from django.core.validators import MinValueValidator
 from django.db import models
 from django_countries.fields import CountryField
+from simple_history.models import HistoricalRecords
 
 from apps.core.models import PublicRecord
 from apps.core.partial_dates import (
@@ -52,6 +53,8 @@ class Agreement(PublicRecord):
     summary = models.TextField(blank=True)
     url = models.URLField("official text", max_length=2000, blank=True)
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["title"]
         constraints = [
@@ -89,6 +92,8 @@ class Provision(PublicRecord):
         validators=[MinValueValidator(1)],
         help_text="A deadline this provision sets, in days (e.g. 30 after a repatriation request).",
     )
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["agreement", "position", "number"]

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
+from simple_history.models import HistoricalRecords
 
 from apps.core.models import PublicRecord
 from apps.core.partial_dates import (
@@ -60,6 +61,8 @@ class Case(PublicRecord):
     summary = models.TextField(blank=True)
 
     objects = CaseManager()
+
+    history = HistoricalRecords(m2m_fields=["subjects", "caseworkers"])
 
     class Meta:
         ordering = ["-priority", "reference"]
@@ -123,6 +126,8 @@ class Fact(PublicRecord):
     internal = models.BooleanField(
         default=False, help_text="For the team only: left out of public dossiers."
     )
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["case", "date_start", "-date_end", "created_at"]

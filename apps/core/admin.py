@@ -18,6 +18,7 @@ from django.forms.models import BaseInlineFormSet
 from django.http import HttpResponseRedirect
 
 from apps.access import scoping
+from apps.access.admin_mixins import ScopedDeleteMixin, ScopedHistoryAdmin
 from apps.core.admin_forms import LoadedAutocompleteSelect
 from apps.core.services import record_update
 
@@ -120,7 +121,7 @@ class LoadedAutocompleteMixin:
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
-class ServiceAdmin(ScopedAdminMixin, LoadedAutocompleteMixin, admin.ModelAdmin):
+class ServiceAdmin(ScopedAdminMixin, ScopedDeleteMixin, LoadedAutocompleteMixin, ScopedHistoryAdmin):
     """A ModelAdmin whose writes are service calls.
 
     Subclasses implement :meth:`create` (call the app's ``*_create``/``*_record`` service and

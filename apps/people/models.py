@@ -1,6 +1,7 @@
 from django.core.exceptions import ValidationError
 from django.db import models
 from django_countries.fields import CountryField
+from simple_history.models import HistoricalRecords
 
 from apps.core.models import PublicRecord
 from apps.core.partial_dates import (
@@ -43,6 +44,8 @@ class Organization(PublicRecord):
     website = models.URLField(blank=True)
     notes = models.TextField(blank=True)
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["name"]
 
@@ -79,6 +82,8 @@ class Individual(PublicRecord):
     )
     summary = models.TextField(blank=True, help_text="No identifying details: see protected identity.")
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["pseudonym"]
         constraints = [*partial_date_constraints("individual", "born")]
@@ -106,6 +111,12 @@ class ProtectedIdentity(models.Model):
     email = EncryptedEmailField(blank=True)
     address = EncryptedTextField(blank=True, help_text="Postal address or exact location.")
     updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords(
+        # Who changed the identity and when — never the values: old names and addresses
+        # of a person in hiding must not outlive a correction or an erasure.
+        excluded_fields=["legal_name", "date_of_birth", "phone", "email", "address"]
+    )
 
     class Meta:
         verbose_name = "protected identity"
@@ -139,6 +150,8 @@ class Alias(PublicRecord):
         help_text="Scheme used, e.g. Revised Romanization, McCune–Reischauer, BGN/PCGN.",
     )
     note = models.CharField(max_length=255, blank=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name_plural = "aliases"

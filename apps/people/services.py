@@ -121,13 +121,11 @@ def individual_identity_erase(*, individual: Individual, by, reason: str, reques
     erased = []
     if identity is not None:
         erased = [name for name in PROTECTED_IDENTITY_FIELDS if getattr(identity, name) not in ("", None)]
-        # Earlier versions kept by the change history would still hold the values: drop them,
-        # so that the only version left is the blank one saved below.
-        history = getattr(ProtectedIdentity, "history", None)
-        if history is not None:
-            history.filter(individual_id=individual.pk).delete()
+        # The change history of a protected identity never holds the values (see the model),
+        # so blanking the current row erases them from the database.
         for name in PROTECTED_IDENTITY_FIELDS:
             setattr(identity, name, None if name == "date_of_birth" else "")
+        identity._change_reason = "Erased on request (see the access log)."
         identity.save()
     access_log_record(
         user=by,

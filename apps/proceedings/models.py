@@ -1,6 +1,7 @@
 from django.core.exceptions import ValidationError
 from django.db import models
 from django_countries.fields import CountryField
+from simple_history.models import HistoricalRecords
 
 from apps.core.models import PublicRecord
 from apps.core.partial_dates import (
@@ -82,6 +83,8 @@ class Proceeding(PublicRecord):
     )
     summary = models.TextField(blank=True)
 
+    history = HistoricalRecords(m2m_fields=["agreements", "provisions"])
+
     class Meta:
         ordering = ["case", "filed_start", "decided_start", "created_at"]
         constraints = [
@@ -140,6 +143,8 @@ class ProceedingEvent(PublicRecord):
     date_start, date_end, date_precision, date_approximate = partial_date_fields("date", required=True)
     date = PartialDateDescriptor()
     description = models.CharField(max_length=500, blank=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["proceeding", "date_start", "-date_end"]

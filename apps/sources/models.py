@@ -2,6 +2,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Length
+from simple_history.models import HistoricalRecords
 
 from apps.core.models import PublicRecord
 
@@ -27,6 +28,8 @@ class Article(PublicRecord):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["-published_on", "title"]
@@ -81,6 +84,8 @@ class Citation(PublicRecord):
     )
 
     SUPPORTED = ("fact", "proceeding", "provision")
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["article", "start"]

@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 
 from apps.cases.models import Case, Fact
+from tests.access.conftest import member
 from tests.admin.forms import page_data
 from tests.factories import (
     ArticleFactory,
@@ -176,3 +177,20 @@ def test_a_supervisor_cannot_share_another_organizations_case(client, world, sup
     response = client.post(add, {"case": case_b.pk, "user": caseworker_b.pk, "reason": "curious"})
     assert response.status_code == 200
     assert not CaseShare.objects.filter(case=case_b).exists()
+
+
+def test_delete_selected_refuses_records_of_a_shared_case(client, world, org_b):
+    from apps.access.models import CaseShare
+
+    case_a, _case_b = world
+    supervisor_b = member(org_b, "supervisor")
+    CaseShare.objects.create(case=case_a, user=supervisor_b, reason="joint appeal")
+    fact = case_a.facts.get()
+    client.force_login(supervisor_b)
+
+    response = client.post(
+        url(Fact, "changelist"), {"action": "delete_selected", "_selected_action": [fact.pk], "post": "yes"}
+    )
+
+    assert response.status_code == 403
+    assert Fact.objects.filter(pk=fact.pk).exists()

@@ -77,21 +77,44 @@ def test_records_of_a_case_follow_its_visibility(case_a, case_b, caseworker_a):
     assert set(scoping.visible_citations(caseworker_a)) == {citation_a, provision_citation}
 
 
+def recorded_by(user, **fields):
+    """An individual in no case yet, recorded by ``user`` (as the admin or the API would)."""
+    individual = IndividualFactory.build(**fields)
+    individual._history_user = user
+    individual.save()
+    return individual
+
+
 def test_individuals_and_identities_follow_their_cases(case_a, case_b, caseworker_a):
     subject_a, subject_b = case_a.subjects.get(), case_b.subjects.get()
     identity_a = ProtectedIdentityFactory(individual=subject_a)
     ProtectedIdentityFactory(individual=subject_b)
-    unattached = IndividualFactory()
-    ProtectedIdentityFactory(individual=unattached)
 
-    assert set(scoping.visible_individuals(caseworker_a)) == {subject_a, unattached}
-    # The identity of someone in no case yet is nobody's to read but the superuser's.
+    assert set(scoping.visible_individuals(caseworker_a)) == {subject_a}
     assert list(scoping.visible_protected_identities(caseworker_a)) == [identity_a]
+    assert subject_b not in scoping.visible_individuals(caseworker_a)
 
 
-def test_a_user_without_membership_does_not_see_unattached_individuals(db):
-    IndividualFactory()
-    assert not scoping.visible_individuals(UserFactory()).exists()
+def test_someone_in_no_case_yet_is_visible_only_to_who_recorded_them(case_a, caseworker_a, org_a):
+    mine = recorded_by(caseworker_a)
+    identity = ProtectedIdentityFactory(individual=mine)
+    colleague = member(org_a, "caseworker")
+    recorded_by(colleague)
+    nobodys = IndividualFactory()  # e.g. loaded by a command
+
+    assert set(scoping.visible_individuals(caseworker_a)) == {case_a.subjects.get(), mine, nobodys}
+    assert identity in scoping.visible_protected_identities(caseworker_a)
+    assert mine not in scoping.visible_individuals(colleague)
+    assert scoping.can_write(caseworker_a, mine) and not scoping.can_write(colleague, mine)
+    # Imported by no one in particular: any member may attach them, but not read their identity.
+    ProtectedIdentityFactory(individual=nobodys)
+    assert nobodys in scoping.visible_individuals(colleague)
+    assert not scoping.visible_protected_identities(colleague).filter(individual=nobodys).exists()
+    assert nobodys not in scoping.visible_individuals(UserFactory())
+
+    # Once in a case, the case decides: the whole organization sees them.
+    case_a.subjects.add(mine)
+    assert mine in scoping.visible_individuals(colleague)
 
 
 def test_shared_reference_material_is_visible_to_any_active_user(case_b, caseworker_a):
@@ -113,7 +136,7 @@ def test_can_write_follows_the_holding_organization(case_a, case_b, caseworker_a
     assert scoping.can_write(caseworker_a, FactFactory(case=case_a))
     assert not scoping.can_write(caseworker_a, FactFactory(case=case_b))
     assert not scoping.can_write(caseworker_a, case_b.subjects.get())
-    assert scoping.can_write(caseworker_a, IndividualFactory())
+    assert not scoping.can_write(caseworker_a, recorded_by(UserFactory()))
 
 
 def test_each_selector_costs_one_query(case_a, caseworker_a, django_assert_num_queries):

@@ -63,7 +63,11 @@ def test_every_domain_app_has_its_models_registered():
         for app in ("people", "cases", "proceedings", "agreements", "sources")
         for model in apps.get_app_config(app).get_models()
     ]
-    missing = [model._meta.label for model in domain_models if model not in admin.site._registry]
+    # The change history's own tables (django-simple-history) are browsed from each record.
+    missing = [
+        model._meta.label for model in domain_models
+        if model not in admin.site._registry and not model.__name__.startswith("Historical")
+    ]
     assert missing == []
 
 
