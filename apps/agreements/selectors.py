@@ -5,12 +5,13 @@ from __future__ import annotations
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import QuerySet
 
+from apps.access.scoping import scoped
 from apps.agreements.models import Agreement, Provision
 
 
 def agreement_list(*, user: AbstractBaseUser | AnonymousUser) -> QuerySet[Agreement]:
-    return Agreement.objects.prefetch_related("party_organizations", "provisions")
+    return scoped(Agreement.objects.prefetch_related("party_organizations", "provisions"), user)
 
 
 def provision_list(*, user: AbstractBaseUser | AnonymousUser) -> QuerySet[Provision]:
-    return Provision.objects.select_related("agreement")
+    return scoped(Provision.objects.select_related("agreement"), user)

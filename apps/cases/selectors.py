@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
+from apps.access.scoping import scoped
 from apps.agreements.models import Agreement
 from apps.cases.models import Case, Fact
 from apps.core.partial_dates import PartialDate
@@ -22,9 +23,12 @@ from apps.sources.models import Citation
 
 def case_list(*, user: AbstractBaseUser | AnonymousUser) -> QuerySet[Case]:
     """Cases with what a list row shows: subjects, organization, caseworkers."""
-    return Case.objects.select_related("organization").prefetch_related(
-        Prefetch("subjects", queryset=Individual.objects.only("id", "public_id", "pseudonym")),
-        "caseworkers",
+    return scoped(
+        Case.objects.select_related("organization").prefetch_related(
+            Prefetch("subjects", queryset=Individual.objects.only("id", "public_id", "pseudonym")),
+            "caseworkers",
+        ),
+        user,
     )
 
 
@@ -52,7 +56,7 @@ def case_search(*, queryset: QuerySet[Case], text: str) -> QuerySet[Case]:
 
 def fact_list(*, user: AbstractBaseUser | AnonymousUser) -> QuerySet[Fact]:
     """Facts with their case, citations (and their articles) and contradicting facts."""
-    return _facts_with_sources()
+    return scoped(_facts_with_sources(), user)
 
 
 def _facts_with_sources() -> QuerySet[Fact]:

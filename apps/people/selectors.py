@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
+from apps.access.scoping import scoped, visible_protected_identities
 from apps.people.models import Alias, Individual, Organization
 
 PROTECTED_IDENTITY_FIELDS = ("legal_name", "date_of_birth", "phone", "email", "address")
@@ -20,7 +21,7 @@ def can_change_protected_identity(*, user: AbstractBaseUser | AnonymousUser) -> 
 
 def organization_list(*, user: AbstractBaseUser | AnonymousUser) -> QuerySet[Organization]:
     """Authorities, courts, NGOs and outlets (shared reference data: every user sees them)."""
-    return Organization.objects.select_related("parent")
+    return scoped(Organization.objects.select_related("parent"), user)
 
 
 def individual_list(*, user: AbstractBaseUser | AnonymousUser) -> QuerySet[Individual]:
@@ -31,8 +32,12 @@ def individual_list(*, user: AbstractBaseUser | AnonymousUser) -> QuerySet[Indiv
     """
     queryset = Individual.objects.prefetch_related("aliases")
     if can_view_protected_identity(user=user):
-        queryset = queryset.select_related("protected_identity")
-    return queryset
+        # Only the identities scoping lets this user read (not those of people in no case
+        # yet, nor of another organization's subjects seen through a shared case).
+        queryset = queryset.prefetch_related(
+            Prefetch("protected_identity", queryset=visible_protected_identities(user))
+        )
+    return scoped(queryset, user)
 
 
 def name_matches(*, text: str) -> Q:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Prefetch, QuerySet
 
+from apps.access.scoping import scoped
 from apps.proceedings.models import Proceeding
 from apps.sources.models import Citation
 
@@ -12,7 +13,7 @@ from apps.sources.models import Citation
 def proceeding_list(*, user: AbstractBaseUser | AnonymousUser) -> QuerySet[Proceeding]:
     """Proceedings with their legal basis, events, quotes, and the case's other proceedings
     (ids only) from which appeal chains are built without a query per step."""
-    return Proceeding.objects.select_related("case", "authority", "subject", "appeal_of").prefetch_related(
+    queryset = Proceeding.objects.select_related("case", "authority", "subject", "appeal_of").prefetch_related(
         "agreements",
         "provisions",
         "events",
@@ -24,3 +25,4 @@ def proceeding_list(*, user: AbstractBaseUser | AnonymousUser) -> QuerySet[Proce
             to_attr="proceeding_ids",
         ),
     )
+    return scoped(queryset, user)

@@ -37,8 +37,13 @@ def admin_api(db):
     return client
 
 
-def client_with_perms(*codenames: str) -> APIClient:
+def client_with_perms(*codenames: str, organization=None) -> APIClient:
+    """A client of a user with these permissions, a member of ``organization`` if given."""
     user = UserFactory()
+    if organization is not None:
+        from apps.access.models import Membership
+
+        Membership.objects.create(user=user, organization=organization)
     user.user_permissions.set(
         Permission.objects.filter(
             content_type__app_label__in=[c.split(".")[0] for c in codenames],

@@ -7,7 +7,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_protected_fields_are_absent_without_the_permission(perms_client, kim):
-    client = perms_client("people.view_individual")
+    client = perms_client("people.view_individual", organization=kim["memorial"])
     detail = client.get(f"/api/v1/individuals/{kim['person'].public_id}/").json()
     listed = client.get("/api/v1/individuals/").json()["results"][0]
     for body in (detail, listed):
@@ -17,7 +17,7 @@ def test_protected_fields_are_absent_without_the_permission(perms_client, kim):
 
 
 def test_protected_fields_are_present_with_the_permission(perms_client, kim):
-    client = perms_client("people.view_individual", "people.view_protectedidentity")
+    client = perms_client("people.view_individual", "people.view_protectedidentity", organization=kim["memorial"])
     body = client.get(f"/api/v1/individuals/{kim['person'].public_id}/").json()
     assert body["legal_name"] == "Secret Legal Name"
     assert body["phone"] == "+7 000"
@@ -26,12 +26,12 @@ def test_protected_fields_are_present_with_the_permission(perms_client, kim):
 
 def test_writing_protected_fields_needs_the_change_permission(perms_client, kim):
     url = f"/api/v1/individuals/{kim['person'].public_id}/"
-    editor = perms_client("people.view_individual", "people.change_individual")
+    editor = perms_client("people.view_individual", "people.change_individual", organization=kim["memorial"])
     response = editor.patch(url, {"legal_name": "Someone Else"}, format="json")
     assert response.status_code == 403
     assert ProtectedIdentity.objects.get(individual=kim["person"]).legal_name == "Secret Legal Name"
     guardian = perms_client("people.view_individual", "people.change_individual",
-                            "people.view_protectedidentity", "people.change_protectedidentity")
+                            "people.view_protectedidentity", "people.change_protectedidentity", organization=kim["memorial"])
     response = guardian.patch(url, {"legal_name": "Someone Else"}, format="json")
     assert response.status_code == 200, response.json()
     assert response.json()["legal_name"] == "Someone Else"
