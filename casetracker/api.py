@@ -26,10 +26,12 @@ from django_countries import countries
 from drf_spectacular.extensions import OpenApiAuthenticationExtension, OpenApiSerializerFieldExtension
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import OpenApiResponse
-from rest_framework import exceptions, serializers, status, viewsets
+from rest_framework import exceptions, permissions, serializers, status, viewsets
 from rest_framework.serializers import as_serializer_error
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from apps.access.api import HistoryMixin, ScopedChoicesMixin
+from apps.access.scoping import check_can_write
 from apps.core.partial_dates import PartialDate, Precision, parse_partial_date
 from casetracker.api_policies import CursorPagination, PageNumberPagination  # noqa: F401 (re-exported)
 
@@ -246,8 +248,12 @@ class PartialDateFieldExtension(OpenApiSerializerFieldExtension):
         return dict(PARTIAL_DATE_OUTPUT_SCHEMA)
 
 
-class PublicIdField(serializers.SlugRelatedField):
-    """A related record named by its public UUID (never by its row id)."""
+class PublicIdField(ScopedChoicesMixin, serializers.SlugRelatedField):
+    """A related record named by its public UUID (never by its row id).
+
+    Writable choices are the records the user may write to (apps.access.scoping): another
+    organization's record is "does not exist" here as on its detail URL.
+    """
 
     def __init__(self, **kwargs):
         kwargs.setdefault("slug_field", "public_id")
@@ -273,12 +279,19 @@ class PublicIdFieldExtension(OpenApiSerializerFieldExtension):
 # -- views ------------------------------------------------------------------------------------
 
 
-class PublicIdViewSet(viewsets.ModelViewSet):
-    """Records addressed by their public UUID: /api/v1/<resource>/<uuid>/."""
+class PublicIdViewSet(HistoryMixin, viewsets.ModelViewSet):
+    """Records addressed by their public UUID: /api/v1/<resource>/<uuid>/, and its /history/."""
 
     lookup_field = "public_id"
     lookup_url_kwarg = "id"
     lookup_value_regex = "[^/]+"
+
+    def get_object(self):
+        obj = super().get_object()
+        if self.request.method not in permissions.SAFE_METHODS:
+            # Visible is not writable: a case shared with a partner is theirs to read only.
+            check_can_write(self.request.user, obj)
+        return obj
 
 
 # -- writes without a dedicated service -------------------------------------------------------

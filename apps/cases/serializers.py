@@ -2,6 +2,8 @@ from django.contrib.auth import get_user_model
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from apps.access.api import ScopedSlugRelatedField
+from apps.access.scoping import can_write_to_organization
 from apps.cases.models import Case, Fact
 from apps.cases.services import case_open, case_update, fact_record, fact_update
 from apps.people.models import Individual, Organization
@@ -30,6 +32,12 @@ class CaseSerializer(serializers.ModelSerializer):
                   "closed_reason", "priority", "opened_on", "closed_on", "summary", "created_at",
                   "updated_at"]
         read_only_fields = ["created_at", "updated_at"]
+
+    def validate_organization(self, organization):
+        # Mass assignment: a case is only ever put into one of the user's own organizations.
+        if not can_write_to_organization(self.context["request"].user, organization):
+            raise serializers.ValidationError("You are not a member of this organization.")
+        return organization
 
     def validate_reference(self, value):
         if self.instance is not None and value and value != self.instance.reference:
@@ -152,7 +160,7 @@ class TimelineEntrySerializer(serializers.Serializer):
 
 class FactSerializer(serializers.ModelSerializer):
     id = serializers.UUIDField(source="public_id", read_only=True)
-    case = serializers.SlugRelatedField(slug_field="reference", queryset=Case.objects.all(),
+    case = ScopedSlugRelatedField(slug_field="reference", queryset=Case.objects.all(),
                                         help_text="The case reference.")
     date = PartialDateField(required=False, allow_null=True)
     contradicts = PublicIdField(queryset=Fact.objects.all(), many=True, required=False,

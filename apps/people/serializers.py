@@ -95,6 +95,9 @@ class IndividualSerializer(serializers.ModelSerializer):
                 identity = instance.protected_identity
             except ProtectedIdentity.DoesNotExist:
                 identity = ProtectedIdentity()
+            if identity.pk is not None:
+                # The view writes each identity it sends to the access log (see IndividualViewSet).
+                self.context.setdefault("protected_identities_shown", []).append(instance)
             for name in PROTECTED_IDENTITY_FIELDS:
                 value = getattr(identity, name)
                 data[name] = value.isoformat() if name == "date_of_birth" and value else value

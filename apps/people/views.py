@@ -2,6 +2,7 @@ from django.db import transaction
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import exceptions
 
+from apps.access.services import protected_read_record
 from apps.people.filters import IndividualFilter, OrganizationFilter
 from apps.people.selectors import (
     PROTECTED_IDENTITY_FIELDS,
@@ -42,6 +43,19 @@ class IndividualViewSet(PublicIdViewSet):
 
     def get_queryset(self):
         return individual_list(user=self.request.user)
+
+    def get_serializer_context(self):
+        context = super().get_serializer_context()
+        self._protected_shown = context.setdefault("protected_identities_shown", [])
+        return context
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        # Every protected identity sent to a client is written to the access log, with the
+        # token that asked for it.
+        shown = getattr(self, "_protected_shown", None)
+        if shown and response.status_code < 400:
+            protected_read_record(request=request, individuals=shown)
+        return super().finalize_response(request, response, *args, **kwargs)
 
     def _check_protected_write(self):
         if set(PROTECTED_IDENTITY_FIELDS) & set(self.request.data or {}) and not can_change_protected_identity(

@@ -2,6 +2,7 @@ from django_countries.serializer_fields import CountryField
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from apps.access.api import ScopedSlugRelatedField
 from apps.agreements.models import Agreement, Provision
 from apps.cases.models import Case
 from apps.people.models import Individual, Organization
@@ -25,7 +26,7 @@ class ProceedingEventSerializer(serializers.ModelSerializer):
 
 class ProceedingSerializer(serializers.ModelSerializer):
     id = serializers.UUIDField(source="public_id", read_only=True)
-    case = serializers.SlugRelatedField(slug_field="reference", queryset=Case.objects.all(),
+    case = ScopedSlugRelatedField(slug_field="reference", queryset=Case.objects.all(),
                                         help_text="The case reference.")
     subject = PublicIdField(queryset=Individual.objects.all(), required=False, allow_null=True,
                             help_text="Which of the case's subjects this concerns.")
