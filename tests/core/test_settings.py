@@ -71,3 +71,16 @@ def test_database_url_selects_postgresql_through_psycopg():
     assert values["engine"] == "django.db.backends.postgresql"
     assert (values["name"], values["host"]) == ("casetracker", "db.internal")
     assert values["hosts"] == ["cases.example.org", "api.example.org"]
+
+
+def test_manage_py_says_why_it_refuses_to_start():
+    env = {key: value for key, value in os.environ.items() if key not in {"SECRET_KEY", "DEBUG", "DJANGO_SETTINGS_MODULE"}}
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"], cwd=settings.BASE_DIR, env=env,
+        capture_output=True, text=True, timeout=60,
+    )
+    assert result.returncode != 0
+    assert result.stderr.strip() == (
+        "manage.py: SECRET_KEY is not set. Set SECRET_KEY in the environment "
+        "(or DEBUG=1 for local development only)."
+    )
