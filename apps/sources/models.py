@@ -44,10 +44,6 @@ class Article(PublicRecord):
         date = f", {self.published_on:%d %b %Y}" if self.published_on else ""
         return f"{self.title} ({self.outlet.short_name or self.outlet.name}{date})"
 
-    @property
-    def added_at(self):
-        return self.created_at
-
 
 class Citation(PublicRecord):
     """An exact quote from an article's body, supporting one fact, proceeding or provision.

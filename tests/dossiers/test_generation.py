@@ -202,7 +202,6 @@ def test_a_format_this_server_cannot_make_is_an_error_on_the_form(kim, caseworke
 API = "/api/v1/cases/CT-2013-0001/dossier/"
 
 
-@pytest.mark.urls("tests.dossiers.urls")
 def test_the_api_gives_the_same_bundle_as_the_admin(kim, caseworker, api_client, client):
     api_client.force_authenticate(caseworker)
     response = api_client.get(API, {"format": "zip", "level": "public"})
@@ -215,7 +214,6 @@ def test_the_api_gives_the_same_bundle_as_the_admin(kim, caseworker, api_client,
     assert DossierGeneration.objects.filter(channel="api").count() == 1
 
 
-@pytest.mark.urls("tests.dossiers.urls")
 @pytest.mark.parametrize(
     ("params", "status"),
     [({"format": "pdf", "level": "full"}, 403), ({"format": "exe"}, 400), ({"level": "secret"}, 400)],
@@ -228,7 +226,6 @@ def test_the_api_refuses_bad_or_forbidden_requests(kim, lawyer, api_client, para
     assert not DossierGeneration.objects.exists()
 
 
-@pytest.mark.urls("tests.dossiers.urls")
 def test_the_api_hides_cases_the_caller_cannot_see(kim, api_client):
     outsider = UserFactory()
     outsider.groups.add(Group.objects.get(name="caseworker"))
@@ -236,7 +233,6 @@ def test_the_api_hides_cases_the_caller_cannot_see(kim, api_client):
     assert api_client.get(API, {"format": "json"}).status_code == 404
 
 
-@pytest.mark.urls("tests.dossiers.urls")
 def test_the_api_lets_a_lawyer_have_the_legal_json(kim, lawyer, api_client):
     api_client.force_authenticate(lawyer)
     response = api_client.get(API, {"format": "json", "level": "legal"})
@@ -244,7 +240,6 @@ def test_the_api_lets_a_lawyer_have_the_legal_json(kim, lawyer, api_client):
     assert response.json()["cover"]["level"] == "legal" and SECRET["phone"] not in response.content.decode()
 
 
-@pytest.mark.urls("tests.dossiers.urls")
 def test_the_api_answers_503_for_a_format_this_server_cannot_make(kim, caseworker, api_client, without_pandoc):
     api_client.force_authenticate(caseworker)
     response = api_client.get(API, {"format": "docx", "level": "public"})
