@@ -74,12 +74,8 @@ class ProceedingSerializer(serializers.ModelSerializer):
         if self.instance is not None:
             if "citations" in attrs:
                 raise serializers.ValidationError({"citations": ["Add or remove quotes through /api/v1/citations/."]})
-            if "case" in attrs and attrs["case"].pk != self.instance.case_id:
-                raise serializers.ValidationError({"case": ["A proceeding cannot move to another case."]})
-        case = attrs.get("case") or getattr(self.instance, "case", None)
-        subject = attrs.get("subject")
-        if case is not None and subject is not None and not case.subjects.filter(pk=subject.pk).exists():
-            raise serializers.ValidationError({"subject": [f"{subject} is not a subject of case {case.reference}."]})
+        # Moving to another case and a subject outside the case are the services' rules
+        # (proceeding_record / proceeding_update): their errors come back as 400s too.
         return attrs
 
     def create(self, validated_data):
