@@ -7,6 +7,7 @@ from apps.cases.models import Fact
 from apps.people.models import Individual, Organization
 from apps.proceedings.models import Proceeding
 from apps.sources.models import Article, Citation
+from tests.factories import CaseFactory, IndividualFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -56,7 +57,6 @@ def test_individuals_crud_with_aliases_and_partial_dates(admin_api):
 
 
 def test_individual_search_and_filters(admin_api, kim):
-    from tests.factories import IndividualFactory
 
     IndividualFactory(pseudonym="Lee", status="protected", nationality="CN")
     names = lambda **params: [i["pseudonym"] for i in admin_api.get("/api/v1/individuals/", params).json()["results"]]  # noqa: E731
@@ -89,6 +89,21 @@ def test_a_proceeding_decided_before_it_was_filed_is_refused(admin_api, kim):
     response = admin_api.patch(f"/api/v1/proceedings/{kim['refusal'].public_id}/", {"filed": "2017"}, format="json")
     assert response.status_code == 400
     assert "decided" in response.json()["errors"]
+
+
+def test_a_proceeding_stays_in_its_case_with_one_of_its_subjects(admin_api, kim):
+    url = f"/api/v1/proceedings/{kim['refusal'].public_id}/"
+    subject_before = kim["refusal"].subject_id
+    stranger = IndividualFactory(pseudonym="Not in this case")
+    response = admin_api.patch(url, {"subject": str(stranger.public_id)}, format="json")
+    assert response.status_code == 400
+    assert "subject" in response.json()["errors"]
+    other_case = CaseFactory()
+    response = admin_api.patch(url, {"case": other_case.reference}, format="json")
+    assert response.status_code == 400
+    assert "case" in response.json()["errors"]
+    kim["refusal"].refresh_from_db()
+    assert (kim["refusal"].subject_id, kim["refusal"].case.reference) == (subject_before, "CT-2013-0001")
 
 
 def test_proceeding_filters(admin_api, kim):
