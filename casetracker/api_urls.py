@@ -5,10 +5,11 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 from rest_framework.routers import DefaultRouter
 
 from apps.agreements.views import AgreementViewSet, ProvisionViewSet
-from apps.cases.views import CaseViewSet, FactViewSet
+from apps.cases.views import FactViewSet
 from apps.people.views import IndividualViewSet, OrganizationViewSet
 from apps.proceedings.views import ProceedingViewSet
 from apps.sources.views import ArticleViewSet, CitationViewSet
+from apps.workspace.views import CaseViewSet
 
 
 class Router(DefaultRouter):

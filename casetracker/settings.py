@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "simple_history",
     "apps.tokens",
     "apps.dossiers",
+    "apps.workspace",
 ]
 
 MIDDLEWARE = [
@@ -193,20 +194,20 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": [
         "rest_framework.permissions.IsAuthenticated",
-        "casetracker.api_policies.TokenScopePermission",
-        "casetracker.api_policies.ModelPermissions",
+        "apps.tokens.permissions.TokenScopePermission",
+        "apps.core.api.policies.ModelPermissions",
     ],
-    "DEFAULT_PARSER_CLASSES": ["casetracker.api_policies.StrictJSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["apps.core.api.policies.StrictJSONParser"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",
         "rest_framework.filters.OrderingFilter",
     ],
-    "DEFAULT_PAGINATION_CLASS": "casetracker.api_policies.PageNumberPagination",
+    "DEFAULT_PAGINATION_CLASS": "apps.core.api.policies.PageNumberPagination",
     "DEFAULT_THROTTLE_CLASSES": ["apps.tokens.throttling.TokenRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {"token": os.environ.get("API_THROTTLE_RATE", "5000/hour")},
-    "DEFAULT_SCHEMA_CLASS": "casetracker.api.ProblemAutoSchema",
-    "EXCEPTION_HANDLER": "casetracker.api.problem_exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "apps.core.api.schema.ProblemAutoSchema",
+    "EXCEPTION_HANDLER": "apps.core.api.problems.problem_exception_handler",
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
 
@@ -232,7 +233,7 @@ SPECTACULAR_SETTINGS = {
         "IndividualStatusEnum": "apps.people.models.Individual.Status",
         "ProceedingStatusEnum": "apps.proceedings.models.Proceeding.Status",
         "AgreementStatusEnum": "apps.agreements.models.Agreement.Status",
-        "CountryEnum": "casetracker.api.COUNTRY_CHOICES",
+        "CountryEnum": "apps.core.api.fields.COUNTRY_CHOICES",
     },
     "SCHEMA_PATH_PREFIX": r"/api/v1",
 }

@@ -15,5 +15,5 @@ urlpatterns = [
 ]
 
 # Django's own 404/500 pages, as problem details under /api/ and as HTML elsewhere.
-handler404 = "casetracker.api.handler404"
-handler500 = "casetracker.api.handler500"
+handler404 = "apps.core.api.problems.handler404"
+handler500 = "apps.core.api.problems.handler500"

@@ -5,9 +5,9 @@ import datetime as dt
 import factory
 from django.contrib.auth import get_user_model
 
-from apps.access.models import AccessLog, CaseShare, Membership
+from apps.access.models import AccessLog, Membership
 from apps.agreements.models import Agreement, Provision
-from apps.cases.models import Case, Fact
+from apps.cases.models import Case, CaseShare, Fact
 from apps.core.partial_dates import PartialDate, Precision
 from apps.dossiers.models import DossierGeneration, Format, Level
 from apps.people.models import Alias, Individual, Organization, ProtectedIdentity

@@ -1,4 +1,4 @@
-"""Admin for memberships, case shares and the access log.
+"""Admin for memberships and the access log.
 
 The access log is read-only for everyone: no add, no change; only superusers may delete
 entries (retention). Auditors and supervisors browse the entries of their organizations.
@@ -8,10 +8,10 @@ from django import forms
 from django.contrib import admin
 
 from apps.access import scoping
-from apps.access.admin_mixins import ScopedHistoryAdmin
-from apps.access.models import AccessLog, CaseShare, Membership
-from apps.access.services import case_share_grant, membership_add
+from apps.access.models import AccessLog, Membership
+from apps.access.services import membership_add
 from apps.core.admin import ScopedAdminMixin, adopt
+from apps.core.admin_history import ScopedHistoryAdmin
 
 
 class MembershipForm(forms.ModelForm):
@@ -50,43 +50,6 @@ class MembershipAdmin(ScopedAdminMixin, ScopedHistoryAdmin):
 
     def save_model(self, request, obj, form, change):
         adopt(obj, membership_add(user=obj.user, organization=obj.organization, by=request.user))
-
-
-class CaseShareForm(forms.ModelForm):
-    class Meta:
-        model = CaseShare
-        fields = ("case", "user", "reason", "expires_on")
-
-    def clean_case(self):
-        case = self.cleaned_data["case"]
-        if not scoping.writable_cases(self.request_user).filter(pk=case.pk).exists():
-            raise forms.ValidationError("Only the organization holding a case can share it.")
-        return case
-
-
-@admin.register(CaseShare)
-class CaseShareAdmin(ScopedAdminMixin, ScopedHistoryAdmin):
-    form = CaseShareForm
-    list_display = ("case", "user", "reason", "expires_on", "granted_by", "created_at")
-    list_select_related = ("case", "user", "granted_by")
-    list_filter = ("expires_on",)
-    search_fields = ("case__reference", "user__username", "reason")
-    # Users by a plain list: an autocomplete would need the permission to browse all accounts.
-    autocomplete_fields = ("case",)
-    readonly_fields = ("granted_by", "created_at")
-
-    def get_form(self, request, obj=None, change=False, **kwargs):
-        form = super().get_form(request, obj, change=change, **kwargs)
-        form.request_user = request.user
-        return form
-
-    def save_model(self, request, obj, form, change):
-        data = form.cleaned_data
-        share = case_share_grant(
-            case=data.get("case", obj.case), user=data.get("user", obj.user), by=request.user,
-            reason=data["reason"], expires_on=data.get("expires_on"),
-        )
-        adopt(obj, share)
 
 
 @admin.register(AccessLog)

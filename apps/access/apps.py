@@ -6,8 +6,9 @@ class AccessConfig(AppConfig):
     verbose_name = "Access control and audit"
 
     def ready(self) -> None:
-        # Connects the login-throttle signal receivers.
-        from apps.access import throttle  # noqa: F401
-        from apps.access.api import document_history_action
+        from apps.access import scoping, throttle  # noqa: F401  (rules; login-throttle receivers)
+        from apps.access.services import AccessLogRecorder
+        from apps.core import audit
 
-        document_history_action()
+        # The lower apps log sensitive reads through the audit port; this app keeps the log.
+        audit.recorder_install(AccessLogRecorder())

@@ -1,8 +1,10 @@
-"""Who belongs to which organization, which cases are shared with whom, and who looked at what."""
+"""Who belongs to which organization, and who looked at what."""
 
 from django.conf import settings
 from django.db import models
 from simple_history.models import HistoricalRecords
+
+from apps.core.audit import SensitiveAction
 
 
 class Membership(models.Model):
@@ -30,35 +32,6 @@ class Membership(models.Model):
         return f"{self.user} at {self.organization}"
 
 
-class CaseShare(models.Model):
-    """A case shown to one user outside its organization, e.g. a partner lawyer.
-
-    A share grants reading only: writes stay with the organization that holds the case.
-    """
-
-    case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="shares")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="case_shares")
-    granted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    reason = models.CharField(max_length=255, help_text="Why this person needs the case, e.g. “appeal counsel”.")
-    expires_on = models.DateField(
-        null=True, blank=True, help_text="Last day the share is valid; empty for no end date."
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    history = HistoricalRecords()
-
-    class Meta:
-        ordering = ["case", "user"]
-        constraints = [
-            models.UniqueConstraint(fields=["case", "user"], name="caseshare_unique"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.case.reference} shared with {self.user}"
-
-
 class AccessLogQuerySet(models.QuerySet):
     def update(self, **kwargs):
         raise TypeError("The access log is append-only: entries cannot be changed.")
@@ -71,15 +44,8 @@ class AccessLog(models.Model):
     only superusers may delete (retention), through the admin.
     """
 
-    class Action(models.TextChoices):
-        VIEW_PROTECTED = "view_protected", "Viewed protected identity"
-        CHANGE_PROTECTED = "change_protected", "Changed protected identity"
-        ERASE_PROTECTED = "erase_protected", "Erased protected identity"
-        DOSSIER_GENERATE = "dossier_generate", "Generated a dossier"
-        DOSSIER_DOWNLOAD = "dossier_download", "Downloaded a dossier"
-        EXPORT = "export", "Exported data"
-        API_PROTECTED_READ = "api_protected_read", "Read protected data through the API"
-        LOGIN_THROTTLED = "login_throttled", "Login refused after repeated failures"
+    # The actions are the audit port's, so that lower apps name them without importing this one.
+    Action = SensitiveAction
 
     at = models.DateTimeField(auto_now_add=True, db_index=True)
     user = models.ForeignKey(

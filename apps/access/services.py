@@ -1,20 +1,15 @@
-"""Writes on memberships, case shares and the access log."""
+"""Writes on memberships and the access log (which the audit port, apps.core.audit, calls)."""
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import models
 
-from apps.access.models import AccessLog, CaseShare, Membership
-from apps.access.scoping import (
-    check_can_write_to_case,
-    check_can_write_to_organization,
-    organization_holding,
-)
-from apps.cases.models import Case
+from apps.access.models import AccessLog, Membership
+from apps.access.scoping import check_can_write_to_organization
+from apps.core.scoping import organization_holding, organization_ids_holding
 from apps.people.models import Organization
 
 
@@ -65,68 +60,47 @@ def membership_add(*, user: AbstractBaseUser, organization: Organization, by: Ab
     return membership
 
 
-def case_share_grant(
-    *,
-    case: Case,
-    user: AbstractBaseUser,
-    by: AbstractBaseUser,
-    reason: str,
-    expires_on: dt.date | None = None,
-) -> CaseShare:
-    """Let ``user`` read ``case`` (e.g. a partner lawyer); only its organization can share it."""
-    check_can_write_to_case(by, case)
-    share = CaseShare.objects.filter(case=case, user=user).first() or CaseShare(case=case, user=user)
-    share.granted_by = by
-    share.reason = reason
-    share.expires_on = expires_on
-    share.full_clean()
-    share.save()
-    return share
-
-
-def case_share_revoke(*, share: CaseShare, by: AbstractBaseUser) -> None:
-    """End a share; only the organization holding the case can."""
-    check_can_write_to_case(by, share.case)
-    share.delete()
-
-
-def protected_read_record(*, request, individuals) -> list[AccessLog]:
-    """Log that protected identities were sent to an API client: one entry per individual.
+def protected_read_record(*, request, records) -> list[AccessLog]:
+    """Log that protected data were sent to an API client: one entry per record.
 
     For the API's individual views (list and detail) when the response carries the protected
     fields. The entry names the token used (its public id and prefix — never the key), so an
-    auditor can tell which integration read whom. Two queries whatever the number of
-    individuals, so a list page stays a constant number of queries.
+    auditor can tell which integration read whom. Constant queries whatever the number of
+    records, so a list page stays a constant number of queries.
     """
-    individuals = list({individual.pk: individual for individual in individuals}.values())
-    if not individuals:
+    records = list({record.pk: record for record in records}.values())
+    if not records:
         return []
     token = getattr(request, "auth", None)
     detail = {"channel": "api", "path": request.path[:200]}
     if token is not None and hasattr(token, "prefix"):
         detail["token"] = {"id": str(token.public_id), "prefix": token.prefix, "name": token.name}
-    # The organization of each individual's first case, as organization_holding() decides it.
-    holders = {}
-    rows = (
-        Case.subjects.through.objects.filter(individual__in=individuals)
-        .order_by("individual_id", "case_id")
-        .values_list("individual_id", "case__organization_id")
-    )
-    for individual_id, organization_id in rows:
-        holders.setdefault(individual_id, organization_id)
+    holders = organization_ids_holding(records)
     user = request.user if request.user.is_authenticated else None
     entries = [
         AccessLog(
             user=user,
             username=user.get_username() if user else "",
             action=AccessLog.Action.API_PROTECTED_READ,
-            object_type=individual._meta.label_lower,
-            object_id=str(individual.pk),
-            object_repr=str(individual)[:200],
-            organization_id=holders.get(individual.pk),
+            object_type=record._meta.label_lower,
+            object_id=str(record.pk),
+            object_repr=str(record)[:200],
+            organization_id=holders.get(record.pk),
             ip_address=_client_ip(request),
             detail=detail,
         )
-        for individual in individuals
+        for record in records
     ]
     return AccessLog.objects.bulk_create(entries)
+
+
+class AccessLogRecorder:
+    """The access log behind the audit port (apps.core.audit), installed when the app is ready."""
+
+    def record(self, *, user, action, obj=None, organization=None, detail=None, request=None):
+        return access_log_record(
+            user=user, action=action, obj=obj, organization=organization, detail=detail, request=request
+        )
+
+    def record_api_reads(self, *, request, records):
+        return protected_read_record(request=request, records=records)

@@ -5,8 +5,8 @@ from __future__ import annotations
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import QuerySet
 
-from apps.access.scoping import scoped
 from apps.agreements.models import Agreement, Provision
+from apps.core.scoping import scoped
 
 
 def agreement_list(*, user: AbstractBaseUser | AnonymousUser) -> QuerySet[Agreement]:

@@ -3,8 +3,8 @@ from rest_framework import serializers
 
 from apps.agreements.models import Agreement, Provision
 from apps.agreements.services import agreement_create, agreement_update, provision_add, provision_update
+from apps.core.api.fields import PartialDateField, PublicIdField
 from apps.people.models import Organization
-from casetracker.api import PartialDateField, PublicIdField
 
 
 class ProvisionRefSerializer(serializers.ModelSerializer):

@@ -3,7 +3,7 @@ from drf_spectacular.utils import extend_schema, extend_schema_view
 from apps.agreements.filters import AgreementFilter, ProvisionFilter
 from apps.agreements.selectors import agreement_list, provision_list
 from apps.agreements.serializers import AgreementSerializer, ProvisionSerializer
-from casetracker.api import PublicIdViewSet
+from apps.core.api.views import PublicIdViewSet
 
 
 @extend_schema_view(

@@ -1,51 +1,33 @@
-"""Admin for cases and their timelines: the page a caseworker lives in.
+"""Admin for a case's facts (its timeline) and its shares.
 
-The case page holds the case's proceedings and facts. A new fact or proceeding is entered
-there with the article and the exact words that report it; the quote is checked against the
-article before anything is saved, and the whole page saves or nothing does.
+A new fact is entered with the article and the exact words that report it; the quote is
+checked against the article before anything is saved. The case's own page, which holds its
+facts and proceedings together, is the case file in ``apps.workspace``.
 """
 
 from django import forms
 from django.contrib import admin
-from django.db.models import F, Prefetch
+from django.db.models import F
 
-from apps.access import scoping
-from apps.cases.models import Case, Fact
-from apps.cases.services import case_close, case_open, case_update, fact_mark_disputed, fact_record
+from apps.cases.models import CaseShare, Fact
+from apps.cases.scoping import writable_cases
+from apps.cases.services import case_share_grant, fact_mark_disputed, fact_record
+from apps.core import scoping
 from apps.core.admin import (
     READONLY_RECORD_FIELDS,
+    ScopedAdminMixin,
     ServiceAdmin,
     ServiceInline,
     ServiceInlineFormSet,
+    adopt,
     related_count,
 )
-from apps.core.admin_forms import (
-    LoadedChoicesForm,
-    SupportingQuoteForm,
-    partial_date_display,
-    partial_date_form,
-)
-from apps.proceedings.admin import CITATIONS_WITH_ARTICLES, ProceedingInline, citation_list
-from apps.proceedings.models import Proceeding
-from apps.sources.admin import FactCitationInline
+from apps.core.admin_forms import LoadedChoicesForm, partial_date_display, partial_date_form
+from apps.core.admin_history import ScopedHistoryAdmin
+from apps.sources.admin import CITATIONS_WITH_ARTICLES, FactCitationInline, citation_list
+from apps.sources.admin_forms import SupportingQuoteForm
 from apps.sources.models import Citation
 from apps.sources.services import citation_add
-
-
-class AssignedToMeFilter(admin.SimpleListFilter):
-    title = "assigned"
-    parameter_name = "assigned"
-
-    def lookups(self, request, model_admin):
-        return (("me", "To me"), ("nobody", "To nobody"))
-
-    def queryset(self, request, queryset):
-        if self.value() == "me":
-            return queryset.filter(caseworkers=request.user)
-        if self.value() == "nobody":
-            return queryset.filter(caseworkers__isnull=True)
-        return queryset
-
 
 # -- facts ----------------------------------------------------------------------------------
 
@@ -178,127 +160,38 @@ class FactAdmin(ServiceAdmin):
             fact_mark_disputed(fact=form.instance, contradicts=contradicts)
 
 
-# -- cases ----------------------------------------------------------------------------------
-
-
-class CaseForm(LoadedChoicesForm, forms.ModelForm):
+class CaseShareForm(forms.ModelForm):
     class Meta:
-        model = Case
-        fields = (
-            "reference",
-            "title",
-            "subjects",
-            "organization",
-            "caseworkers",
-            "status",
-            "priority",
-            "opened_on",
-            "closed_on",
-            "closed_reason",
-            "summary",
-        )
+        model = CaseShare
+        fields = ("case", "user", "reason", "expires_on")
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        if "reference" in self.fields and self.instance.pk is None:
-            self.fields["reference"].required = False
-
-    def clean_organization(self):
-        organization = self.cleaned_data["organization"]
-        user = getattr(self, "request_user", None)
-        if user is not None and not scoping.can_write_to_organization(user, organization):
-            raise forms.ValidationError(f"You are not a member of {organization}: choose your organization.")
-        return organization
-
-
-@admin.register(Case)
-class CaseAdmin(ServiceAdmin):
-    form = CaseForm
-    list_display = (
-        "reference",
-        "title",
-        "subject_names",
-        "status",
-        "priority",
-        "organization",
-        "opened_on",
-        "proceeding_count",
-        "fact_count",
-        "caseworker_names",
-    )
-    list_display_links = ("reference", "title")
-    list_select_related = ("organization",)
-    list_filter = (
-        "status",
-        "priority",
-        AssignedToMeFilter,
-        ("organization", admin.RelatedOnlyFieldListFilter),
-    )
-    search_fields = (
-        "reference",
-        "title",
-        "summary",
-        "subjects__pseudonym",
-        "subjects__aliases__name",
-        "proceedings__reference_number",
-    )
-    date_hierarchy = "opened_on"
-    autocomplete_fields = ("subjects", "organization", "caseworkers")
-    inlines = (ProceedingInline, FactInline)
-    fieldsets = (
-        (None, {"fields": ("reference", "title", "subjects", "organization", "caseworkers")}),
-        ("Status", {"fields": (("status", "priority"), ("opened_on", "closed_on"), "closed_reason")}),
-        (None, {"fields": ("summary",)}),
-        ("Record", {"fields": READONLY_RECORD_FIELDS, "classes": ("collapse",)}),
-    )
-
-    def get_queryset(self, request):
-        return (
-            super()
-            .get_queryset(request)
-            .annotate(
-                proceeding_total=related_count(Proceeding, "case"),
-                fact_total=related_count(Fact, "case"),
-            )
-            .prefetch_related("subjects", Prefetch("caseworkers"))
-        )
-
-    @admin.display(description="subjects")
-    def subject_names(self, case):
-        return ", ".join(subject.pseudonym for subject in case.subjects.all())
-
-    @admin.display(description="caseworkers")
-    def caseworker_names(self, case):
-        return ", ".join(user.get_username() for user in case.caseworkers.all()) or "—"
-
-    @admin.display(description="proceedings", ordering="proceeding_total")
-    def proceeding_count(self, case):
-        return case.proceeding_total
-
-    @admin.display(description="facts", ordering="fact_total")
-    def fact_count(self, case):
-        return case.fact_total
-
-    def create(self, request, form):
-        data = form.cleaned_data
-        closing = data["status"] == Case.Status.CLOSED
-        case = case_open(
-            title=data["title"],
-            organization=data["organization"],
-            subjects=data["subjects"],
-            opened_on=data["opened_on"],
-            reference=data.get("reference") or "",
-            priority=data["priority"],
-            status=Case.Status.OPEN if closing else data["status"],
-            summary=data.get("summary", ""),
-            caseworkers=data.get("caseworkers") or (),
-        )
-        if closing:  # a case recorded after the fact: opened, then closed with its reason
-            case_close(case=case, closed_on=data["closed_on"], reason=data["closed_reason"])
+    def clean_case(self):
+        case = self.cleaned_data["case"]
+        if not writable_cases(self.request_user).filter(pk=case.pk).exists():
+            raise forms.ValidationError("Only the organization holding a case can share it.")
         return case
 
-    def update(self, request, obj, form, change):
-        if "status" in form.changed_data and obj.status == Case.Status.CLOSED:
-            case_close(case=obj, closed_on=obj.closed_on, reason=obj.closed_reason)
-        else:
-            case_update(case=obj)
+
+@admin.register(CaseShare)
+class CaseShareAdmin(ScopedAdminMixin, ScopedHistoryAdmin):
+    form = CaseShareForm
+    list_display = ("case", "user", "reason", "expires_on", "granted_by", "created_at")
+    list_select_related = ("case", "user", "granted_by")
+    list_filter = ("expires_on",)
+    search_fields = ("case__reference", "user__username", "reason")
+    # Users by a plain list: an autocomplete would need the permission to browse all accounts.
+    autocomplete_fields = ("case",)
+    readonly_fields = ("granted_by", "created_at")
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        form.request_user = request.user
+        return form
+
+    def save_model(self, request, obj, form, change):
+        data = form.cleaned_data
+        share = case_share_grant(
+            case=data.get("case", obj.case), user=data.get("user", obj.user), by=request.user,
+            reason=data["reason"], expires_on=data.get("expires_on"),
+        )
+        adopt(obj, share)

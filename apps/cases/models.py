@@ -138,3 +138,34 @@ class Fact(PublicRecord):
         when = self.date or "undated"
         statement = self.statement if len(self.statement) <= 80 else self.statement[:77] + "…"
         return f"{when}: {statement}"
+
+
+class CaseShare(models.Model):
+    """A case shown to one user outside its organization, e.g. a partner lawyer.
+
+    A share grants reading only: writes stay with the organization that holds the case.
+    """
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="shares")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="case_shares")
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reason = models.CharField(max_length=255, help_text="Why this person needs the case, e.g. “appeal counsel”.")
+    expires_on = models.DateField(
+        null=True, blank=True, help_text="Last day the share is valid; empty for no end date."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords(table_name="access_historicalcaseshare")
+
+    class Meta:
+        # Moved here from the access app: the table keeps its name, so no data moved.
+        db_table = "access_caseshare"
+        ordering = ["case", "user"]
+        constraints = [
+            models.UniqueConstraint(fields=["case", "user"], name="caseshare_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case.reference} shared with {self.user}"

@@ -9,7 +9,8 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from apps.cases.models import Case, Fact
+from apps.cases.models import Case, CaseShare, Fact
+from apps.cases.scoping import check_can_write_to_case
 from apps.core.services import record_update
 from apps.people.models import Individual, Organization
 from apps.sources.models import Article
@@ -183,3 +184,28 @@ def fact_mark_disputed(*, fact: Fact, contradicts: Iterable[Fact] = ()) -> Fact:
         fact.contradicts.add(*contradicts)
         Fact.objects.filter(pk__in=[other.pk for other in contradicts]).update(disputed=True)
     return fact
+
+
+def case_share_grant(
+    *,
+    case: Case,
+    user: AbstractBaseUser,
+    by: AbstractBaseUser,
+    reason: str,
+    expires_on: dt.date | None = None,
+) -> CaseShare:
+    """Let ``user`` read ``case`` (e.g. a partner lawyer); only its organization can share it."""
+    check_can_write_to_case(by, case)
+    share = CaseShare.objects.filter(case=case, user=user).first() or CaseShare(case=case, user=user)
+    share.granted_by = by
+    share.reason = reason
+    share.expires_on = expires_on
+    share.full_clean()
+    share.save()
+    return share
+
+
+def case_share_revoke(*, share: CaseShare, by: AbstractBaseUser) -> None:
+    """End a share; only the organization holding the case can."""
+    check_can_write_to_case(by, share.case)
+    share.delete()

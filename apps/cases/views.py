@@ -1,77 +1,12 @@
 from django.db import transaction
 from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework.decorators import action
-from rest_framework.response import Response
 
-from apps.cases.filters import CaseFilter, FactFilter
-from apps.cases.selectors import case_detail_list, case_list, case_timeline, fact_list
-from apps.cases.serializers import (
-    CaseDetailSerializer,
-    CaseSerializer,
-    FactSerializer,
-    TimelineEntrySerializer,
-)
-from casetracker.api import Conflict, CursorPagination, PublicIdViewSet
-
-
-@extend_schema_view(
-    list=extend_schema(
-        summary="List cases",
-        description="`?search=` matches the reference, the title and every subject's pseudonym and aliases.",
-    ),
-    retrieve=extend_schema(summary="A case with its subjects, proceedings and agreements invoked"),
-    create=extend_schema(request=CaseSerializer, responses={201: CaseDetailSerializer}),
-    update=extend_schema(request=CaseSerializer, responses=CaseDetailSerializer),
-    partial_update=extend_schema(request=CaseSerializer, responses=CaseDetailSerializer),
-)
-class CaseViewSet(PublicIdViewSet):
-    lookup_field = "reference"
-    lookup_url_kwarg = "reference"
-    filterset_class = CaseFilter
-    ordering_fields = ["reference", "priority", "opened_on", "status", "created_at", "updated_at"]
-    ordering = ["-priority", "reference"]
-
-    def get_queryset(self):
-        if self.action == "list":
-            return case_list(user=self.request.user)
-        return case_detail_list(user=self.request.user)
-
-    def get_serializer_class(self):
-        if self.action in ("list",) or self.request.method not in ("GET", "HEAD"):
-            return CaseSerializer
-        return CaseDetailSerializer
-
-    def _detail(self, case, status=200):
-        case = self.get_queryset().get(pk=case.pk)
-        return Response(CaseDetailSerializer(case, context=self.get_serializer_context()).data, status=status)
-
-    def create(self, request, *args, **kwargs):
-        serializer = CaseSerializer(data=request.data, context=self.get_serializer_context())
-        serializer.is_valid(raise_exception=True)
-        return self._detail(serializer.save(), status=201)
-
-    def update(self, request, *args, **kwargs):
-        partial = kwargs.pop("partial", False)
-        serializer = CaseSerializer(
-            self.get_object(), data=request.data, partial=partial, context=self.get_serializer_context()
-        )
-        serializer.is_valid(raise_exception=True)
-        return self._detail(serializer.save())
-
-    @extend_schema(
-        summary="The case's timeline",
-        description=(
-            "Facts (with their quotes), proceeding events and the milestones of the agreements "
-            "the case's proceedings invoke, in date order. Partial dates sort by the start of "
-            "their period, the wider period first; undated entries come last."
-        ),
-        responses=TimelineEntrySerializer(many=True),
-        filters=False,
-    )
-    @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
-    def timeline(self, request, reference=None):
-        case = self.get_object()
-        return Response(TimelineEntrySerializer(case_timeline(case=case), many=True).data)
+from apps.cases.filters import FactFilter
+from apps.cases.selectors import fact_list
+from apps.cases.serializers import FactSerializer
+from apps.core.api.policies import CursorPagination
+from apps.core.api.problems import Conflict
+from apps.core.api.views import PublicIdViewSet
 
 
 @extend_schema_view(

@@ -17,9 +17,9 @@ from django.db.models.functions import Coalesce
 from django.forms.models import BaseInlineFormSet
 from django.http import HttpResponseRedirect
 
-from apps.access import scoping
-from apps.access.admin_mixins import ScopedDeleteMixin, ScopedHistoryAdmin
+from apps.core import scoping
 from apps.core.admin_forms import LoadedAutocompleteSelect
+from apps.core.admin_history import ScopedDeleteMixin, ScopedHistoryAdmin
 from apps.core.services import record_update
 
 READONLY_RECORD_FIELDS = ("public_id", "created_at", "updated_at")
@@ -76,7 +76,7 @@ def adopt(form_object, created) -> None:
 
 
 class ScopedAdminMixin:
-    """Only the records the user may see, choices only where they may write (apps.access.scoping).
+    """Only the records the user may see, choices only where they may write (apps.core.scoping).
 
     Model permissions (the user's role) decide *what kind* of record a user may touch;
     scoping decides *which* records: their organizations' cases and what hangs from them.

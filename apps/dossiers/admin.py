@@ -1,8 +1,5 @@
 from django.contrib import admin
-from django.contrib.admin.exceptions import NotRegistered
 
-from apps.cases.models import Case
-from apps.dossiers.admin_views import generate_dossiers
 from apps.dossiers.models import DossierGeneration
 
 
@@ -25,22 +22,3 @@ class DossierGenerationAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
-
-
-def _add_case_action() -> None:
-    """Offer "Generate dossiers" on the case list without editing apps/cases/admin.py.
-
-    apps.cases comes before apps.dossiers in INSTALLED_APPS, so its admin is registered by the
-    time this module is imported. The action is added to that CaseAdmin instance only if it
-    is not there already (e.g. listed in CaseAdmin.actions).
-    """
-    try:
-        case_admin = admin.site.get_model_admin(Case)
-    except NotRegistered:
-        return
-    actions = list(case_admin.actions or ())
-    if generate_dossiers not in actions and "generate_dossiers" not in actions:
-        case_admin.actions = [*actions, generate_dossiers]
-
-
-_add_case_action()

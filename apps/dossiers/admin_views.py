@@ -18,8 +18,8 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.http import urlencode
 
-from apps.access.scoping import visible_cases
 from apps.cases.models import Case
+from apps.cases.scoping import visible_cases
 from apps.dossiers.forms import DossierForm
 from apps.dossiers.models import DossierGeneration
 from apps.dossiers.services import dossier_generate

@@ -10,9 +10,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from apps.access.models import AccessLog
-from apps.access.scoping import visible_cases
 from apps.access.services import access_log_record
 from apps.cases.models import Case
+from apps.cases.scoping import visible_cases
 from apps.dossiers.levels import dossier_level_check
 from apps.dossiers.models import DossierGeneration, Format, Level
 from apps.dossiers.renderers.bundle import render_bundle
@@ -56,7 +56,7 @@ def dossier_generate(
 ) -> tuple[bytes, str, str]:
     """Render ``case``'s dossier and record who generated it: (file bytes, filename, content type).
 
-    ``user`` must see the case (apps.access.scoping) and be allowed the level
+    ``user`` must see the case (apps.cases.scoping) and be allowed the level
     (apps.dossiers.levels); ``None`` means the operator of the command line, who already holds
     the database. The evidence bundle (ZIP) leaves out the time and the author from its content
     so that it stays reproducible; the record keeps both. Every generation is also written to

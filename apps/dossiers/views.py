@@ -10,8 +10,8 @@ from rest_framework import exceptions
 from rest_framework.renderers import JSONRenderer
 from rest_framework.views import APIView
 
-from apps.access.scoping import visible_cases
 from apps.cases.models import Case
+from apps.cases.scoping import visible_cases
 from apps.dossiers.models import DossierGeneration, Format, Level
 from apps.dossiers.services import dossier_generate
 

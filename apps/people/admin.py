@@ -8,10 +8,7 @@ nothing else in the admin — list columns, search, autocomplete, history — re
 from django.contrib import admin
 from django.db.models import Prefetch
 
-from apps.access import scoping
-from apps.access.models import AccessLog
-from apps.access.services import access_log_record
-from apps.cases.models import Case
+from apps.core import audit, scoping
 from apps.core.admin import (
     READONLY_RECORD_FIELDS,
     ServiceAdmin,
@@ -21,6 +18,7 @@ from apps.core.admin import (
     related_count,
 )
 from apps.core.admin_forms import partial_date_display, partial_date_form
+from apps.core.audit import SensitiveAction
 from apps.people.models import Alias, Individual, Organization, ProtectedIdentity
 from apps.people.services import (
     alias_add,
@@ -81,7 +79,7 @@ class AliasInline(ServiceInline, admin.TabularInline):
 
 def log_protected(request, identity, action) -> None:
     """Every read and change of a protected identity goes to the access log (never the values)."""
-    access_log_record(user=request.user if request else None, action=action, obj=identity, request=request)
+    audit.record(user=request.user if request else None, action=action, obj=identity, request=request)
 
 
 class ProtectedIdentityFormSet(ServiceInlineFormSet):
@@ -89,7 +87,7 @@ class ProtectedIdentityFormSet(ServiceInlineFormSet):
         identity = protected_identity_set(
             individual=self.instance, **{name: form.cleaned_data.get(name) for name in PROTECTED_FIELDS}
         )
-        log_protected(self.request, identity, AccessLog.Action.CHANGE_PROTECTED)
+        log_protected(self.request, identity, SensitiveAction.CHANGE_PROTECTED)
         return identity
 
     def create(self, form):
@@ -156,7 +154,7 @@ class IndividualAdmin(ServiceAdmin):
         return (
             super()
             .get_queryset(request)
-            .annotate(case_total=related_count(Case.subjects.through, "individual"))
+            .annotate(case_total=related_count(Individual.cases.through, "individual"))
             .prefetch_related(Prefetch("aliases", queryset=Alias.objects.order_by("name")))
         )
 
@@ -168,7 +166,7 @@ class IndividualAdmin(ServiceAdmin):
                 scoping.visible(ProtectedIdentity, request.user).filter(individual_id=object_id).first()
             )
             if identity is not None:
-                log_protected(request, identity, AccessLog.Action.VIEW_PROTECTED)
+                log_protected(request, identity, SensitiveAction.VIEW_PROTECTED)
         return response
 
     def get_inlines(self, request, obj):
@@ -240,7 +238,7 @@ class ProtectedIdentityAdmin(ServiceAdmin):
         if request.method == "GET" and response.status_code == 200:
             identity = self.get_queryset(request).filter(pk=object_id).first()
             if identity is not None:
-                log_protected(request, identity, AccessLog.Action.VIEW_PROTECTED)
+                log_protected(request, identity, SensitiveAction.VIEW_PROTECTED)
         return response
 
     def create(self, request, form):
@@ -264,5 +262,5 @@ class ProtectedIdentityAdmin(ServiceAdmin):
         identity = protected_identity_set(
             individual=individual, **{name: form.cleaned_data.get(name) for name in PROTECTED_FIELDS}
         )
-        log_protected(request, identity, AccessLog.Action.CHANGE_PROTECTED)
+        log_protected(request, identity, SensitiveAction.CHANGE_PROTECTED)
         return identity

@@ -5,8 +5,8 @@ from __future__ import annotations
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
-from apps.access.scoping import scoped, visible_protected_identities
-from apps.people.models import Alias, Individual, Organization
+from apps.core.scoping import scoped, visible
+from apps.people.models import Alias, Individual, Organization, ProtectedIdentity
 
 PROTECTED_IDENTITY_FIELDS = ("legal_name", "date_of_birth", "phone", "email", "address")
 
@@ -35,7 +35,7 @@ def individual_list(*, user: AbstractBaseUser | AnonymousUser) -> QuerySet[Indiv
         # Only the identities scoping lets this user read (not those of people in no case
         # yet, nor of another organization's subjects seen through a shared case).
         queryset = queryset.prefetch_related(
-            Prefetch("protected_identity", queryset=visible_protected_identities(user))
+            Prefetch("protected_identity", queryset=visible(ProtectedIdentity, user))
         )
     return scoped(queryset, user)
 

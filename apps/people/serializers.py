@@ -2,6 +2,7 @@ from django.db import transaction
 from django_countries.serializer_fields import CountryField
 from rest_framework import serializers
 
+from apps.core.api.fields import PartialDateField, PublicIdField
 from apps.people.models import Alias, Individual, Organization, ProtectedIdentity
 from apps.people.selectors import PROTECTED_IDENTITY_FIELDS, can_view_protected_identity
 from apps.people.services import (
@@ -11,7 +12,6 @@ from apps.people.services import (
     organization_update,
     protected_identity_set,
 )
-from casetracker.api import PartialDateField, PublicIdField
 
 
 class OrganizationSerializer(serializers.ModelSerializer):

@@ -7,6 +7,9 @@ from collections.abc import Iterable
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
+from apps.core import audit
+from apps.core.audit import SensitiveAction
+from apps.core.scoping import check_can_write
 from apps.core.services import record_update
 from apps.people.models import Alias, Individual, Organization, ProtectedIdentity
 
@@ -108,10 +111,6 @@ def individual_identity_erase(*, individual: Individual, by, reason: str, reques
     erasure itself is written to the access log (who, when, why — never the erased values).
     ``by`` must be allowed to change this individual's protected identity.
     """
-    from apps.access.models import AccessLog
-    from apps.access.scoping import check_can_write
-    from apps.access.services import access_log_record
-
     if not reason.strip():
         raise ValidationError({"reason": "Say why the identity is erased (e.g. the person's request)."})
     if not by.has_perm("people.change_protectedidentity"):
@@ -127,9 +126,9 @@ def individual_identity_erase(*, individual: Individual, by, reason: str, reques
             setattr(identity, name, None if name == "date_of_birth" else "")
         identity._change_reason = "Erased on request (see the access log)."
         identity.save()
-    access_log_record(
+    audit.record(
         user=by,
-        action=AccessLog.Action.ERASE_PROTECTED,
+        action=SensitiveAction.ERASE_PROTECTED,
         obj=individual,
         detail={"reason": reason.strip()[:500], "fields": erased},
         request=request,

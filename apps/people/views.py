@@ -2,7 +2,9 @@ from django.db import transaction
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import exceptions
 
-from apps.access.services import protected_read_record
+from apps.core import audit
+from apps.core.api.problems import Conflict
+from apps.core.api.views import PublicIdViewSet
 from apps.people.filters import IndividualFilter, OrganizationFilter
 from apps.people.selectors import (
     PROTECTED_IDENTITY_FIELDS,
@@ -11,7 +13,6 @@ from apps.people.selectors import (
     organization_list,
 )
 from apps.people.serializers import IndividualSerializer, OrganizationSerializer
-from casetracker.api import Conflict, PublicIdViewSet
 
 
 @extend_schema_view(
@@ -54,7 +55,7 @@ class IndividualViewSet(PublicIdViewSet):
         # token that asked for it.
         shown = getattr(self, "_protected_shown", None)
         if shown and response.status_code < 400:
-            protected_read_record(request=request, individuals=shown)
+            audit.record_api_reads(request=request, records=shown)
         return super().finalize_response(request, response, *args, **kwargs)
 
     def _check_protected_write(self):

@@ -6,8 +6,7 @@ before anything is saved and cited through ``citation_add`` (inside ``proceeding
 """
 
 from django.contrib import admin
-from django.db.models import F, Prefetch
-from django.utils.html import format_html, format_html_join
+from django.db.models import F
 
 from apps.core.admin import (
     READONLY_RECORD_FIELDS,
@@ -18,7 +17,6 @@ from apps.core.admin import (
 )
 from apps.core.admin_forms import (
     LoadedChoicesForm,
-    SupportingQuoteForm,
     partial_date_display,
     partial_date_form,
 )
@@ -29,22 +27,9 @@ from apps.proceedings.services import (
     proceeding_record,
     proceeding_update,
 )
-from apps.sources.admin import ProceedingCitationInline
-from apps.sources.models import Citation
+from apps.sources.admin import CITATIONS_WITH_ARTICLES, ProceedingCitationInline, citation_list
+from apps.sources.admin_forms import SupportingQuoteForm
 from apps.sources.services import citation_add
-
-CITATIONS_WITH_ARTICLES = Prefetch("citations", queryset=Citation.objects.select_related("article__outlet"))
-
-
-def citation_list(record):
-    """The quotes that support a record, one per line, with their article (escaped)."""
-    citations = record.citations.all()
-    if not citations:
-        return "—"
-    quotes = format_html_join(
-        "", "<div>“{}” <small>— {}</small></div>", ((c.quote, c.article.title) for c in citations)
-    )
-    return format_html('<div class="ct-sources">{}</div>', quotes)
 
 
 def check_subject_in_case(form, cleaned) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Prefetch, QuerySet
 
-from apps.access.scoping import scoped
+from apps.core.scoping import scoped
 from apps.proceedings.models import Proceeding
 from apps.sources.models import Citation
 

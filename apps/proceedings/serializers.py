@@ -2,14 +2,13 @@ from django_countries.serializer_fields import CountryField
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from apps.access.api import ScopedSlugRelatedField
 from apps.agreements.models import Agreement, Provision
 from apps.cases.models import Case
+from apps.core.api.fields import PartialDateField, PublicIdField, ScopedSlugRelatedField
 from apps.people.models import Individual, Organization
 from apps.proceedings.models import Proceeding, ProceedingEvent
 from apps.proceedings.services import proceeding_event_add, proceeding_record, proceeding_update
 from apps.sources.serializers import CitationInlineSerializer
-from casetracker.api import PartialDateField, PublicIdField
 
 
 class ProceedingEventSerializer(serializers.ModelSerializer):

@@ -2,10 +2,10 @@ from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from apps.core.api.views import PublicIdViewSet
 from apps.proceedings.filters import ProceedingFilter
 from apps.proceedings.selectors import proceeding_list
 from apps.proceedings.serializers import ProceedingEventSerializer, ProceedingSerializer
-from casetracker.api import PublicIdViewSet
 
 
 @extend_schema_view(

@@ -9,8 +9,9 @@ from functools import partial
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from django.db.models import Prefetch
 from django.urls import path, reverse
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 
 from apps.core.admin import (
     READONLY_RECORD_FIELDS,
@@ -32,6 +33,19 @@ from apps.sources.services import (
     citation_add,
     quote_locate,
 )
+
+CITATIONS_WITH_ARTICLES = Prefetch("citations", queryset=Citation.objects.select_related("article__outlet"))
+
+
+def citation_list(record):
+    """The quotes that support a record, one per line, with their article (escaped)."""
+    citations = record.citations.all()
+    if not citations:
+        return "—"
+    quotes = format_html_join(
+        "", "<div>“{}” <small>— {}</small></div>", ((c.quote, c.article.title) for c in citations)
+    )
+    return format_html('<div class="ct-sources">{}</div>', quotes)
 
 
 def source_text(text: str):

@@ -25,7 +25,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.http import urlencode
 
-from apps.access import scoping
+from apps.core import scoping
 from apps.people.models import Organization
 from apps.sources.ingestion.decoding import check_size
 from apps.sources.ingestion.importer import (
@@ -196,7 +196,7 @@ def import_article_view(model_admin, request):
     """The "Import article" page (both steps); see the module docstring."""
     if not model_admin.has_add_permission(request):
         raise PermissionDenied
-    # The outlets this user may attach an article to (apps.access.scoping), as in the add form.
+    # The outlets this user may attach an article to (apps.core.scoping), as in the add form.
     outlets = scoping.writable(Organization, request.user)
     context = {
         **model_admin.admin_site.each_context(request),

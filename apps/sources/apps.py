@@ -4,3 +4,7 @@ from django.apps import AppConfig
 class SourcesConfig(AppConfig):
     name = "apps.sources"
     verbose_name = "Sources"
+
+    def ready(self) -> None:
+        # Declares who sees this app's records (apps.core.scoping dispatches to it).
+        from apps.sources import scoping  # noqa: F401

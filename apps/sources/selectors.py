@@ -6,7 +6,7 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import connection
 from django.db.models import Q, QuerySet
 
-from apps.access.scoping import scoped
+from apps.core.scoping import scoped
 from apps.sources.ingestion import mentions
 from apps.sources.models import Article, Citation
 
@@ -53,7 +53,7 @@ def citation_list(*, user: AbstractBaseUser | AnonymousUser) -> QuerySet[Citatio
     """Citations ``user`` may see, with their article, outlet and what they support.
 
     A citation tells which case an article supports, so it is scoped like the fact or
-    proceeding it supports (apps.access.scoping.visible_citations).
+    proceeding it supports (apps/sources/scoping.py).
     """
     return scoped(Citation.objects.select_related(
         "article__outlet", "fact__case", "proceeding", "provision"

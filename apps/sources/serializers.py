@@ -1,12 +1,9 @@
 from rest_framework import serializers
 
-from apps.agreements.models import Provision
-from apps.cases.models import Fact
+from apps.core.api.fields import PublicIdField
 from apps.people.models import Organization
-from apps.proceedings.models import Proceeding
 from apps.sources.models import Article, Citation
 from apps.sources.services import article_create, article_update, citation_add, quote_locate
-from casetracker.api import PublicIdField
 
 
 class ArticleSerializer(serializers.ModelSerializer):
@@ -71,12 +68,21 @@ class CitationInlineSerializer(serializers.ModelSerializer):
         return _validate_quote(attrs)
 
 
+
+
+def supported_records(name: str):
+    """Every record of the model that a citation's ``name`` relation (fact, proceeding…) points to."""
+    return Citation._meta.get_field(name).related_model._default_manager.all()
+
+
 class CitationSerializer(CitationInlineSerializer):
     """A quote from an article supporting exactly one fact, proceeding or provision."""
 
-    fact = PublicIdField(queryset=Fact.objects.all(), required=False, allow_null=True)
-    proceeding = PublicIdField(queryset=Proceeding.objects.all(), required=False, allow_null=True)
-    provision = PublicIdField(queryset=Provision.objects.all(), required=False, allow_null=True)
+    # The supported records, by the models the citation's own relations name: this app sits
+    # below cases, proceedings and agreements and does not import them.
+    fact = PublicIdField(queryset=supported_records("fact"), required=False, allow_null=True)
+    proceeding = PublicIdField(queryset=supported_records("proceeding"), required=False, allow_null=True)
+    provision = PublicIdField(queryset=supported_records("provision"), required=False, allow_null=True)
 
     class Meta(CitationInlineSerializer.Meta):
         fields = [*CitationInlineSerializer.Meta.fields, "fact", "proceeding", "provision", "created_at"]

@@ -6,7 +6,11 @@ from rest_framework import mixins, parsers, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from apps.access.scoping import visible_organizations
+from apps.core.api.policies import CursorPagination, StrictJSONParser
+from apps.core.api.problems import PROBLEM_MEDIA_TYPE, Conflict, ProblemSerializer, problem
+from apps.core.api.views import PublicIdViewSet
+from apps.core.scoping import visible
+from apps.people.models import Organization
 from apps.sources.filters import ArticleFilter, CitationFilter
 from apps.sources.ingestion.decoding import max_import_bytes
 from apps.sources.ingestion.importer import ImportRejected, article_import
@@ -20,15 +24,6 @@ from apps.sources.serializers import (
     MentionSerializer,
 )
 from apps.sources.services import DuplicateArticle, article_delete
-from casetracker.api import (
-    PROBLEM_MEDIA_TYPE,
-    Conflict,
-    CursorPagination,
-    ProblemSerializer,
-    PublicIdViewSet,
-    problem,
-)
-from casetracker.api_policies import StrictJSONParser
 
 IMPORT_DESCRIPTION = """\
 Extracts title, outlet, authors, date, address, language and the clean body from pasted text, a
@@ -185,7 +180,7 @@ class ArticleViewSet(PublicIdViewSet):
             public_id = uuid.UUID(value)
         except ValueError:
             return value or None
-        outlet = visible_organizations(self.request.user).filter(public_id=public_id).first()
+        outlet = visible(Organization, self.request.user).filter(public_id=public_id).first()
         if outlet is None:
             raise serializers.ValidationError({"outlet": [f"No organization has the id {value}."]})
         return outlet

@@ -3,7 +3,8 @@
 import pytest
 from django.contrib.auth.models import Group
 
-from apps.access.models import CaseShare, Membership
+from apps.access.models import Membership
+from apps.cases.models import CaseShare
 from tests.factories import CaseFactory, OrganizationFactory, UserFactory
 
 

@@ -1,8 +1,8 @@
 import pytest
 
 from apps.access.models import AccessLog
-from apps.access.scoping import visible_access_logs
 from apps.access.services import access_log_record
+from apps.core.scoping import visible
 from tests.factories import FactFactory
 
 pytestmark = pytest.mark.django_db
@@ -45,7 +45,7 @@ def test_an_organization_sees_only_its_own_entries(case_a, case_b, auditor_a, ca
     mine = access_log_record(user=caseworker_a, action=AccessLog.Action.EXPORT, obj=case_a)
     access_log_record(user=caseworker_b, action=AccessLog.Action.EXPORT, obj=case_b)
     access_log_record(user=None, action=AccessLog.Action.LOGIN_THROTTLED)
-    assert list(visible_access_logs(auditor_a)) == [mine]
+    assert list(visible(AccessLog, auditor_a)) == [mine]
 
 
 def test_auditors_browse_their_organizations_log_read_only(client, case_a, case_b, auditor_a, caseworker_a, caseworker_b):
@@ -114,7 +114,7 @@ def test_an_api_read_of_protected_data_names_the_token(case_a, caseworker_a, org
     request.user = caseworker_a
     request.auth = SimpleNamespace(public_id="6b1f…", prefix="ct_ab12", name="intake form")
 
-    (entry,) = protected_read_record(request=request, individuals=[subject])
+    (entry,) = protected_read_record(request=request, records=[subject])
 
     entry = AccessLog.objects.get(pk=entry.pk)
     assert (entry.action, entry.user, entry.organization) == ("api_protected_read", caseworker_a, org_a)
@@ -151,5 +151,5 @@ def test_logging_a_page_of_protected_reads_costs_two_queries(case_a, caseworker_
     request = rf.get("/api/v1/individuals/")
     request.user = caseworker_a
     with django_assert_num_queries(2):
-        protected_read_record(request=request, individuals=people)
+        protected_read_record(request=request, records=people)
     assert AccessLog.objects.filter(action="api_protected_read", organization=case_a.organization).count() == 5

@@ -169,7 +169,7 @@ def test_a_shared_case_is_readable_but_not_writable_by_the_partner(client, world
 
 
 def test_a_supervisor_cannot_share_another_organizations_case(client, world, supervisor_a, caseworker_b):
-    from apps.access.models import CaseShare
+    from apps.cases.models import CaseShare
 
     _case_a, case_b = world
     client.force_login(supervisor_a)
@@ -180,7 +180,7 @@ def test_a_supervisor_cannot_share_another_organizations_case(client, world, sup
 
 
 def test_delete_selected_refuses_records_of_a_shared_case(client, world, org_b):
-    from apps.access.models import CaseShare
+    from apps.cases.models import CaseShare
 
     case_a, _case_b = world
     supervisor_b = member(org_b, "supervisor")

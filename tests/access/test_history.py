@@ -163,7 +163,7 @@ def test_erasure_leaves_the_values_nowhere(case_a, caseworker_a):
 
 
 def test_share_grants_are_versioned(case_a, supervisor_a, legal_partner):
-    from apps.access.models import CaseShare
+    from apps.cases.models import CaseShare
 
     share = CaseShare.objects.get(user=legal_partner)
     share.reason = "appeal counsel, second instance"

@@ -1,7 +1,8 @@
 import pytest
 from django.urls import reverse
 
-from apps.access.models import CaseShare, Membership
+from apps.access.models import Membership
+from apps.cases.models import CaseShare
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -33,7 +34,7 @@ def test_a_supervisor_shares_a_case_with_a_partner(client, supervisor_a, case_a)
     lawyer = UserFactory()
     client.force_login(supervisor_a)
     response = client.post(
-        reverse("admin:access_caseshare_add"),
+        reverse("admin:cases_caseshare_add"),
         {"case": case_a.pk, "user": lawyer.pk, "reason": "appeal counsel", "expires_on": "2030-01-31"},
     )
     assert response.status_code == 302, response.context["adminform"].form.errors

@@ -5,7 +5,7 @@ import yaml
 from django.core.management import call_command
 from django.test import RequestFactory
 
-from casetracker.api import handler500
+from apps.core.api.problems import handler500
 
 ERRORS = {"400", "401", "403", "404", "409", "415", "429"}
 

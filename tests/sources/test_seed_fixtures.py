@@ -12,9 +12,9 @@ from apps.agreements.models import Agreement, Provision
 from apps.cases.models import Case, Fact
 from apps.people.models import Individual, Organization, ProtectedIdentity
 from apps.proceedings.models import Proceeding
-from apps.sources.ingestion.seed import build_seed_fixture
 from apps.sources.models import Article, Citation
 from apps.sources.normal_form import body_sha256
+from apps.workspace.seed import build_seed_fixture
 
 pytestmark = pytest.mark.django_db
 

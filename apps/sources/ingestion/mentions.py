@@ -1,4 +1,4 @@
-"""Which known people, organizations and agreements an article mentions, and where.
+"""Which known people, organizations (and agreements) an article mentions, and where.
 
 A suggestion is a passage (the sentence around the match, an exact slice of the body) that a
 caseworker can turn into a citation in one step: ``citation_add(article=…, quote=passage,
@@ -11,48 +11,22 @@ How names are matched:
   is skipped; a longer known name covering the same words wins ("Kim Eun-chol" over "Kim").
 * organizations: the name (case-insensitive when it has several words, e.g. "the federal
   migration service") and the short name (case-sensitive: "FMS", "UN").
-* agreements: the title or short title; or, since articles rarely use a treaty's title, a
-  sentence that speaks of an agreement ("agreement", "deal", "pact", "treaty"…, or the
-  agreement's kind), names every party country, and shares a distinctive word with the
-  agreement's title or summary ("readmission", "illegal", "extradition"…).
+* agreements: found by the agreements app (apps/agreements/mentions.py), which registers
+  its finder here: this app sits below the records whose mentions it suggests.
 """
 
 from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from apps.access.scoping import visible_agreements, visible_individuals, visible_organizations
-from apps.agreements.models import Agreement
+from apps.core.scoping import visible
 from apps.people.models import Individual, Organization
 from apps.sources.models import Article
 
-# Names by which articles refer to the countries that are parties to agreements.
-COUNTRY_NAMES: dict[str, tuple[str, ...]] = {
-    "RU": ("Russia", "Russian Federation", "Moscow", "Soviet Union", "USSR", "Россия", "России", "РФ"),
-    "KP": ("North Korea", "DPRK", "Democratic People's Republic of Korea", "Pyongyang", "the North",
-           "КНДР", "Северная Корея", "Северной Кореи", "북한", "조선"),
-    "KR": ("South Korea", "Republic of Korea", "Seoul", "Южная Корея", "한국"),
-    "CN": ("China", "Beijing", "Китай", "Китая", "중국"),
-    "UA": ("Ukraine", "Kyiv", "Kiev", "Украина", "Украины"),
-    "KZ": ("Kazakhstan", "Казахстан"),
-}
-AGREEMENT_WORDS = re.compile(
-    r"\b(?:agreements?|deals?|pacts?|treat(?:y|ies)|protocols?|conventions?|accords?|arrangements?|"
-    r"соглашени\w*|договор\w*|협정)\b",
-    re.IGNORECASE,
-)
-STOPWORDS = frozenset(
-    """a an and are as at be between by for from has have in into is it its of on or the their this
-    to who with which agreement agreements treaty protocol convention work persons person territory
-    russian federation dprk korea north south republic people democratic union ussr china""".split()
-)
-_COUNTRY_STEMS = frozenset(
-    word.casefold()[:7] for names in COUNTRY_NAMES.values() for name in names for word in name.split()
-)
 _SENTENCE_END = re.compile(r"(?<=[.!?…])[\"'”’»)]*\s+|\n+")
 
 
@@ -72,8 +46,8 @@ class Passage:
 class Mention:
     """A known record the article mentions, with every passage that mentions it."""
 
-    kind: str  # "individual", "organization" or "agreement"
-    record: Individual | Organization | Agreement
+    kind: str  # "individual", "organization", or a registered finder's kind ("agreement")
+    record: Any
     passages: list[Passage] = field(default_factory=list)
 
     @property
@@ -198,50 +172,29 @@ def _individual_hits(body: str, individuals: list[Individual]) -> dict[int, list
     return found
 
 
-def _distinctive_words(agreement: Agreement) -> set[str]:
-    text = f"{agreement.title} {agreement.short_title}"
-    words = {word.casefold() for word in re.findall(r"[^\W\d_]{4,}", text)}
-    return {word[:7] for word in words if word not in STOPWORDS and word[:7] not in _COUNTRY_STEMS}
+@dataclass(frozen=True)
+class MentionFinder:
+    """How another app's records are found in a text (agreements, from the agreements app).
+
+    ``records(user)``: the candidates ``user`` may see (every record when ``user`` is None),
+    with what ``hits`` reads prefetched; ``hits(body, records)``: ``{pk: [(start, end), …]}``.
+    """
+
+    kind: str
+    records: Callable[[Any], Iterable[Any]]
+    hits: Callable[[str, list], dict[int, list[tuple[int, int]]]]
 
 
-def _agreement_hits(body: str, agreements: list[Agreement]) -> dict[int, list[tuple[int, int]]]:
-    found: dict[int, list[tuple[int, int]]] = {}
-    spans = sentences(body)
-    span_starts = [start for start, _end in spans]
-    for agreement in agreements:
-        names = [(agreement.title, True)] + ([(agreement.short_title, True)] if agreement.short_title else [])
-        hits = _name_hits(body, names)
-        parties = [COUNTRY_NAMES.get(str(code), (str(code.name),)) for code in agreement.party_countries]
-        parties += [
-            tuple(name for name in (organization.name, organization.short_name) if name)
-            for organization in agreement.party_organizations.all()
-            if organization.kind == Organization.Kind.INTERNATIONAL_BODY
-        ]
-        stems = _distinctive_words(agreement)
-        if len(parties) >= 2 and stems:
-            # Sentences that already name the agreement, found once: asking every sentence
-            # about every title hit was quadratic in an article that names it thousands of times.
-            named = set()
-            for hit_start, _hit_end in hits:
-                number = bisect.bisect_right(span_starts, hit_start) - 1
-                if number >= 0 and hit_start < spans[number][1]:
-                    named.add(number)
-            for number, (start, end) in enumerate(spans):
-                sentence = body[start:end]
-                noun = AGREEMENT_WORDS.search(sentence)
-                if not noun or number in named:
-                    continue
-                if not all(
-                    any(_word_pattern(name, ignore_case=False).search(sentence) for name in names)
-                    for names in parties
-                ):
-                    continue
-                words = {word.casefold()[:7] for word in re.findall(r"[^\W\d_]{4,}", sentence)}
-                if words & stems:
-                    hits.append((start + noun.start(), start + noun.end()))
-        if hits:
-            found[agreement.pk] = sorted(set(hits))
-    return found
+# Filled by the apps above this one when they are ready, in the order suggestions are listed.
+FINDERS: dict[str, MentionFinder] = {}
+
+
+def finder_register(*, kind: str, plural: str, records, hits) -> None:
+    """Let ``mentions_in_text`` and ``article_mentions`` find records of another kind.
+
+    ``plural`` is the keyword under which ``mentions_in_text`` takes the candidates.
+    """
+    FINDERS[plural] = MentionFinder(kind=kind, records=records, hits=hits)
 
 
 def mentions_in_text(
@@ -249,9 +202,16 @@ def mentions_in_text(
     *,
     individuals: Iterable[Individual],
     organizations: Iterable[Organization],
-    agreements: Iterable[Agreement],
+    **others: Iterable[Any],
 ) -> list[Mention]:
-    """The mentions of the given records in ``body``; individuals' aliases must be prefetched."""
+    """The mentions of the given records in ``body``; individuals' aliases must be prefetched.
+
+    ``others`` holds the candidates of each registered finder by its plural
+    (``agreements=…``); a finder left out is not searched.
+    """
+    unknown = set(others) - set(FINDERS)
+    if unknown:
+        raise TypeError(f"No mention finder for {', '.join(sorted(unknown))}.")
     mentions: list[Mention] = []
     passage = _Sentences(body).passage
     individuals = list(individuals)
@@ -265,35 +225,33 @@ def mentions_in_text(
         hits = sorted(set(_name_hits(body, names)))
         if hits:
             mentions.append(Mention("organization", organization, [passage(s, e) for s, e in hits]))
-    agreements = list(agreements)
-    agreement_by_pk = {agreement.pk: agreement for agreement in agreements}
-    for pk, hits in _agreement_hits(body, agreements).items():
-        mentions.append(Mention("agreement", agreement_by_pk[pk], [passage(s, e) for s, e in hits]))
-    order = {"individual": 0, "organization": 1, "agreement": 2}
+    order = {"individual": 0, "organization": 1}
+    for plural, finder in FINDERS.items():
+        order[finder.kind] = len(order)
+        records = list(others.get(plural, ()))
+        record_by_pk = {record.pk: record for record in records}
+        for pk, hits in finder.hits(body, records).items():
+            mentions.append(Mention(finder.kind, record_by_pk[pk], [passage(s, e) for s, e in hits]))
     mentions.sort(key=lambda mention: (order[mention.kind], mention.passages[0].start, mention.label))
     return mentions
 
 
 def article_mentions(*, article: Article, user=None) -> list[Mention]:
-    """The known individuals, organizations and agreements that ``article``'s body mentions.
+    """The known individuals, organizations (and registered kinds) that ``article``'s body mentions.
 
     Each :class:`Mention` carries its record and the passages (exact slices of the body, with
     offsets) that mention it, first passage first. With ``user``, only the records that user
-    may see are suggested (apps.access.scoping): a suggestion must not reveal that the NGO
+    may see are suggested (apps.core.scoping): a suggestion must not reveal that the NGO
     follows someone. Without it (commands, tests), every record. Five queries whatever the
     article.
     """
     if user is None:
-        individuals, organizations, agreements = (
-            Individual.objects.all(), Organization.objects.all(), Agreement.objects.all()
-        )
+        individuals, organizations = Individual.objects.all(), Organization.objects.all()
     else:
-        individuals = visible_individuals(user)
-        organizations = visible_organizations(user)
-        agreements = visible_agreements(user)
+        individuals, organizations = visible(Individual, user), visible(Organization, user)
     return mentions_in_text(
         article.body,
         individuals=individuals.prefetch_related("aliases"),
         organizations=organizations,
-        agreements=agreements.prefetch_related("party_organizations"),
+        **{plural: finder.records(user) for plural, finder in FINDERS.items()},
     )

@@ -6,7 +6,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from apps.sources.ingestion.seed import SeedError, build_seed_fixture
+from apps.workspace.seed import SeedError, build_seed_fixture
 
 
 class Command(BaseCommand):

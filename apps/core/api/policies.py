@@ -1,12 +1,10 @@
-"""Policies named in settings.REST_FRAMEWORK: JSON parsing, authorization, pagination.
+"""Policies named in settings.REST_FRAMEWORK: JSON parsing, model permissions, pagination.
 
-Kept apart from ``casetracker/api.py``: DRF imports these classes while ``rest_framework.views``
-is loading, so this module must not import DRF's views (or anything that does).
+DRF imports these classes while ``rest_framework.views`` is loading, so this module must not
+import DRF's views (or anything that does). The token-scope permission is the tokens app's.
 """
 
 from rest_framework import exceptions, pagination, parsers, permissions
-
-from apps.tokens.models import ApiToken
 
 # -- parsing ----------------------------------------------------------------------------------
 
@@ -38,18 +36,6 @@ class StrictJSONParser(parsers.JSONParser):
 
 
 # -- authorization ----------------------------------------------------------------------------
-
-
-class TokenScopePermission(permissions.BasePermission):
-    """A read-only token may only read."""
-
-    message = "This API token is read-only; writing needs a token with the write scope."
-
-    def has_permission(self, request, view):
-        token = request.auth
-        if isinstance(token, ApiToken) and request.method not in permissions.SAFE_METHODS:
-            return token.can_write
-        return True
 
 
 class ModelPermissions(permissions.DjangoModelPermissions):

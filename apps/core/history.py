@@ -62,7 +62,7 @@ def record_history(*, obj: models.Model) -> list[dict[str, Any]]:
     """Every version of ``obj``, newest first, each with the fields it changed.
 
     The first version lists every tracked field with ``old`` = None. Who may read it is the
-    caller's business: check that ``obj`` is visible to the user first (apps.access.scoping).
+    caller's business: check that ``obj`` is visible to the user first (apps.core.scoping).
     """
     model = type(obj)
     fields = {field.name: field for field in _tracked_fields(model)}

@@ -15,7 +15,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from simple_history.admin import SimpleHistoryAdmin
 
-from apps.access import scoping
+from apps.core import scoping
 
 
 def history_is_partial(model) -> bool:

@@ -1,0 +1,180 @@
+"""Who sees which case, and so which facts, shares and people.
+
+A member of an organization sees the cases it holds, plus the cases explicitly shared with
+them until the share expires; a share grants reading only. What a case holds — its facts, its
+shares, its subjects with their aliases and protected identities — is visible exactly when
+the case is. People are scoped here, not in ``people``, because what makes a person visible
+is the case they are in:
+
+* An individual not yet attached to any case is visible (with their protected identity) only
+  to the user who recorded them — the first version of their change history says who — so
+  that a caseworker can register a person and then open their case. One recorded by no user
+  (imported by a command) is visible to members of any organization, without their protected
+  identity, so that it can be attached. Once in a case, the case decides.
+
+Registered with ``apps.core.scoping`` when the app is ready; docs/permissions.md says it for people.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Exists, Q, QuerySet
+from django.utils import timezone
+
+from apps.access.models import Membership
+from apps.access.scoping import can_write_to_organization, is_member_anywhere, member_organization_ids
+from apps.cases.models import Case, CaseShare, Fact
+from apps.core import scoping
+from apps.people.models import Alias, Individual, ProtectedIdentity
+
+
+def _active_shares(user, *, today: dt.date | None = None) -> QuerySet[CaseShare]:
+    today = today or timezone.localdate()
+    return CaseShare.objects.filter(user=user).filter(Q(expires_on__isnull=True) | Q(expires_on__gte=today))
+
+
+def writable_cases(user) -> QuerySet[Case]:
+    """Cases ``user`` may change: those held by their organizations (never merely shared ones)."""
+    if scoping.sees_everything(user):
+        return Case.objects.all()
+    if not scoping.is_active(user):
+        return Case.objects.none()
+    return Case.objects.filter(organization_id__in=member_organization_ids(user))
+
+
+def visible_cases(user) -> QuerySet[Case]:
+    """Cases ``user`` may see: their organizations' cases and the cases shared with them."""
+    if scoping.sees_everything(user):
+        return Case.objects.all()
+    if not scoping.is_active(user):
+        return Case.objects.none()
+    return Case.objects.filter(
+        Q(organization_id__in=member_organization_ids(user)) | Q(pk__in=_active_shares(user).values("case_id"))
+    )
+
+
+def check_can_write_to_case(user, case: Case | None) -> None:
+    """Refuse a write to a case ``user``'s organizations do not hold (shared cases are read-only)."""
+    if case is None or not writable_cases(user).filter(pk=case.pk).exists():
+        raise PermissionDenied("You can only change cases your organization holds.")
+
+
+def _case_subject_ids(cases: QuerySet[Case]):
+    return Case.subjects.through.objects.filter(case__in=cases).values("individual_id")
+
+
+def _unattached_recorded_by(user) -> QuerySet[Individual]:
+    """Individuals in no case yet whom ``user`` recorded (the first version of their history)."""
+    recorded = Individual.history.filter(history_type="+", history_user=user).values("id")
+    return Individual.objects.filter(cases__isnull=True, pk__in=recorded)
+
+
+def _unattached_visible(user) -> QuerySet[Individual]:
+    """Individuals in no case yet that ``user`` may see and attach to a case.
+
+    Those ``user`` recorded; and, for members of an organization, those no user recorded
+    (imported by a command), which would otherwise be out of everyone's reach.
+    """
+    recorded_by_someone = Individual.history.filter(history_type="+", history_user__isnull=False).values("id")
+    imported = (
+        Individual.objects.filter(cases__isnull=True)
+        .exclude(pk__in=recorded_by_someone)
+        .filter(Exists(Membership.objects.filter(user=user)))
+    )
+    return Individual.objects.filter(
+        Q(pk__in=_unattached_recorded_by(user).values("pk")) | Q(pk__in=imported.values("pk"))
+    )
+
+
+def visible_individuals(user) -> QuerySet[Individual]:
+    """Subjects of the cases ``user`` may see, plus those in no case yet (see _unattached_visible).
+
+    A proceeding's subject is always a subject of its case (proceedings.services), so the
+    case's subjects are all the people a case makes visible.
+    """
+    return scoping.visible(Individual, user)
+
+
+def visible_protected_identities(user) -> QuerySet[ProtectedIdentity]:
+    """Protected identities of the subjects of cases ``user`` may see (or in no case yet, recorded by them).
+
+    Visibility only: reading the values also needs ``people.view_protectedidentity``, and every
+    read is logged (apps.core.audit).
+    """
+    return scoping.visible(ProtectedIdentity, user)
+
+
+def _first_case_organization(individual: Individual):
+    case = individual.cases.select_related("organization").order_by("pk").first()
+    return case.organization if case else None
+
+
+def _first_case_organization_ids(individuals) -> dict:
+    # The organization of each individual's first case, as _first_case_organization decides it.
+    holders = {individual.pk: None for individual in individuals}
+    rows = (
+        Case.subjects.through.objects.filter(individual__in=individuals)
+        .order_by("individual_id", "case_id")
+        .values_list("individual_id", "case__organization_id")
+    )
+    for individual_id, organization_id in rows:
+        if holders.get(individual_id) is None:
+            holders[individual_id] = organization_id
+    return holders
+
+
+def _can_write_individual(user, individual: Individual) -> bool:
+    if individual.pk is None:
+        return is_member_anywhere(user)
+    return scoping.writable(Individual, user).filter(pk=individual.pk).exists()
+
+
+scoping.register(
+    Case,
+    visible=visible_cases,
+    writable=writable_cases,
+    can_write=lambda user, case: can_write_to_organization(user, case.organization),
+    holder=lambda case: case.organization,
+)
+scoping.register(
+    Fact,
+    visible=lambda user: Fact.objects.filter(case__in=visible_cases(user)),
+    writable=lambda user: Fact.objects.filter(case__in=writable_cases(user)),
+    can_write=lambda user, fact: scoping.can_write(user, fact.case),
+    holder=lambda fact: fact.case.organization,
+)
+scoping.register(
+    CaseShare,
+    visible=lambda user: CaseShare.objects.filter(Q(case__in=writable_cases(user)) | Q(user=user)),
+    can_write=lambda user, share: scoping.can_write(user, share.case),
+    holder=lambda share: share.case.organization,
+)
+scoping.register(
+    Individual,
+    visible=lambda user: Individual.objects.filter(
+        Q(pk__in=_case_subject_ids(visible_cases(user))) | Q(pk__in=_unattached_visible(user).values("pk"))
+    ),
+    writable=lambda user: Individual.objects.filter(
+        Q(pk__in=_case_subject_ids(writable_cases(user))) | Q(pk__in=_unattached_visible(user).values("pk"))
+    ),
+    can_write=_can_write_individual,
+    holder=_first_case_organization,
+    holders=_first_case_organization_ids,
+)
+scoping.register(
+    ProtectedIdentity,
+    visible=lambda user: ProtectedIdentity.objects.filter(
+        Q(individual_id__in=_case_subject_ids(visible_cases(user)))
+        | Q(individual_id__in=_unattached_recorded_by(user).values("pk"))
+    ),
+    can_write=lambda user, identity: scoping.can_write(user, identity.individual),
+    holder=lambda identity: _first_case_organization(identity.individual),
+)
+scoping.register(
+    Alias,
+    visible=lambda user: Alias.objects.filter(individual__in=scoping.visible(Individual, user)),
+    can_write=lambda user, alias: scoping.can_write(user, alias.individual),
+    holder=lambda alias: _first_case_organization(alias.individual),
+)

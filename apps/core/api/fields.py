@@ -1,0 +1,131 @@
+"""Serializer fields every app's API shares: partial dates, related records by public id."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django_countries import countries
+from drf_spectacular.extensions import OpenApiSerializerFieldExtension
+from rest_framework import serializers
+
+from apps.core import scoping
+from apps.core.partial_dates import PartialDate, Precision, parse_partial_date
+
+# ISO 3166 codes and names, one enum in the schema for every country field.
+COUNTRY_CHOICES = list(countries)
+
+
+
+class PartialDateField(serializers.Field):
+    """A partial date: written as text ("spring 2013"), read as an object with both forms.
+
+    ``{"value": "2013-spring", "display": "spring 2013", "start": "2013-03-01",
+    "end": "2013-05-31", "precision": "season", "approximate": false}``. An object with a
+    ``value`` key is also accepted, so what a client read can be sent back unchanged.
+    """
+
+    default_error_messages = {"invalid": "{message}"}
+
+    def to_internal_value(self, data):
+        if isinstance(data, dict) and "value" in data:
+            data = data["value"]
+        if not isinstance(data, str):
+            self.fail("invalid", message="Write the date as text, e.g. 1997, spring 2013 or 14 Nov 2014.")
+        try:
+            return parse_partial_date(data)
+        except DjangoValidationError as exc:
+            self.fail("invalid", message=" ".join(exc.messages))
+
+    def to_representation(self, value: PartialDate):
+        return partial_date_json(value)
+
+
+def partial_date_json(value: PartialDate | None) -> dict | None:
+    if value is None:
+        return None
+    return {
+        "value": value.isoformat(),
+        "display": str(value),
+        "start": value.start.isoformat(),
+        "end": value.end.isoformat(),
+        "precision": value.precision,
+        "approximate": value.approximate,
+    }
+
+
+PARTIAL_DATE_OUTPUT_SCHEMA = {
+    "type": "object",
+    "properties": {
+        "value": {"type": "string", "description": "Machine form: 1997, 2013-spring, 2016-01, 2014-11-14, ~1980."},
+        "display": {"type": "string", "description": "As people write it: spring 2013, c. 1980."},
+        "start": {"type": "string", "format": "date", "description": "First day of the period."},
+        "end": {"type": "string", "format": "date", "description": "Last day of the period."},
+        "precision": {"type": "string", "enum": list(Precision.values)},
+        "approximate": {"type": "boolean"},
+    },
+    "required": ["value", "display", "start", "end", "precision", "approximate"],
+}
+
+
+class PartialDateFieldExtension(OpenApiSerializerFieldExtension):
+    target_class = "apps.core.api.fields.PartialDateField"
+
+    def map_serializer_field(self, auto_schema, direction):
+        if direction == "request":
+            return {
+                "type": "string",
+                "description": (
+                    "A partial date as text: 1997, spring 2013, 2013-spring, January 2016, 2016-01, "
+                    "14 Nov 2014, 2014-11-14; prefix c. or ~ when approximate."
+                ),
+                "example": "spring 2013",
+            }
+        return dict(PARTIAL_DATE_OUTPUT_SCHEMA)
+
+
+class ScopedChoicesMixin:
+    """A writable related field whose choices are the records the requesting user may write to.
+
+    Mixed into the API's related fields, it stops mass assignment through a foreign key: a
+    fact posted with another organization's case reference, a citation of their fact, a case
+    listing their subject — each is "does not exist" to this user, as it is on their detail
+    URLs. Reference material (articles, agreements, organizations) keeps every choice.
+    """
+
+    def get_queryset(self):
+        queryset = super().get_queryset()
+        request = self.context.get("request")
+        if request is None or not scoping.is_scoped(queryset.model):
+            return queryset
+        return scoping.scoped_writable(queryset, request.user)
+
+
+class ScopedSlugRelatedField(ScopedChoicesMixin, serializers.SlugRelatedField):
+    """SlugRelatedField (e.g. a case by its reference) limited to writable records."""
+
+
+class PublicIdField(ScopedChoicesMixin, serializers.SlugRelatedField):
+    """A related record named by its public UUID (never by its row id).
+
+    Writable choices are the records the user may write to (apps.core.scoping): another
+    organization's record is "does not exist" here as on its detail URL.
+    """
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("slug_field", "public_id")
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("invalid")
+        try:
+            return super().to_internal_value(data)
+        except DjangoValidationError:
+            # Not a UUID at all: the same answer as a UUID that names nothing.
+            self.fail("does_not_exist", slug_name=self.slug_field, value=data)
+
+
+class PublicIdFieldExtension(OpenApiSerializerFieldExtension):
+    target_class = "apps.core.api.fields.PublicIdField"
+
+    def map_serializer_field(self, auto_schema, direction):
+        return {"type": "string", "format": "uuid"}

@@ -1,0 +1,151 @@
+"""Errors as RFC 9457 problem details, from DRF's exceptions and Django's own."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from http import HTTPStatus
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import IntegrityError
+from django.db.models import ProtectedError, RestrictedError
+from django.http import Http404, JsonResponse
+from django.views import defaults
+from rest_framework import exceptions, serializers, status
+from rest_framework.serializers import as_serializer_error
+from rest_framework.views import exception_handler as drf_exception_handler
+
+PROBLEM_MEDIA_TYPE = "application/problem+json"
+PROBLEM_TYPE_PREFIX = "urn:casetracker:problem:"
+
+
+class Conflict(exceptions.APIException):
+    """The request is valid but the stored data forbid it (e.g. deleting a quoted source)."""
+
+    status_code = status.HTTP_409_CONFLICT
+    default_detail = "The request conflicts with stored data."
+    default_code = "conflict"
+
+
+class ProblemSerializer(serializers.Serializer):
+    """RFC 9457 problem details, the body of every error response."""
+
+    type = serializers.CharField(help_text="A URI naming the kind of problem, e.g. urn:casetracker:problem:conflict.")
+    title = serializers.CharField(help_text="The HTTP status phrase.")
+    status = serializers.IntegerField(help_text="The HTTP status code.")
+    detail = serializers.CharField(help_text="What went wrong, for a person to read.")
+    errors = serializers.DictField(
+        child=serializers.ListField(child=serializers.CharField()),
+        required=False,
+        help_text=(
+            "Only on 400: each invalid field (dotted path for nested fields, "
+            "`non_field_errors` for the request as a whole) with the reasons."
+        ),
+    )
+
+
+def flatten_errors(detail, prefix: str = "") -> dict[str, list[str]]:
+    """DRF's nested error structure as {"field.0.sub": ["reason", …]}."""
+    flat: dict[str, list[str]] = defaultdict(list)
+
+    def walk(node, path: str) -> None:
+        if isinstance(node, dict):
+            for key, value in node.items():
+                walk(value, f"{path}.{key}" if path else str(key))
+        elif isinstance(node, list | tuple):
+            if all(not isinstance(item, dict | list | tuple) for item in node):
+                flat[path or "non_field_errors"].extend(str(item) for item in node)
+            else:
+                for index, item in enumerate(node):
+                    if item:
+                        walk(item, f"{path}.{index}" if path else str(index))
+        else:
+            flat[path or "non_field_errors"].append(str(node))
+
+    walk(detail, prefix)
+    return dict(flat)
+
+
+def problem(status_code: int, detail: str, code: str, errors: dict | None = None) -> dict:
+    body = {
+        "type": PROBLEM_TYPE_PREFIX + code.replace("_", "-"),
+        "title": HTTPStatus(status_code).phrase,
+        "status": status_code,
+        "detail": detail,
+    }
+    if errors is not None:
+        body["errors"] = errors
+    return body
+
+
+def _first_message(detail) -> str:
+    flat = flatten_errors(detail)
+    for messages in flat.values():
+        if messages:
+            return messages[0]
+    return ""
+
+
+def problem_exception_handler(exc, context):
+    """DRF's exception handler, extended to Django's own exceptions and shaped as problem details."""
+    if isinstance(exc, ProtectedError | RestrictedError):
+        names = sorted({str(obj._meta.verbose_name) for obj in exc.protected_objects if hasattr(obj, "_meta")})
+        exc = Conflict(f"It is still referred to by other records ({', '.join(names) or 'records'}).")
+    elif isinstance(exc, DjangoValidationError):
+        if getattr(exc, "code", None) == "protected":
+            exc = Conflict(" ".join(exc.messages))
+        else:
+            exc = exceptions.ValidationError(as_serializer_error(exc))
+    elif isinstance(exc, IntegrityError):
+        # The database refused a write that validation let through (usually a race with
+        # another writer): the client's data clash with what is stored, it is not our crash.
+        exc = Conflict("The change conflicts with data stored in the meantime; reload and retry.")
+    elif isinstance(exc, Http404):
+        exc = exceptions.NotFound()
+    elif isinstance(exc, DjangoPermissionDenied):
+        exc = exceptions.PermissionDenied()
+
+    response = drf_exception_handler(exc, context)
+    if response is None:
+        return None
+
+    code = getattr(exc, "default_code", "error")
+    errors = None
+    if isinstance(exc, exceptions.ValidationError):
+        code = "validation_error"
+        errors = flatten_errors(exc.detail)
+        detail = "The request has invalid fields: " + ", ".join(errors) + "."
+    elif isinstance(exc, exceptions.ParseError):
+        detail = str(exc.detail)
+        errors = {"non_field_errors": [detail]}
+    elif isinstance(exc.detail, dict | list):
+        detail = _first_message(exc.detail)
+    else:
+        detail = str(exc.detail)
+    response.data = problem(response.status_code, detail, code, errors)
+    response.content_type = PROBLEM_MEDIA_TYPE
+    return response
+
+
+def _is_api_path(request) -> bool:
+    return request.path.startswith("/api/")
+
+
+def handler404(request, exception):
+    if _is_api_path(request):
+        return JsonResponse(
+            problem(404, "Nothing is found at this address.", "not_found"),
+            status=404,
+            content_type=PROBLEM_MEDIA_TYPE,
+        )
+    return defaults.page_not_found(request, exception)
+
+
+def handler500(request):
+    if _is_api_path(request):
+        return JsonResponse(
+            problem(500, "The server failed; the error has been logged.", "server_error"),
+            status=500,
+            content_type=PROBLEM_MEDIA_TYPE,
+        )
+    return defaults.server_error(request)

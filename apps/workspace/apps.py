@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+
+
+class WorkspaceConfig(AppConfig):
+    """The top layer: what spans every part of the domain.
+
+    The case file (a case with its facts, proceedings, agreements and dossiers), the seed
+    builder, and later the dashboard, merges and background jobs. It may import every app;
+    no app imports it.
+    """
+
+    name = "apps.workspace"
+    verbose_name = "Case files"

@@ -1,0 +1,91 @@
+"""Reads of the case file: a case with its proceedings and agreements, and its timeline.
+
+They span cases, proceedings, agreements and sources, so they live in the top layer.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+
+from apps.agreements.models import Agreement
+from apps.cases.models import Case, Fact
+from apps.cases.selectors import case_list, facts_with_sources
+from apps.core.partial_dates import PartialDate
+from apps.people.models import Individual
+from apps.proceedings.models import Proceeding, ProceedingEvent
+
+
+def case_detail_list(*, user: AbstractBaseUser | AnonymousUser) -> QuerySet[Case]:
+    """Cases with everything the detail view shows: subjects, proceedings, agreements invoked."""
+    return case_list(user=user).prefetch_related(
+        Prefetch("subjects", queryset=Individual.objects.all(), to_attr="subject_list"),
+        Prefetch(
+            "proceedings",
+            queryset=Proceeding.objects.select_related("authority", "subject", "appeal_of"),
+            to_attr="proceeding_list",
+        ),
+        Prefetch("proceeding_list__agreements", queryset=Agreement.objects.all()),
+    )
+
+
+@dataclass
+class TimelineEntry:
+    type: str  # "fact", "proceeding_event" or "agreement_milestone"
+    date: PartialDate | None
+    id: object
+    summary: str
+    fact: Fact | None = None
+    event: ProceedingEvent | None = None
+    agreement: Agreement | None = None
+    milestone: str | None = None
+    citations: list = field(default_factory=list)
+
+    @property
+    def sort_key(self):
+        # Undated entries last; partial dates by their start, the wider period first.
+        order = ("fact", "proceeding_event", "agreement_milestone").index(self.type)
+        if self.date is None:
+            return (1, (), order)
+        return (0, self.date.sort_key(), order)
+
+
+def case_timeline(*, case: Case) -> list[TimelineEntry]:
+    """The case's facts, proceeding events and the milestones of the agreements its
+    proceedings invoke, in date order. Four queries, whatever the size of the case."""
+    facts = facts_with_sources().filter(case=case)
+    events = ProceedingEvent.objects.filter(proceeding__case=case).select_related("proceeding")
+    agreements = Agreement.objects.filter(Exists(Proceeding.agreements.through.objects.filter(
+        agreement=OuterRef("pk"), proceeding__case=case
+    )))
+    entries = [
+        TimelineEntry(type="fact", date=fact.date, id=fact.public_id, summary=fact.statement, fact=fact,
+                      citations=list(fact.citations.all()))
+        for fact in facts
+    ]
+    entries += [
+        TimelineEntry(
+            type="proceeding_event",
+            date=event.date,
+            id=event.public_id,
+            summary=f"{event.get_kind_display()} — {event.proceeding.get_kind_display()}"
+            + (f": {event.description}" if event.description else ""),
+            event=event,
+        )
+        for event in events
+    ]
+    entries += [
+        TimelineEntry(
+            type="agreement_milestone",
+            date=date,
+            id=agreement.public_id,
+            summary=f"{agreement} {label}",
+            agreement=agreement,
+            milestone=label,
+        )
+        for agreement in agreements
+        for label, date in agreement.milestones()
+    ]
+    return sorted(entries, key=lambda entry: entry.sort_key)
