@@ -113,6 +113,63 @@ def test_the_docx_has_real_word_footnotes_with_the_quotes(kim):
     assert "Blagoveshchensk City Court" in body
 
 
+def test_the_docx_is_laid_out_from_the_html_template(kim):
+    # Both lines were missing from the DOCX while it had a layout of its own.
+    body = docx_parts(render_docx(dossier_content(case=kim.case, level="legal")))["word/document.xml"]
+    assert (
+        "Federal Migration Service (FMS) (Russia), file FMS-77-SECRET-FILE, concerning Kim: refused" in body
+    )
+    assert "persons illegally present (Russia–DPRK readmission agreement)" in body
+    assert "The digest is the SHA-256 of this dossier's content as canonical JSON" in body
+
+
+def test_the_docx_keeps_stored_markup_as_text_and_loads_nothing(kim):
+    fact = kim.facts["crossing"]
+    fact.statement = 'Crossed <b>bold</b> <img src="file:///etc/hostname"> & *stars*'
+    fact.save()
+    data = render_docx(dossier_content(case=kim.case, level="public"))
+    assert (
+        'Crossed <b>bold</b> <img src="file:///etc/hostname"> & *stars*'
+        in docx_parts(data)["word/document.xml"]
+    )
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        assert not [name for name in archive.namelist() if name.startswith("word/media")]
+        assert b"<w:drawing" not in archive.read("word/document.xml")
+
+
+def test_footnote_spans_become_notes_and_images_and_raw_markup_are_dropped():
+    from apps.dossiers.renderers.docx import notes_from_spans
+
+    quote = [{"t": "Str", "c": "“quote”"}]
+    tree = {
+        "blocks": [
+            {"t": "RawBlock", "c": ["html", "<script></script>"]},
+            {
+                "t": "Para",
+                "c": [
+                    {"t": "Str", "c": "Fact."},
+                    {"t": "Span", "c": [["", ["fn"], []], quote]},
+                    {"t": "Image", "c": [["", [], []], [], ["file:///etc/hostname", ""]]},
+                    {"t": "RawInline", "c": ["html", "<b>"]},
+                    {"t": "Span", "c": [["", ["level"], []], [{"t": "Str", "c": "Public"}]]},
+                ],
+            },
+        ]
+    }
+    assert notes_from_spans(tree) == {
+        "blocks": [
+            {
+                "t": "Para",
+                "c": [
+                    {"t": "Str", "c": "Fact."},
+                    {"t": "Note", "c": [{"t": "Para", "c": quote}]},
+                    {"t": "Span", "c": [["", ["level"], []], [{"t": "Str", "c": "Public"}]]},
+                ],
+            },
+        ]
+    }
+
+
 def test_the_json_is_the_content_with_a_verifiable_digest(kim):
     from apps.dossiers.selectors import content_digest
 
