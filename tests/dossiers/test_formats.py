@@ -6,6 +6,7 @@ import io
 import json
 import subprocess
 import zipfile
+from xml.etree import ElementTree
 
 import pytest
 
@@ -19,6 +20,7 @@ from tests.dossiers.conftest import (
     CASEWORKER_NAME,
     INTERNAL_STATEMENT,
     SECRET,
+    WORD,
     docx_footnote_count,
     docx_parts,
     pdf_text,
@@ -168,6 +170,53 @@ def test_footnote_spans_become_notes_and_images_and_raw_markup_are_dropped():
             },
         ]
     }
+
+
+@pytest.fixture
+def two_notes(kim):
+    """Kim's case with a second quote for F1, so that notes 1 and 2 are called side by side."""
+    from apps.sources.services import citation_add
+
+    citation_add(article=kim.articles[1], quote="Kim, who fled the famine", fact=kim.facts["fled"])
+    content = dossier_content(case=kim.case, level="legal")
+    assert [c["note"] for c in content["timeline"][0]["citations"]] == [1, 2]
+    return content
+
+
+def test_adjacent_footnote_calls_are_separated_in_the_html(two_notes):
+    html = render_html(two_notes)
+    assert '>1</a></sup><sup class="call-sep">,</sup><sup class="call"><a href="#note-2"' in html
+
+
+def test_adjacent_footnote_calls_are_separated_in_the_pdf(two_notes, tmp_path):
+    # Without a separator pdftotext reads the two calls as note "12".
+    text = pdf_text(render_pdf(two_notes), tmp_path)
+    assert "lived in China illegally.1,2 " in text
+    assert "illegally.12" not in text
+
+
+def test_adjacent_footnote_calls_are_separated_in_the_docx(two_notes):
+    with zipfile.ZipFile(io.BytesIO(render_docx(two_notes))) as archive:
+        root = ElementTree.fromstring(archive.read("word/document.xml"))
+    (paragraph,) = [
+        p
+        for p in root.iter(f"{WORD}p")
+        if "lived in China illegally." in "".join(t.text or "" for t in p.iter(f"{WORD}t"))
+    ]
+    runs = []
+    for run in paragraph.iter(f"{WORD}r"):
+        if run.find(f"{WORD}footnoteReference") is not None:
+            runs.append("note")
+        else:
+            align = run.find(f"{WORD}rPr/{WORD}vertAlign")
+            runs.append(
+                (
+                    "".join(t.text or "" for t in run.iter(f"{WORD}t")),
+                    align is not None and align.get(f"{WORD}val"),
+                )
+            )
+    # The two Word footnotes, with a superscript comma between them.
+    assert runs[-3:] == ["note", (",", "superscript"), "note"]
 
 
 def test_the_json_is_the_content_with_a_verifiable_digest(kim):
