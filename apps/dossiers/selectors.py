@@ -4,6 +4,10 @@ Every format (HTML, PDF, DOCX, JSON, the evidence bundle) renders the same dicti
 here, so what a dossier shows — and above all what it leaves out at each redaction level — is
 decided in one place. The dictionary holds only JSON types; its layout is documented in
 docs/dossier-json.md.
+
+:func:`dossier_content` loads everything in a fixed number of queries and hands each section
+of the dossier to its own builder (``cover_section``, ``summary_section`` …). The builders
+run no queries of their own: they read what the loading pass prefetched.
 """
 
 from __future__ import annotations
@@ -11,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from django.db.models import Prefetch, Q
 from django_countries import countries
@@ -22,7 +26,7 @@ from apps.core.partial_dates import PartialDate
 from apps.dossiers.models import Level
 from apps.people.models import Individual
 from apps.proceedings.models import Proceeding
-from apps.sources.models import Citation
+from apps.sources.models import Article, Citation
 
 SCHEMA = "casetracker.dossier/1"
 
@@ -54,8 +58,68 @@ def dossier_content(
     """
     if level not in Level.values:
         raise ValueError(f"Unknown redaction level {level!r}.")
-    full, public = level == Level.FULL, level == Level.PUBLIC
+    public = level == Level.PUBLIC
+    case = _load_case(case=case, level=level)
 
+    # Sorted here rather than in SQL: databases disagree on where undated rows go, and the
+    # dossier (and its digest) must not depend on the database.
+    facts = sorted(case.facts.all(), key=lambda f: (*_when_key(f.date), f.created_at, f.pk))
+    proceedings = sorted(
+        case.proceedings.all(), key=lambda p: (*_when_key(p.filed or p.decided), p.created_at, p.pk)
+    )
+    agreements = _load_agreements(facts=facts, proceedings=proceedings)
+
+    # Sources are the articles quoted by what this dossier shows.
+    shown_citations = [c for f in facts for c in f.citations.all()]
+    shown_citations += [c for p in proceedings for c in p.citations.all()]
+    shown_citations += [c for a in agreements for prov in a.provisions.all() for c in prov.citations.all()]
+    articles = _articles_by_date(shown_citations)
+    notes = Footnotes(source_keys=_labels(articles, "S"), comments=not public)
+
+    # Each builder numbers the footnotes it cites, so they run in reading order: timeline,
+    # proceedings, then provisions; the bibliography comes after, to list every note.
+    timeline = timeline_section(facts=facts, notes=notes)
+    proceeding_labels = _labels(proceedings, "P")
+    proceeding_entries = proceedings_section(
+        proceedings=proceedings, labels=proceeding_labels, notes=notes, public=public
+    )
+    agreement_entries = agreements_section(
+        agreements=agreements, proceedings=proceedings, proceeding_labels=proceeding_labels, notes=notes
+    )
+    sources = bibliography_section(articles=articles, notes=notes)
+    subjects = subject_profile_section(subjects=case.subjects.all(), level=level)
+
+    as_of = _latest_change(case, facts, proceedings, agreements, shown_citations, articles, level=level)
+    content = {
+        "schema": SCHEMA,
+        "cover": cover_section(
+            case=case,
+            level=level,
+            pseudonyms=[s["pseudonym"] for s in subjects],
+            generated_at=generated_at or as_of,
+            generated_by=generated_by,
+            data_as_of=as_of,
+            source_count=len(sources),
+            fact_count=len(timeline),
+            proceeding_count=len(proceeding_entries),
+        ),
+        "case": summary_section(case=case, public=public),
+        "subjects": subjects,
+        "timeline": timeline,
+        "proceedings": proceeding_entries,
+        "agreements": agreement_entries,
+        "sources": sources,
+    }
+    content["cover"]["digest"] = content_digest(content)
+    return content
+
+
+# -- loading ------------------------------------------------------------------------------------
+
+
+def _load_case(*, case: Case, level: str) -> Case:
+    """``case`` again, with everything its dossier shows prefetched and nothing ``level`` hides."""
+    full, public = level == Level.FULL, level == Level.PUBLIC
     subjects = Individual.objects.order_by("pseudonym", "pk")
     if not public:
         subjects = subjects.prefetch_related("aliases")
@@ -81,21 +145,20 @@ def dossier_content(
     ]
     if not public:
         prefetches.append("caseworkers")
-    case = Case.objects.select_related("organization").prefetch_related(*prefetches).get(pk=case.pk)
+    return Case.objects.select_related("organization").prefetch_related(*prefetches).get(pk=case.pk)
 
-    # Sorted here rather than in SQL: databases disagree on where undated rows go, and the
-    # dossier (and its digest) must not depend on the database.
-    facts = sorted(case.facts.all(), key=lambda f: (*_when_key(f.date), f.created_at, f.pk))
-    proceedings = sorted(
-        case.proceedings.all(), key=lambda p: (*_when_key(p.filed or p.decided), p.created_at, p.pk)
-    )
-    # An agreement bears on the case when a proceeding invokes it (or one of its provisions),
-    # or when a source the case relies on is quoted for one of its provisions.
+
+def _load_agreements(*, facts: Sequence[Fact], proceedings: Sequence[Proceeding]) -> list[Agreement]:
+    """The agreements bearing on the case, by title, with their provisions and citations.
+
+    An agreement bears on the case when a proceeding invokes it (or one of its provisions),
+    or when a source the case relies on is quoted for one of its provisions.
+    """
     agreement_ids = {a.pk for p in proceedings for a in p.agreements.all()}
     agreement_ids |= {prov.agreement_id for p in proceedings for prov in p.provisions.all()}
     case_article_ids = {c.article_id for f in facts for c in f.citations.all()}
     case_article_ids |= {c.article_id for p in proceedings for c in p.citations.all()}
-    agreements = list(
+    return list(
         Agreement.objects.filter(
             Q(pk__in=agreement_ids) | Q(provisions__citations__article__in=case_article_ids)
         )
@@ -111,72 +174,217 @@ def dossier_content(
         .order_by("title", "pk")
     )
 
-    # Sources are the articles quoted by what this dossier shows, listed by date.
-    shown_citations = [c for f in facts for c in f.citations.all()]
-    shown_citations += [c for p in proceedings for c in p.citations.all()]
-    shown_citations += [c for a in agreements for prov in a.provisions.all() for c in prov.citations.all()]
-    articles = sorted(
-        {c.article_id: c.article for c in shown_citations}.values(),
+
+def _articles_by_date(citations: Iterable[Citation]) -> list[Article]:
+    """Each article quoted by ``citations`` once, oldest first (undated last)."""
+    return sorted(
+        {c.article_id: c.article for c in citations}.values(),
         key=lambda a: (a.published_on is None, a.published_on or dt.date.min, a.title, a.sha256),
     )
-    source_keys = {article.pk: f"S{number}" for number, article in enumerate(articles, start=1)}
 
-    # Footnotes are numbered in reading order: timeline, proceedings, then provisions.
-    note_numbers: dict[int, int] = {}
 
-    def cite(citations: Iterable[Citation]) -> list[dict]:
+def _labels(records: Iterable, prefix: str) -> dict[int, str]:
+    """Reader-facing labels by primary key, in the given order: F1, F2 … or P1, P2 …"""
+    return {record.pk: f"{prefix}{number}" for number, record in enumerate(records, start=1)}
+
+
+def _by_number(labels: Iterable[str]) -> list[str]:
+    """Labels such as F10, F2 in numeric order (F2 before F10)."""
+    return sorted(labels, key=lambda label: int(label[1:]))
+
+
+# -- footnotes ----------------------------------------------------------------------------------
+
+
+class Footnotes:
+    """Numbers citations as footnotes in the order they are cited, and remembers who cites whom.
+
+    One instance serves a whole dossier, so the numbers run on from section to section; the
+    bibliography reads back which notes quote each source.
+    """
+
+    def __init__(self, *, source_keys: dict[int, str], comments: bool) -> None:
+        self.source_keys = source_keys  # article pk -> "S1", "S2" …
+        self.comments = comments  # whether caseworkers' notes on citations are shown
+        self.numbers: dict[int, int] = {}  # citation pk -> note number
+        self.cited_in: dict[str, list[int]] = {}  # source key -> note numbers
+
+    def cite(self, citations: Iterable[Citation]) -> list[dict]:
+        """The next footnotes, one per citation, with the source's key and the exact quote."""
         entries = []
         for citation in citations:
-            note_numbers[citation.pk] = len(note_numbers) + 1
+            number = self.numbers[citation.pk] = len(self.numbers) + 1
+            source = self.source_keys[citation.article_id]
+            self.cited_in.setdefault(source, []).append(number)
             entry = {
-                "note": note_numbers[citation.pk],
-                "source": source_keys[citation.article_id],
+                "note": number,
+                "source": source,
                 "quote": citation.quote,
                 "start": citation.start,
                 "end": citation.end,
             }
-            if not public and citation.note:
+            if self.comments and citation.note:
                 entry["comment"] = citation.note
             entries.append(entry)
         return entries
 
-    fact_labels = {fact.pk: f"F{number}" for number, fact in enumerate(facts, start=1)}
-    timeline = []
-    for fact in facts:
-        timeline.append(
-            {
-                "id": fact_labels[fact.pk],
-                "public_id": str(fact.public_id),
-                "date": _date(fact.date),
-                "statement": fact.statement,
-                "disputed": fact.disputed,
-                "internal": fact.internal,
-                "citations": cite(fact.citations.all()),
-                # Only facts shown in this dossier: an internal counter-claim stays internal.
-                "contradicted_by": sorted(
-                    (fact_labels[other.pk] for other in fact.contradicts.all() if other.pk in fact_labels),
-                    key=lambda label: int(label[1:]),
-                ),
-            }
-        )
-    notes_by_fact = {entry["id"]: [c["note"] for c in entry["citations"]] for entry in timeline}
-    for entry in timeline:
-        entry["contradicting_notes"] = [n for label in entry["contradicted_by"] for n in notes_by_fact[label]]
 
-    proceeding_labels = {p.pk: f"P{number}" for number, p in enumerate(proceedings, start=1)}
-    provision_invoked_by: dict[int, list[str]] = {}
-    proceeding_entries = []
+# -- the sections, in the order a dossier shows them -------------------------------------------
+
+
+def cover_section(
+    *,
+    case: Case,
+    level: str,
+    pseudonyms: list[str],
+    generated_at: dt.datetime,
+    generated_by: str | None,
+    data_as_of: dt.datetime,
+    source_count: int,
+    fact_count: int,
+    proceeding_count: int,
+) -> dict:
+    """The cover: which case, for whom, how redacted, and when the data was read.
+
+    The digest is added by :func:`dossier_content` once the rest of the content exists.
+    A public dossier does not name who generated it.
+    """
+    return {
+        "reference": case.reference,
+        "pseudonyms": pseudonyms,
+        "level": level,
+        "level_display": Level(level).label,
+        "issued_by": case.organization.name,
+        "generated_at": generated_at.isoformat(),
+        "generated_by": None if level == Level.PUBLIC else generated_by,
+        "data_as_of": data_as_of.isoformat(),
+        "source_count": source_count,
+        "fact_count": fact_count,
+        "proceeding_count": proceeding_count,
+    }
+
+
+def summary_section(*, case: Case, public: bool) -> dict:
+    """The case itself: reference, status, dates, organization; caseworkers unless ``public``."""
+    entry = {
+        "reference": case.reference,
+        "public_id": str(case.public_id),
+        "title": case.title,
+        "status": case.get_status_display(),
+        "priority": case.get_priority_display(),
+        "opened_on": case.opened_on.isoformat(),
+        "closed_on": case.closed_on.isoformat() if case.closed_on else None,
+        "organization": case.organization.name,
+        "summary": case.summary,
+    }
+    if not public:
+        entry["caseworkers"] = sorted(
+            user.get_full_name() or user.get_username() for user in case.caseworkers.all()
+        )
+    return entry
+
+
+def subject_profile_section(*, subjects: Iterable[Individual], level: str) -> list[dict]:
+    """One profile per subject; aliases except at ``public``, the protected identity only at ``full``."""
+    entries = []
+    for individual in subjects:
+        entry = {
+            "public_id": str(individual.public_id),
+            "pseudonym": individual.pseudonym,
+            "nationality": _country(individual.nationality),
+            "born": _date(individual.born),
+            "status": individual.get_status_display(),
+            "summary": individual.summary,
+        }
+        if level != Level.PUBLIC:
+            # An alias may be the very name the pseudonym hides from readers of a public report.
+            entry["aliases"] = [
+                {"name": alias.name, "script": alias.get_script_display(), "note": alias.note}
+                for alias in individual.aliases.all()
+            ]
+        if level == Level.FULL:
+            entry["protected_identity"] = _protected_identity(getattr(individual, "protected_identity", None))
+        entries.append(entry)
+    return entries
+
+
+def _protected_identity(identity) -> dict | None:
+    if identity is None:
+        return None
+    return {
+        "legal_name": identity.legal_name,
+        "date_of_birth": identity.date_of_birth.isoformat() if identity.date_of_birth else None,
+        "phone": identity.phone,
+        "email": identity.email,
+        "address": identity.address,
+    }
+
+
+def timeline_section(*, facts: Sequence[Fact], notes: Footnotes) -> list[dict]:
+    """The facts in the given (date) order, labelled F1, F2 …, each with its footnotes.
+
+    ``facts`` are those the dossier shows: a disputed fact points only at counter-claims
+    among them (see :func:`disputed_facts`).
+    """
+    labels = _labels(facts, "F")
+    entries = [
+        {
+            "id": labels[fact.pk],
+            "public_id": str(fact.public_id),
+            "date": _date(fact.date),
+            "statement": fact.statement,
+            "disputed": fact.disputed,
+            "internal": fact.internal,
+            "citations": notes.cite(fact.citations.all()),
+        }
+        for fact in facts
+    ]
+    notes_by_label = {entry["id"]: [c["note"] for c in entry["citations"]] for entry in entries}
+    disputes = disputed_facts(facts=facts, labels=labels, notes_by_label=notes_by_label)
+    for entry in entries:
+        entry.update(disputes[entry["id"]])
+    return entries
+
+
+def disputed_facts(
+    *, facts: Iterable[Fact], labels: dict[int, str], notes_by_label: dict[str, list[int]]
+) -> dict[str, dict]:
+    """For each fact's label: the shown facts that contradict it, and those facts' notes.
+
+    A fact the dossier does not show (not in ``labels``) is left out: an internal
+    counter-claim stays internal.
+    """
+    disputes = {}
+    for fact in facts:
+        contradicted_by = _by_number(
+            labels[other.pk] for other in fact.contradicts.all() if other.pk in labels
+        )
+        disputes[labels[fact.pk]] = {
+            "contradicted_by": contradicted_by,
+            "contradicting_notes": [n for other in contradicted_by for n in notes_by_label[other]],
+        }
+    return disputes
+
+
+def proceedings_section(
+    *, proceedings: Sequence[Proceeding], labels: dict[int, str], notes: Footnotes, public: bool
+) -> list[dict]:
+    """The proceedings in the given order, with appeal chains both ways and their footnotes.
+
+    Court file numbers are left out of a ``public`` dossier.
+    """
     by_pk = {p.pk: p for p in proceedings}
+    entries = []
     for proceeding in proceedings:
-        for provision in proceeding.provisions.all():
-            provision_invoked_by.setdefault(provision.pk, []).append(proceeding_labels[proceeding.pk])
+        # Walk up the appeals among the shown proceedings; the check on ``chain`` stops a
+        # cycle that bad data could form.
         chain = []
         ancestor_id = proceeding.appeal_of_id
-        while ancestor_id in by_pk and proceeding_labels[ancestor_id] not in chain:
-            chain.append(proceeding_labels[ancestor_id])
+        while ancestor_id in by_pk and labels[ancestor_id] not in chain:
+            chain.append(labels[ancestor_id])
             ancestor_id = by_pk[ancestor_id].appeal_of_id
         entry = {
-            "id": proceeding_labels[proceeding.pk],
+            "id": labels[proceeding.pk],
             "public_id": str(proceeding.public_id),
             "kind": proceeding.kind,
             "kind_display": proceeding.get_kind_display(),
@@ -202,56 +410,69 @@ def dossier_content(
                 }
                 for event in proceeding.events.all()
             ],
-            "citations": cite(proceeding.citations.all()),
+            "citations": notes.cite(proceeding.citations.all()),
         }
         if not public:
             entry["reference_number"] = proceeding.reference_number
-        proceeding_entries.append(entry)
-    entries_by_label = {entry["id"]: entry for entry in proceeding_entries}
-    for entry in proceeding_entries:
+        entries.append(entry)
+    by_label = {entry["id"]: entry for entry in entries}
+    for entry in entries:
         if entry["appeal_of"]:
-            entries_by_label[entry["appeal_of"]]["appealed_by"].append(entry["id"])
+            by_label[entry["appeal_of"]]["appealed_by"].append(entry["id"])
+    return entries
 
-    agreement_entries = []
-    for agreement in agreements:
-        agreement_entries.append(
-            {
-                "public_id": str(agreement.public_id),
-                "title": agreement.title,
-                "short_title": agreement.short_title,
-                "kind": agreement.get_kind_display(),
-                "status": agreement.get_status_display(),
-                "parties": [country.name for country in agreement.party_countries],
-                "milestones": [
-                    {"label": label, "date": _date(value)} for label, value in agreement.milestones()
-                ],
-                "summary": agreement.summary,
-                "url": agreement.url,
-                "invoked_by": sorted(
-                    (proceeding_labels[p.pk] for p in proceedings if agreement in p.agreements.all()),
-                    key=lambda label: int(label[1:]),
-                ),
-                "provisions": [
-                    {
-                        "public_id": str(provision.public_id),
-                        "number": provision.number,
-                        "summary": provision.summary,
-                        "text": provision.text,
-                        "time_limit_days": provision.time_limit_days,
-                        "invoked_by": provision_invoked_by.get(provision.pk, []),
-                        "citations": cite(provision.citations.all()),
-                    }
-                    for provision in agreement.provisions.all()
-                ],
-            }
-        )
 
-    cited_in: dict[str, list[int]] = {}
-    for citation in shown_citations:
-        cited_in.setdefault(source_keys[citation.article_id], []).append(note_numbers[citation.pk])
-    sources = [
+def agreements_section(
+    *,
+    agreements: Iterable[Agreement],
+    proceedings: Sequence[Proceeding],
+    proceeding_labels: dict[int, str],
+    notes: Footnotes,
+) -> list[dict]:
+    """The agreements with their provisions, the proceedings invoking each, and footnotes."""
+    provision_invoked_by: dict[int, list[str]] = {}
+    for proceeding in proceedings:
+        for provision in proceeding.provisions.all():
+            provision_invoked_by.setdefault(provision.pk, []).append(proceeding_labels[proceeding.pk])
+    return [
         {
-            "id": source_keys[article.pk],
+            "public_id": str(agreement.public_id),
+            "title": agreement.title,
+            "short_title": agreement.short_title,
+            "kind": agreement.get_kind_display(),
+            "status": agreement.get_status_display(),
+            "parties": [country.name for country in agreement.party_countries],
+            "milestones": [{"label": label, "date": _date(value)} for label, value in agreement.milestones()],
+            "summary": agreement.summary,
+            "url": agreement.url,
+            "invoked_by": _by_number(
+                proceeding_labels[p.pk] for p in proceedings if agreement in p.agreements.all()
+            ),
+            "provisions": [
+                {
+                    "public_id": str(provision.public_id),
+                    "number": provision.number,
+                    "summary": provision.summary,
+                    "text": provision.text,
+                    "time_limit_days": provision.time_limit_days,
+                    "invoked_by": provision_invoked_by.get(provision.pk, []),
+                    "citations": notes.cite(provision.citations.all()),
+                }
+                for provision in agreement.provisions.all()
+            ],
+        }
+        for agreement in agreements
+    ]
+
+
+def bibliography_section(*, articles: Iterable[Article], notes: Footnotes) -> list[dict]:
+    """The sources, keyed S1, S2 … as ``notes`` keyed them, with their text, hash and citing notes.
+
+    Runs after every section has cited its sources, so that each lists all its notes.
+    """
+    return [
+        {
+            "id": notes.source_keys[article.pk],
             "public_id": str(article.public_id),
             "outlet": article.outlet.name,
             "authors": article.authors,
@@ -261,84 +482,14 @@ def dossier_content(
             "language": article.language,
             "added_on": article.created_at.date().isoformat(),
             "sha256": article.sha256,
-            "cited_in": sorted(cited_in[source_keys[article.pk]]),
+            "cited_in": sorted(notes.cited_in[notes.source_keys[article.pk]]),
             "text": article.body,
         }
         for article in articles
     ]
 
-    subjects_entries = []
-    for individual in case.subjects.all():
-        entry = {
-            "public_id": str(individual.public_id),
-            "pseudonym": individual.pseudonym,
-            "nationality": _country(individual.nationality),
-            "born": _date(individual.born),
-            "status": individual.get_status_display(),
-            "summary": individual.summary,
-        }
-        if not public:
-            # An alias may be the very name the pseudonym hides from readers of a public report.
-            entry["aliases"] = [
-                {"name": alias.name, "script": alias.get_script_display(), "note": alias.note}
-                for alias in individual.aliases.all()
-            ]
-        if full:
-            identity = getattr(individual, "protected_identity", None)
-            entry["protected_identity"] = (
-                {
-                    "legal_name": identity.legal_name,
-                    "date_of_birth": identity.date_of_birth.isoformat() if identity.date_of_birth else None,
-                    "phone": identity.phone,
-                    "email": identity.email,
-                    "address": identity.address,
-                }
-                if identity
-                else None
-            )
-        subjects_entries.append(entry)
 
-    case_entry = {
-        "reference": case.reference,
-        "public_id": str(case.public_id),
-        "title": case.title,
-        "status": case.get_status_display(),
-        "priority": case.get_priority_display(),
-        "opened_on": case.opened_on.isoformat(),
-        "closed_on": case.closed_on.isoformat() if case.closed_on else None,
-        "organization": case.organization.name,
-        "summary": case.summary,
-    }
-    if not public:
-        case_entry["caseworkers"] = sorted(
-            user.get_full_name() or user.get_username() for user in case.caseworkers.all()
-        )
-
-    as_of = _latest_change(case, facts, proceedings, agreements, shown_citations, articles, level=level)
-    content = {
-        "schema": SCHEMA,
-        "cover": {
-            "reference": case.reference,
-            "pseudonyms": [s["pseudonym"] for s in subjects_entries],
-            "level": level,
-            "level_display": Level(level).label,
-            "issued_by": case.organization.name,
-            "generated_at": (generated_at or as_of).isoformat(),
-            "generated_by": None if public else generated_by,
-            "data_as_of": as_of.isoformat(),
-            "source_count": len(sources),
-            "fact_count": len(timeline),
-            "proceeding_count": len(proceeding_entries),
-        },
-        "case": case_entry,
-        "subjects": subjects_entries,
-        "timeline": timeline,
-        "proceedings": proceeding_entries,
-        "agreements": agreement_entries,
-        "sources": sources,
-    }
-    content["cover"]["digest"] = content_digest(content)
-    return content
+# -- shared -------------------------------------------------------------------------------------
 
 
 def content_digest(content: dict) -> str:

@@ -6,6 +6,7 @@ import io
 import json
 import subprocess
 import zipfile
+from xml.etree import ElementTree
 
 import pytest
 
@@ -19,6 +20,7 @@ from tests.dossiers.conftest import (
     CASEWORKER_NAME,
     INTERNAL_STATEMENT,
     SECRET,
+    WORD,
     docx_footnote_count,
     docx_parts,
     pdf_text,
@@ -111,6 +113,110 @@ def test_the_docx_has_real_word_footnotes_with_the_quotes(kim):
     assert "Kim crossed into Russia in the Amur region." in body and "spring 2013" in body
     assert "Sources disagree: contradicted by F2 (see note 2)." in body
     assert "Blagoveshchensk City Court" in body
+
+
+def test_the_docx_is_laid_out_from_the_html_template(kim):
+    # Both lines were missing from the DOCX while it had a layout of its own.
+    body = docx_parts(render_docx(dossier_content(case=kim.case, level="legal")))["word/document.xml"]
+    assert (
+        "Federal Migration Service (FMS) (Russia), file FMS-77-SECRET-FILE, concerning Kim: refused" in body
+    )
+    assert "persons illegally present (Russia–DPRK readmission agreement)" in body
+    assert "The digest is the SHA-256 of this dossier's content as canonical JSON" in body
+
+
+def test_the_docx_keeps_stored_markup_as_text_and_loads_nothing(kim):
+    fact = kim.facts["crossing"]
+    fact.statement = 'Crossed <b>bold</b> <img src="file:///etc/hostname"> & *stars*'
+    fact.save()
+    data = render_docx(dossier_content(case=kim.case, level="public"))
+    assert (
+        'Crossed <b>bold</b> <img src="file:///etc/hostname"> & *stars*'
+        in docx_parts(data)["word/document.xml"]
+    )
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        assert not [name for name in archive.namelist() if name.startswith("word/media")]
+        assert b"<w:drawing" not in archive.read("word/document.xml")
+
+
+def test_footnote_spans_become_notes_and_images_and_raw_markup_are_dropped():
+    from apps.dossiers.renderers.docx import notes_from_spans
+
+    quote = [{"t": "Str", "c": "“quote”"}]
+    tree = {
+        "blocks": [
+            {"t": "RawBlock", "c": ["html", "<script></script>"]},
+            {
+                "t": "Para",
+                "c": [
+                    {"t": "Str", "c": "Fact."},
+                    {"t": "Span", "c": [["", ["fn"], []], quote]},
+                    {"t": "Image", "c": [["", [], []], [], ["file:///etc/hostname", ""]]},
+                    {"t": "RawInline", "c": ["html", "<b>"]},
+                    {"t": "Span", "c": [["", ["level"], []], [{"t": "Str", "c": "Public"}]]},
+                ],
+            },
+        ]
+    }
+    assert notes_from_spans(tree) == {
+        "blocks": [
+            {
+                "t": "Para",
+                "c": [
+                    {"t": "Str", "c": "Fact."},
+                    {"t": "Note", "c": [{"t": "Para", "c": quote}]},
+                    {"t": "Span", "c": [["", ["level"], []], [{"t": "Str", "c": "Public"}]]},
+                ],
+            },
+        ]
+    }
+
+
+@pytest.fixture
+def two_notes(kim):
+    """Kim's case with a second quote for F1, so that notes 1 and 2 are called side by side."""
+    from apps.sources.services import citation_add
+
+    citation_add(article=kim.articles[1], quote="Kim, who fled the famine", fact=kim.facts["fled"])
+    content = dossier_content(case=kim.case, level="legal")
+    assert [c["note"] for c in content["timeline"][0]["citations"]] == [1, 2]
+    return content
+
+
+def test_adjacent_footnote_calls_are_separated_in_the_html(two_notes):
+    html = render_html(two_notes)
+    assert '>1</a></sup><sup class="call-sep">,</sup><sup class="call"><a href="#note-2"' in html
+
+
+def test_adjacent_footnote_calls_are_separated_in_the_pdf(two_notes, tmp_path):
+    # Without a separator pdftotext reads the two calls as note "12".
+    text = pdf_text(render_pdf(two_notes), tmp_path)
+    assert "lived in China illegally.1,2 " in text
+    assert "illegally.12" not in text
+
+
+def test_adjacent_footnote_calls_are_separated_in_the_docx(two_notes):
+    with zipfile.ZipFile(io.BytesIO(render_docx(two_notes))) as archive:
+        root = ElementTree.fromstring(archive.read("word/document.xml"))
+    (paragraph,) = [
+        p
+        for p in root.iter(f"{WORD}p")
+        if "lived in China illegally." in "".join(t.text or "" for t in p.iter(f"{WORD}t"))
+    ]
+    runs = []
+    for run in paragraph.iter(f"{WORD}r"):
+        if run.find(f"{WORD}footnoteReference") is not None:
+            runs.append("note")
+        else:
+            align = run.find(f"{WORD}rPr/{WORD}vertAlign")
+            runs.append(
+                (
+                    "".join(t.text or "" for t in run.iter(f"{WORD}t")),
+                    align is not None and align.get(f"{WORD}val"),
+                )
+            )
+    # The two Word footnotes, with a superscript comma between them.
+    assert runs[-3:] == ["note", (",", "superscript"), "note"]
 
 
 def test_the_json_is_the_content_with_a_verifiable_digest(kim):

@@ -1,4 +1,4 @@
-"""The dossier as HTML: the print-ready page, and the source the PDF is laid out from."""
+"""The dossier as HTML: the print-ready page, and the source the PDF and the DOCX are made from."""
 
 from __future__ import annotations
 
@@ -48,5 +48,8 @@ def html_context(content: dict, *, paged: bool) -> dict:
 
 
 def render_html(content: dict, *, paged: bool = False) -> str:
-    """Render the dossier; ``paged`` lays footnotes out for WeasyPrint instead of as endnotes."""
+    """Render the dossier; ``paged`` puts each footnote's text at its call instead of in endnotes.
+
+    The paged page is what WeasyPrint lays out as PDF and what pandoc converts to DOCX.
+    """
     return render_to_string("dossiers/dossier.html", html_context(content, paged=paged))
