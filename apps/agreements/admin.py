@@ -3,7 +3,7 @@
 from django.contrib import admin
 
 from apps.agreements.models import LIFECYCLE, Agreement, Provision
-from apps.agreements.services import agreement_create, provision_add
+from apps.agreements.services import agreement_create, agreement_update, provision_add, provision_update
 from apps.core.admin import (
     READONLY_RECORD_FIELDS,
     ServiceAdmin,
@@ -26,6 +26,10 @@ class ProvisionFormSet(ServiceInlineFormSet):
             time_limit_days=data.get("time_limit_days"),
             position=data.get("position") or None,  # 0 = after the ones already known
         )
+
+    def update(self, form, provision, changes):
+        provision, _changed = provision_update(provision=provision, **changes)
+        return provision
 
 
 class ProvisionInline(ServiceInline, admin.TabularInline):
@@ -94,6 +98,10 @@ class AgreementAdmin(ServiceAdmin):
             url=data.get("url", ""),
         )
 
+    def update(self, request, agreement, changes, form):
+        agreement, _changed = agreement_update(agreement=agreement, **changes)
+        return agreement
+
 
 @admin.register(Provision)
 class ProvisionAdmin(ServiceAdmin):
@@ -118,3 +126,7 @@ class ProvisionAdmin(ServiceAdmin):
             time_limit_days=data.get("time_limit_days"),
             position=data.get("position") or None,
         )
+
+    def update(self, request, provision, changes, form):
+        provision, _changed = provision_update(provision=provision, **changes)
+        return provision

@@ -44,7 +44,8 @@ class AgreementSerializer(serializers.ModelSerializer):
         return agreement_create(**validated_data)
 
     def update(self, instance, validated_data):
-        return agreement_update(agreement=instance, **validated_data)
+        agreement, _changed = agreement_update(agreement=instance, **validated_data)
+        return agreement
 
 
 class ProvisionSerializer(serializers.ModelSerializer):
@@ -65,4 +66,5 @@ class ProvisionSerializer(serializers.ModelSerializer):
         return provision_add(**validated_data)
 
     def update(self, instance, validated_data):
-        return provision_update(provision=instance, **validated_data)
+        provision, _changed = provision_update(provision=instance, **validated_data)
+        return provision

@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from apps.agreements.models import Agreement, Provision
-from apps.core.services import record_update
+from apps.core.services import record_create, record_update
 
 
 @transaction.atomic
@@ -29,18 +29,15 @@ def agreement_create(
     public_id=None,
 ) -> Agreement:
     """Record an agreement with what is known of its lifecycle (partial dates allowed)."""
-    agreement = Agreement(
-        title=title, kind=kind, short_title=short_title, party_countries=list(party_countries),
-        status=status, summary=summary, url=url,
+    return record_create(
+        model=Agreement,
+        data={
+            "title": title, "kind": kind, "short_title": short_title, "party_countries": list(party_countries),
+            "party_organizations": list(party_organizations), "drafted": drafted, "signed": signed,
+            "ratified": ratified, "in_force": in_force, "status": status, "summary": summary, "url": url,
+        },
+        public_id=public_id,
     )
-    agreement.drafted, agreement.signed = drafted, signed
-    agreement.ratified, agreement.in_force = ratified, in_force
-    if public_id:
-        agreement.public_id = public_id
-    agreement.full_clean()
-    agreement.save()
-    agreement.party_organizations.set(list(party_organizations))
-    return agreement
 
 
 def provision_add(*, agreement: Agreement, summary: str, number: str = "", text: str = "",
@@ -49,23 +46,28 @@ def provision_add(*, agreement: Agreement, summary: str, number: str = "", text:
     """Add a provision to an agreement, after the ones already known unless placed."""
     if position is None:
         position = agreement.provisions.count() + 1
-    provision = Provision(agreement=agreement, summary=summary, number=number, text=text,
-                          time_limit_days=time_limit_days, position=position)
-    if public_id:
-        provision.public_id = public_id
-    provision.full_clean()
-    provision.save()
-    return provision
+    return record_create(
+        model=Provision,
+        data={"agreement": agreement, "summary": summary, "number": number, "text": text,
+              "time_limit_days": time_limit_days, "position": position},
+        public_id=public_id,
+    )
 
 
-def agreement_update(*, agreement: Agreement, party_organizations: Iterable | None = None,
-                     **changes) -> Agreement:
-    """Change an agreement; its lifecycle dates must stay in order."""
-    return record_update(record=agreement, changes=changes, m2m={"party_organizations": party_organizations})
+AGREEMENT_CHANGEABLE = (
+    "title", "short_title", "kind", "status", "party_countries", "party_organizations",
+    "drafted", "signed", "ratified", "in_force", "summary", "url",
+)
+PROVISION_CHANGEABLE = ("number", "summary", "text", "time_limit_days", "position")
 
 
-def provision_update(*, provision: Provision, **changes) -> Provision:
+def agreement_update(*, agreement: Agreement, **changes) -> tuple[Agreement, bool]:
+    """Change an agreement; its lifecycle dates must stay in order. Returns it and whether it changed."""
+    return record_update(record=agreement, fields=AGREEMENT_CHANGEABLE, data=changes)
+
+
+def provision_update(*, provision: Provision, **changes) -> tuple[Provision, bool]:
     """Change a provision of an agreement (its wording, summary, time limit…)."""
-    if "agreement" in changes and changes["agreement"].pk != provision.agreement_id:
+    if "agreement" in changes and changes.pop("agreement").pk != provision.agreement_id:
         raise ValidationError({"agreement": "A provision cannot move to another agreement."})
-    return record_update(record=provision, changes=changes)
+    return record_update(record=provision, fields=PROVISION_CHANGEABLE, data=changes)

@@ -10,20 +10,24 @@ from django.contrib import admin
 from django.db.models import F
 
 from apps.cases.models import CaseShare, Fact
-from apps.cases.scoping import writable_cases
-from apps.cases.services import case_share_grant, fact_mark_disputed, fact_record
+from apps.cases.services import (
+    case_share_grant,
+    case_share_revoke,
+    case_share_update,
+    fact_delete,
+    fact_mark_disputed,
+    fact_record,
+    fact_update,
+)
 from apps.core import scoping
 from apps.core.admin import (
     READONLY_RECORD_FIELDS,
-    ScopedAdminMixin,
     ServiceAdmin,
     ServiceInline,
     ServiceInlineFormSet,
-    adopt,
     related_count,
 )
 from apps.core.admin_forms import LoadedChoicesForm, partial_date_display, partial_date_form
-from apps.core.admin_history import ScopedHistoryAdmin
 from apps.sources.admin import CITATIONS_WITH_ARTICLES, FactCitationInline, citation_list
 from apps.sources.admin_forms import SupportingQuoteForm
 from apps.sources.models import Citation
@@ -35,20 +39,8 @@ from apps.sources.services import citation_add
 class FactForm(LoadedChoicesForm, SupportingQuoteForm, partial_date_form(Fact, ("date",))):
     """A timeline entry; a new one must come with the quote that supports it."""
 
-    support_required = True
-
     class Meta(partial_date_form(Fact, ("date",)).Meta):
         widgets = {"statement": forms.Textarea(attrs={"rows": 2, "cols": 50})}
-
-    def clean(self):
-        cleaned = super().clean()
-        case = cleaned.get("case") or (self.instance.case if self.instance.case_id else None)
-        for other in cleaned.get("contradicts") or ():
-            if other.pk == self.instance.pk:
-                self.add_error("contradicts", "A fact cannot contradict itself.")
-            elif case is not None and other.case_id != case.pk:
-                self.add_error("contradicts", f"“{other}” belongs to another case.")
-        return cleaned
 
 
 class FactInlineFormSet(ServiceInlineFormSet):
@@ -64,9 +56,19 @@ class FactInlineFormSet(ServiceInlineFormSet):
             added_by=self.request_user,
         )
 
-    def after_change(self, form, obj) -> None:
-        for support in form.supports():
-            citation_add(fact=obj, added_by=self.request_user, **support)
+    def update(self, form, fact, changes):
+        return fact_change(fact=fact, changes=changes, supports=form.supports(), by=self.request_user)
+
+    def remove(self, fact):
+        fact_delete(fact=fact)
+
+
+def fact_change(*, fact, changes: dict, supports, by):
+    """A fact's changes from a form, and the quote typed beside it, if any."""
+    fact, _changed = fact_update(fact=fact, **changes)
+    for support in supports:
+        citation_add(fact=fact, added_by=by, **support)
+    return fact
 
 
 class FactInline(ServiceInline, admin.TabularInline):
@@ -153,28 +155,16 @@ class FactAdmin(ServiceAdmin):
             added_by=request.user,
         )
 
-    def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        contradicts = list(form.cleaned_data.get("contradicts") or ())
-        if change and contradicts:
-            fact_mark_disputed(fact=form.instance, contradicts=contradicts)
+    def update(self, request, fact, changes, form):
+        return fact_change(fact=fact, changes=changes, supports=form.supports(), by=request.user)
 
-
-class CaseShareForm(forms.ModelForm):
-    class Meta:
-        model = CaseShare
-        fields = ("case", "user", "reason", "expires_on")
-
-    def clean_case(self):
-        case = self.cleaned_data["case"]
-        if not writable_cases(self.request_user).filter(pk=case.pk).exists():
-            raise forms.ValidationError("Only the organization holding a case can share it.")
-        return case
+    def delete(self, request, fact):
+        fact_delete(fact=fact)
 
 
 @admin.register(CaseShare)
-class CaseShareAdmin(ScopedAdminMixin, ScopedHistoryAdmin):
-    form = CaseShareForm
+class CaseShareAdmin(ServiceAdmin):
+    fields = ("case", "user", "reason", "expires_on", "granted_by", "created_at")
     list_display = ("case", "user", "reason", "expires_on", "granted_by", "created_at")
     list_select_related = ("case", "user", "granted_by")
     list_filter = ("expires_on",)
@@ -183,15 +173,16 @@ class CaseShareAdmin(ScopedAdminMixin, ScopedHistoryAdmin):
     autocomplete_fields = ("case",)
     readonly_fields = ("granted_by", "created_at")
 
-    def get_form(self, request, obj=None, change=False, **kwargs):
-        form = super().get_form(request, obj, change=change, **kwargs)
-        form.request_user = request.user
-        return form
-
-    def save_model(self, request, obj, form, change):
+    def create(self, request, form):
         data = form.cleaned_data
-        share = case_share_grant(
-            case=data.get("case", obj.case), user=data.get("user", obj.user), by=request.user,
+        return case_share_grant(
+            case=data["case"], user=data["user"], by=request.user,
             reason=data["reason"], expires_on=data.get("expires_on"),
         )
-        adopt(obj, share)
+
+    def update(self, request, share, changes, form):
+        share, _changed = case_share_update(share=share, by=request.user, **changes)
+        return share
+
+    def delete(self, request, share):
+        case_share_revoke(share=share, by=request.user)

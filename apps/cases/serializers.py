@@ -1,7 +1,6 @@
 from django.contrib.auth import get_user_model
 from rest_framework import serializers
 
-from apps.access.scoping import can_write_to_organization
 from apps.cases.models import Case, Fact
 from apps.cases.services import case_open, case_update, fact_record, fact_update
 from apps.core.api.fields import PartialDateField, PublicIdField, ScopedSlugRelatedField
@@ -31,34 +30,17 @@ class CaseSerializer(serializers.ModelSerializer):
                   "updated_at"]
         read_only_fields = ["created_at", "updated_at"]
 
-    def validate_organization(self, organization):
-        # Mass assignment: a case is only ever put into one of the user's own organizations.
-        if not can_write_to_organization(self.context["request"].user, organization):
-            raise serializers.ValidationError("You are not a member of this organization.")
-        return organization
-
-    def validate_reference(self, value):
-        if self.instance is not None and value and value != self.instance.reference:
-            raise serializers.ValidationError("A case's reference cannot change.")
-        return value
-
-    def validate(self, attrs):
-        if self.instance is None and (
-            attrs.get("status") == Case.Status.CLOSED or attrs.get("closed_on") or attrs.get("closed_reason")
-        ):
-            raise serializers.ValidationError(
-                {"status": ["Open the case first; close it later with status, closed_on and closed_reason."]}
-            )
-        return attrs
+    # The rules — a reference never changes, a case goes only into the user's organizations,
+    # it is opened before it is closed — are the services'; their refusals are 400s naming the field.
 
     def create(self, validated_data):
-        validated_data.pop("closed_on", None)
-        validated_data.pop("closed_reason", None)
-        return case_open(**validated_data)
+        return case_open(**validated_data, by=self.context["request"].user)
 
     def update(self, instance, validated_data):
-        validated_data.pop("reference", None)
-        return case_update(case=instance, **validated_data)
+        if not validated_data.get("reference"):
+            validated_data.pop("reference", None)  # left out or blank: the case keeps its reference
+        case, _changed = case_update(case=instance, by=self.context["request"].user, **validated_data)
+        return case
 
 
 class FactSerializer(serializers.ModelSerializer):
@@ -86,8 +68,6 @@ class FactSerializer(serializers.ModelSerializer):
             raise serializers.ValidationError(
                 {"citations": ["Add or remove quotes through /api/v1/citations/."]}
             )
-        if self.instance is not None and "case" in attrs and attrs["case"].pk != self.instance.case_id:
-            raise serializers.ValidationError({"case": ["A fact cannot move to another case."]})
         return attrs
 
     def create(self, validated_data):
@@ -95,5 +75,5 @@ class FactSerializer(serializers.ModelSerializer):
         return fact_record(**validated_data, supports=supports, added_by=self.context["request"].user)
 
     def update(self, instance, validated_data):
-        validated_data.pop("case", None)
-        return fact_update(fact=instance, **validated_data)
+        fact, _changed = fact_update(fact=instance, **validated_data)
+        return fact

@@ -9,9 +9,10 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
+from apps.access.scoping import can_write_to_organization
 from apps.cases.models import Case, CaseShare, Fact
-from apps.cases.scoping import check_can_write_to_case
-from apps.core.services import record_update
+from apps.cases.scoping import writable_cases
+from apps.core.services import record_create, record_update
 from apps.people.models import Individual, Organization
 from apps.sources.models import Article
 from apps.sources.services import citation_add
@@ -32,6 +33,27 @@ def case_reference_next(*, year: int) -> str:
     return f"{prefix}{max(numbers, default=0) + 1:04d}"
 
 
+# What a change of a case may touch; its reference is permanent.
+CASE_CHANGEABLE = (
+    "title", "organization", "subjects", "caseworkers", "status", "priority",
+    "opened_on", "closed_on", "closed_reason", "summary",
+)
+
+
+def _check_organization(by: AbstractBaseUser | None, organization: Organization) -> None:
+    # Mass assignment: a case only ever goes into one of the acting user's own organizations.
+    # ``by`` is None for commands and the seed builder, which act for the installation.
+    if by is not None and not can_write_to_organization(by, organization):
+        raise ValidationError({"organization": f"You are not a member of {organization}: choose your organization."})
+
+
+def _check_subjects(subjects) -> list[Individual]:
+    subjects = list(subjects)
+    if not subjects:
+        raise ValidationError({"subjects": "A case needs at least one subject."})
+    return subjects
+
+
 def case_open(
     *,
     title: str,
@@ -43,33 +65,31 @@ def case_open(
     status: str = Case.Status.OPEN,
     summary: str = "",
     caseworkers: Iterable[AbstractBaseUser] = (),
+    closed_on: dt.date | None = None,
+    closed_reason: str = "",
+    by: AbstractBaseUser | None = None,
     public_id=None,
 ) -> Case:
-    """Open a case for one or more individuals; numbers it CT-YYYY-NNNN unless a reference is given."""
-    subjects = list(subjects)
-    if not subjects:
-        raise ValidationError({"subjects": "A case needs at least one subject."})
+    """Open a case for one or more individuals; numbers it CT-YYYY-NNNN unless a reference is given.
+
+    A case is opened, not recorded closed: close it afterwards with :func:`case_close`.
+    ``by`` (the acting user) must belong to ``organization``.
+    """
+    subjects = _check_subjects(subjects)
+    _check_organization(by, organization)
+    if status == Case.Status.CLOSED or closed_on or closed_reason:
+        raise ValidationError({"status": "Open the case first, then close it with its date and reason."})
+    data = {
+        "title": title, "organization": organization, "opened_on": opened_on, "priority": priority,
+        "status": status, "summary": summary, "subjects": subjects, "caseworkers": list(caseworkers),
+    }
     # Two caseworkers opening cases at the same moment may compute the same number: the
     # unique constraint refuses the second, which then takes the next one.
     for _attempt in range(5):
         try:
             with transaction.atomic():
-                case = Case(
-                    reference=reference or case_reference_next(year=opened_on.year),
-                    title=title,
-                    organization=organization,
-                    opened_on=opened_on,
-                    priority=priority,
-                    status=status,
-                    summary=summary,
-                )
-                if public_id:
-                    case.public_id = public_id
-                case.full_clean()
-                case.save()
-                case.subjects.set(subjects)
-                case.caseworkers.set(list(caseworkers))
-                return case
+                data["reference"] = reference or case_reference_next(year=opened_on.year)
+                return record_create(model=Case, data=data, public_id=public_id)
         except IntegrityError:
             if reference:
                 raise
@@ -77,26 +97,25 @@ def case_open(
 
 
 @transaction.atomic
-def case_update(*, case: Case, subjects: Iterable[Individual] | None = None,
-                caseworkers: Iterable[AbstractBaseUser] | None = None, **changes) -> Case:
-    """Change a case. Its reference is permanent: documents and people outside cite it."""
+def case_update(*, case: Case, by: AbstractBaseUser | None = None, **changes) -> tuple[Case, bool]:
+    """Change a case; returns it and whether anything changed.
+
+    Its reference is permanent (documents and people outside cite it); it keeps at least one
+    subject; it moves only into an organization ``by`` belongs to; closing it needs the date
+    and the reason (the model's constraint).
+    """
     if "reference" in changes and changes.pop("reference") != case.reference:
         raise ValidationError({"reference": "A case's reference cannot change."})
-    if subjects is not None:
-        subjects = list(subjects)
-        if not subjects:
-            raise ValidationError({"subjects": "A case needs at least one subject."})
-    return record_update(record=case, changes=changes, m2m={"subjects": subjects, "caseworkers": caseworkers})
+    if "subjects" in changes:
+        changes["subjects"] = _check_subjects(changes["subjects"])
+    if "organization" in changes and changes["organization"] != case.organization:
+        _check_organization(by, changes["organization"])
+    return record_update(record=case, fields=CASE_CHANGEABLE, data=changes)
 
 
-@transaction.atomic
 def case_close(*, case: Case, closed_on: dt.date, reason: str) -> Case:
     """Close a case, with the date and the reason (resettled, deported, lost contact…)."""
-    case.status = Case.Status.CLOSED
-    case.closed_on = closed_on
-    case.closed_reason = reason
-    case.full_clean()
-    case.save()
+    case, _changed = case_update(case=case, status=Case.Status.CLOSED, closed_on=closed_on, closed_reason=reason)
     return case
 
 
@@ -136,13 +155,14 @@ def fact_record(
     Contradicting facts are linked both ways and all of them are marked disputed.
     """
     if not supports:
-        raise ValidationError({"citations": "A fact needs at least one supporting quote."})
-    fact = Fact(case=case, statement=statement.strip(), disputed=disputed, internal=internal)
-    fact.date = date
-    if public_id:
-        fact.public_id = public_id
-    fact.full_clean()
-    fact.save()
+        raise ValidationError(
+            {"citations": "A fact needs a source: at least one supporting quote (the article and its exact words)."}
+        )
+    fact = record_create(
+        model=Fact,
+        data={"case": case, "statement": statement.strip(), "date": date, "disputed": disputed, "internal": internal},
+        public_id=public_id,
+    )
     supports_add(supports=supports, added_by=added_by, fact=fact)
     contradicts = list(contradicts)
     if contradicts:
@@ -150,23 +170,29 @@ def fact_record(
     return fact
 
 
+# What a change of a fact may touch; it stays in its case, and its quotes are added and removed
+# on their own (citation_add, citation_remove) so that no edit leaves it without a source.
+FACT_CHANGEABLE = ("date", "statement", "disputed", "internal")
+
+
 @transaction.atomic
-def fact_update(*, fact: Fact, contradicts: Iterable[Fact] | None = None, **changes) -> Fact:
+def fact_update(*, fact: Fact, contradicts: Iterable[Fact] | None = None, **changes) -> tuple[Fact, bool]:
     """Change a fact; ``contradicts``, when given, becomes the full list of facts it contradicts.
 
-    Citations are added and removed on their own (citation_add), so that no fact is ever
-    left without a source by an edit.
+    Returns the fact and whether anything changed.
     """
-    if "case" in changes and changes["case"].pk != fact.case_id:
+    if "case" in changes and changes.pop("case").pk != fact.case_id:
         raise ValidationError({"case": "A fact cannot move to another case."})
-    record_update(record=fact, changes=changes)
+    fact, changed = record_update(record=fact, fields=FACT_CHANGEABLE, data=changes)
     if contradicts is not None:
         contradicts = list(contradicts)
+        current = set(fact.contradicts.values_list("pk", flat=True))
         if contradicts:
             fact_mark_disputed(fact=fact, contradicts=contradicts)
         fact.contradicts.remove(*fact.contradicts.exclude(pk__in=[other.pk for other in contradicts]))
         getattr(fact, "_prefetched_objects_cache", {}).pop("contradicts", None)
-    return fact
+        changed = changed or current != {other.pk for other in contradicts}
+    return fact, changed
 
 
 @transaction.atomic
@@ -174,16 +200,34 @@ def fact_mark_disputed(*, fact: Fact, contradicts: Iterable[Fact] = ()) -> Fact:
     """Mark a fact as disputed and link it to the facts of the same case that contradict it."""
     contradicts = list(contradicts)
     for other in contradicts:
-        if other.case_id != fact.case_id:
-            raise ValidationError({"contradicts": "Only facts of the same case can contradict each other."})
         if other.pk == fact.pk:
             raise ValidationError({"contradicts": "A fact cannot contradict itself."})
+        if other.case_id != fact.case_id:
+            raise ValidationError({"contradicts": f"“{other}” belongs to another case."})
     fact.disputed = True
     fact.save(update_fields=["disputed", "updated_at"])
     if contradicts:
         fact.contradicts.add(*contradicts)
         Fact.objects.filter(pk__in=[other.pk for other in contradicts]).update(disputed=True)
     return fact
+
+
+@transaction.atomic
+def fact_delete(*, fact: Fact) -> None:
+    """Delete a fact that no other fact contradicts: a dispute is not settled by deleting one side."""
+    others = list(fact.contradicts.all())
+    if others:
+        raise ValidationError(
+            f"{len(others)} other fact(s) are recorded as contradicting this one; "
+            "unlink them (contradicts) before deleting it.",
+            code="protected",
+        )
+    fact.delete()
+
+
+def _check_can_share(by: AbstractBaseUser, case: Case) -> None:
+    if not writable_cases(by).filter(pk=case.pk).exists():
+        raise ValidationError({"case": "Only the organization holding a case can share it."})
 
 
 def case_share_grant(
@@ -195,7 +239,7 @@ def case_share_grant(
     expires_on: dt.date | None = None,
 ) -> CaseShare:
     """Let ``user`` read ``case`` (e.g. a partner lawyer); only its organization can share it."""
-    check_can_write_to_case(by, case)
+    _check_can_share(by, case)
     share = CaseShare.objects.filter(case=case, user=user).first() or CaseShare(case=case, user=user)
     share.granted_by = by
     share.reason = reason
@@ -205,7 +249,19 @@ def case_share_grant(
     return share
 
 
+SHARE_CHANGEABLE = ("reason", "expires_on")
+
+
+def case_share_update(*, share: CaseShare, by: AbstractBaseUser, **changes) -> tuple[CaseShare, bool]:
+    """Change why or until when a case is shared; who and which case stay as granted."""
+    _check_can_share(by, share.case)
+    for name in ("case", "user"):
+        if name in changes and changes.pop(name) != getattr(share, name):
+            raise ValidationError({name: "Revoke this share and grant a new one instead."})
+    return record_update(record=share, fields=SHARE_CHANGEABLE, data=changes)
+
+
 def case_share_revoke(*, share: CaseShare, by: AbstractBaseUser) -> None:
     """End a share; only the organization holding the case can."""
-    check_can_write_to_case(by, share.case)
+    _check_can_share(by, share.case)
     share.delete()

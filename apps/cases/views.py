@@ -1,11 +1,10 @@
-from django.db import transaction
 from drf_spectacular.utils import extend_schema, extend_schema_view
 
 from apps.cases.filters import FactFilter
 from apps.cases.selectors import fact_list
 from apps.cases.serializers import FactSerializer
+from apps.cases.services import fact_delete
 from apps.core.api.policies import CursorPagination
-from apps.core.api.problems import Conflict
 from apps.core.api.views import PublicIdViewSet
 
 
@@ -23,12 +22,5 @@ class FactViewSet(PublicIdViewSet):
     def get_queryset(self):
         return fact_list(user=self.request.user)
 
-    @transaction.atomic
     def perform_destroy(self, instance):
-        others = list(instance.contradicts.all())
-        if others:
-            raise Conflict(
-                f"{len(others)} other fact(s) are recorded as contradicting this one; "
-                "unlink them (PATCH contradicts) before deleting it."
-            )
-        instance.delete()
+        fact_delete(fact=instance)

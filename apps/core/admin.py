@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from django.contrib import admin, messages
 from django.contrib.admin.widgets import RelatedFieldWidgetWrapper
-from django.core.exceptions import ValidationError
-from django.db import IntegrityError, connection, models
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db import IntegrityError, connection, models, transaction
 from django.db.models import Count, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.forms.models import BaseInlineFormSet
@@ -20,7 +20,8 @@ from django.http import HttpResponseRedirect
 from apps.core import scoping
 from apps.core.admin_forms import LoadedAutocompleteSelect
 from apps.core.admin_history import ScopedDeleteMixin, ScopedHistoryAdmin
-from apps.core.services import record_update
+from apps.core.partial_dates import PartialDateDescriptor
+from apps.core.services import record_touch
 
 READONLY_RECORD_FIELDS = ("public_id", "created_at", "updated_at")
 
@@ -121,12 +122,69 @@ class LoadedAutocompleteMixin:
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
-class ServiceAdmin(ScopedAdminMixin, ScopedDeleteMixin, LoadedAutocompleteMixin, ScopedHistoryAdmin):
-    """A ModelAdmin whose writes are service calls.
+def refusals(error: ValidationError) -> dict[str, list[str]]:
+    """A service's ValidationError as {field name or "__all__": [messages]}."""
+    if hasattr(error, "error_dict"):
+        return error.message_dict
+    return {NON_FIELD_ERRORS: error.messages}
 
-    Subclasses implement :meth:`create` (call the app's ``*_create``/``*_record`` service and
-    return the new record). Changes are saved from a form that has already run the model's
-    full validation (``full_clean``: constraints, ``clean()``, partial dates in order).
+
+class RefusalForm:
+    """Mixed into every form of a service admin: shows a service's refusal where it belongs.
+
+    A service refuses a save after the form validated (its rules are the services', not the
+    form's). The admin then validates the same POST again with the refusal attached here, so
+    the caseworker sees the message beside the field it is about, with what they typed kept.
+    ``service_error_fields`` names the form field for a service field the form calls otherwise.
+    """
+
+    service_refusal: ValidationError | None = None
+
+    def _post_clean(self):
+        super()._post_clean()
+        if self.service_refusal is None:
+            return
+        # Declared by the form itself (e.g. SupportingQuoteForm), which comes after this mixin.
+        error_fields = getattr(self, "service_error_fields", {})
+        for name, reasons in refusals(self.service_refusal).items():
+            target = error_fields.get(name, name)
+            self.add_error(target if target in self.fields else None, reasons)
+
+
+def refusable(form_class):
+    """``form_class`` with :class:`RefusalForm` in front (once)."""
+    if issubclass(form_class, RefusalForm):
+        return form_class
+    return type(form_class.__name__, (RefusalForm, form_class), {"__module__": form_class.__module__})
+
+
+def form_changes(form, *, every_field: bool = False) -> dict:
+    """What the user changed on ``form``, by the record's field names (partial dates by their name).
+
+    Only the fields the user changed (``form.changed_data``), so that a field someone else
+    changed since the form was opened is left as they saved it; ``every_field`` for a restore,
+    which sets the record back to a version as a whole. Only fields of the model count: extra
+    fields such as a supporting quote are the admin's to hand to their own service.
+    """
+    model = form._meta.model
+    names = {field.name for field in model._meta.get_fields() if not field.auto_created or field.concrete}
+    return {
+        name: form.cleaned_data[name]
+        for name in (form.fields if every_field else form.changed_data)
+        if name in form.cleaned_data
+        and (name in names or isinstance(getattr(model, name, None), PartialDateDescriptor))
+    }
+
+
+class ServiceAdmin(ScopedAdminMixin, ScopedDeleteMixin, LoadedAutocompleteMixin, ScopedHistoryAdmin):
+    """A ModelAdmin whose writes are service calls, so that a rule is written once.
+
+    Subclasses implement :meth:`create` (call the app's ``*_create``/``*_record`` service with
+    the form's data and return the new record) and :meth:`update` (call its ``*_update``
+    service with the stored record and the fields the user changed, ``form.changed_data``).
+    Many-to-many fields go to those services too, and deletes to :meth:`delete`, so nothing is
+    saved around them. When a service refuses, nothing is saved and the form is shown again
+    with the reason beside the field (see :class:`RefusalForm`).
     """
 
     readonly_fields = READONLY_RECORD_FIELDS
@@ -139,8 +197,13 @@ class ServiceAdmin(ScopedAdminMixin, ScopedDeleteMixin, LoadedAutocompleteMixin,
     def create(self, request, form):  # pragma: no cover - every subclass defines it
         raise NotImplementedError
 
-    def update(self, request, obj, form, change) -> None:
-        record_update(record=obj, changes={})
+    def update(self, request, record, changes: dict, form):  # pragma: no cover - every subclass defines it
+        """Change ``record`` (as stored) by ``changes``; return the record."""
+        raise NotImplementedError
+
+    def delete(self, request, record) -> None:
+        """Delete ``record``; override to call the app's ``*_delete`` service where a rule applies."""
+        record.delete()
 
     def get_search_results(self, request, queryset, search_term):
         results, may_have_duplicates = super().get_search_results(request, queryset, search_term)
@@ -157,30 +220,64 @@ class ServiceAdmin(ScopedAdminMixin, ScopedDeleteMixin, LoadedAutocompleteMixin,
         return queryset.filter(matches), may_have_duplicates
 
     def get_form(self, request, obj=None, change=False, **kwargs):
-        form = super().get_form(request, obj, change=change, **kwargs)
+        form = refusable(super().get_form(request, obj, change=change, **kwargs))
         form.request_user = request.user  # a new class per request: checks that need the user
+        form.service_refusal = getattr(request, "_service_refusals", {}).get("")
         return form
 
     def save_model(self, request, obj, form, change):
         if change:
-            self.update(request, obj, form, change)
+            # The form has already written its values onto ``obj``: give the service the record
+            # as stored and the changes, so that its guards compare the two.
+            stored = self.model._default_manager.get(pk=obj.pk)
+            changes = form_changes(form, every_field=getattr(request, "_restoring_version", False))
+            form.record_changes = changes
+            adopt(obj, self.update(request, stored, changes, form))
         else:
             adopt(obj, self.create(request, form))
+
+    def save_related(self, request, form, formsets, change):
+        # No form.save_m2m(): the sets went to the service with the record.
+        for formset in formsets:
+            self.save_formset(request, form, formset, change=change)
+        rows_changed = any(
+            formset.new_objects or formset.changed_objects or formset.deleted_objects for formset in formsets
+        )
+        if change and rows_changed and not getattr(form, "record_changes", None):
+            # Only rows of the page changed (a fact, an alias, the protected identity): the
+            # record's history still gets a version, which the change message describes.
+            record_touch(record=form.instance)
 
     def save_formset(self, request, form, formset, change):
         # Inline formsets call services too, and services record who added a citation.
         formset.request, formset.request_user = request, request.user
         super().save_formset(request, form, formset, change)
 
+    def delete_model(self, request, obj):
+        self.delete(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        self.check_writable(request, queryset)
+        with transaction.atomic():
+            for record in queryset:
+                self.delete(request, record)
+
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
-        # Forms validate with the services' own checks, so this is a last line of defence
-        # (e.g. a race with another caseworker): the admin's transaction has been rolled
-        # back, and the caseworker sees why instead of a server error.
         try:
             return super().changeform_view(request, object_id, form_url, extra_context)
         except ValidationError as error:
+            if request.method != "POST":
+                raise
+            # Nothing was saved (the admin's transaction was rolled back). Validate the same
+            # POST again with the refusal attached to the form or inline row it is about.
+            request._service_refusals = {getattr(error, "form_prefix", ""): error}
             self.message_user(request, f"Nothing was saved. {readable(error)}", messages.ERROR)
+            try:
+                return super().changeform_view(request, object_id, form_url, extra_context)
+            except ValidationError:
+                pass  # the refusal could not be tied to a field: the message above says it
         except IntegrityError:
+            # A race with another caseworker that validation could not see.
             self.message_user(
                 request,
                 "Nothing was saved: the record conflicts with one saved meanwhile. Check and try again.",
@@ -188,23 +285,47 @@ class ServiceAdmin(ScopedAdminMixin, ScopedDeleteMixin, LoadedAutocompleteMixin,
             )
         return HttpResponseRedirect(request.get_full_path())
 
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        # Restoring a version sets every field back to it, through the same service.
+        request._restoring_version = True
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def delete_view(self, request, object_id, extra_context=None):
+        try:
+            return super().delete_view(request, object_id, extra_context)
+        except ValidationError as error:
+            self.message_user(request, f"Nothing was deleted. {readable(error)}", messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())
+
+    def changelist_view(self, request, extra_context=None):
+        try:
+            return super().changelist_view(request, extra_context)
+        except ValidationError as error:  # "delete selected" refused by a delete service
+            self.message_user(request, f"Nothing was deleted. {readable(error)}", messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())
+
 
 class ServiceInlineFormSet(BaseInlineFormSet):
-    """An inline formset that creates rows through a service.
+    """An inline formset whose rows are created, changed and deleted through services.
 
     ``create(form)`` makes a new row's record (a service call, which also takes any quote
-    typed on the row); ``after_change(form, obj)`` runs for a changed existing row, e.g. to
-    cite the quote typed on it.
+    typed on the row); ``update(form, record, changes)`` changes an existing row's record as
+    stored; ``remove(record)`` deletes one. A service's refusal is tied to its row, so the page
+    shows it there.
     """
 
     request = None
     request_user = None
+    service_refusals: dict = {}
 
-    def create(self, form):
-        return super().save_new(form, commit=True)
+    def create(self, form):  # pragma: no cover - every subclass defines it
+        raise NotImplementedError
 
-    def after_change(self, form, obj) -> None:
-        pass
+    def update(self, form, record, changes: dict):  # pragma: no cover - every subclass defines it
+        raise NotImplementedError
+
+    def remove(self, record) -> None:
+        record.delete()
 
     def _construct_form(self, i, **kwargs):
         form = super()._construct_form(i, **kwargs)
@@ -212,15 +333,36 @@ class ServiceInlineFormSet(BaseInlineFormSet):
         # row's __str__ (e.g. "Agreement: Art. 5") load it again.
         if self.instance.pk is not None:
             self.fk.set_cached_value(form.instance, self.instance)
+        form.service_refusal = self.service_refusals.get(form.prefix)
         return form
 
+    def _on_row(self, form, write):
+        try:
+            return write()
+        except ValidationError as error:
+            error.form_prefix = form.prefix
+            raise
+
     def save_new(self, form, commit=True):
-        return self.create(form)
+        return self._on_row(form, lambda: self.create(form))
 
     def save_existing(self, form, obj, commit=True):
-        obj = super().save_existing(form, obj, commit=commit)
-        self.after_change(form, obj)
-        return obj
+        stored = type(obj)._default_manager.get(pk=obj.pk)
+        return self._on_row(form, lambda: self.update(form, stored, form_changes(form)))
+
+    def delete_existing(self, obj, commit=True):
+        if commit:
+            try:
+                self.remove(obj)
+            except ValidationError as error:
+                error.form_prefix = self.prefix  # a deleted row shows no errors: tell the table
+                raise
+
+    def clean(self):
+        super().clean()
+        refusal = self.service_refusals.get(self.prefix)
+        if refusal is not None:
+            raise ValidationError(refusal.messages)
 
 
 class ServiceInline(ScopedAdminMixin, LoadedAutocompleteMixin):
@@ -240,3 +382,9 @@ class ServiceInline(ScopedAdminMixin, LoadedAutocompleteMixin):
         return super().has_add_permission(request, obj) and (
             obj is None or scoping.can_write(request.user, obj)
         )
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        formset.form = refusable(formset.form)
+        formset.service_refusals = getattr(request, "_service_refusals", {})
+        return formset

@@ -99,9 +99,13 @@ class ScopedDeleteMixin:
     its facts from the list.
     """
 
-    def delete_queryset(self, request, queryset):
+    def check_writable(self, request, queryset) -> None:
+        """Refuse the whole selection if any of it is outside what the user may write."""
         if not request.user.is_superuser:
             foreign = queryset.exclude(pk__in=scoping.scoped_writable(queryset, request.user).values("pk"))
             if foreign.exists():
                 raise PermissionDenied
+
+    def delete_queryset(self, request, queryset):
+        self.check_writable(request, queryset)
         super().delete_queryset(request, queryset)

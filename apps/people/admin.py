@@ -22,9 +22,14 @@ from apps.core.audit import SensitiveAction
 from apps.people.models import Alias, Individual, Organization, ProtectedIdentity
 from apps.people.services import (
     alias_add,
+    alias_remove,
+    alias_update,
     individual_create,
+    individual_delete,
     individual_identity_erase,
+    individual_update,
     organization_create,
+    organization_update,
     protected_identity_set,
 )
 
@@ -57,6 +62,10 @@ class OrganizationAdmin(ServiceAdmin):
             notes=data.get("notes", ""),
         )
 
+    def update(self, request, organization, changes, form):
+        organization, _changed = organization_update(organization=organization, **changes)
+        return organization
+
 
 class AliasFormSet(ServiceInlineFormSet):
     def create(self, form):
@@ -68,6 +77,13 @@ class AliasFormSet(ServiceInlineFormSet):
             transliteration=data.get("transliteration", ""),
             note=data.get("note", ""),
         )
+
+    def update(self, form, alias, changes):
+        alias, _changed = alias_update(alias=alias, **changes)
+        return alias
+
+    def remove(self, alias):
+        alias_remove(alias=alias)
 
 
 class AliasInline(ServiceInline, admin.TabularInline):
@@ -93,7 +109,7 @@ class ProtectedIdentityFormSet(ServiceInlineFormSet):
     def create(self, form):
         return self._set(form)
 
-    def save_existing(self, form, obj, commit=True):
+    def update(self, form, identity, changes):
         return self._set(form)
 
 
@@ -193,6 +209,13 @@ class IndividualAdmin(ServiceAdmin):
             summary=data.get("summary", ""),
         )
 
+    def update(self, request, individual, changes, form):
+        individual, _changed = individual_update(individual=individual, **changes)
+        return individual
+
+    def delete(self, request, individual):
+        individual_delete(individual=individual)
+
 
 @admin.register(Alias)
 class AliasAdmin(ServiceAdmin):
@@ -215,6 +238,13 @@ class AliasAdmin(ServiceAdmin):
             transliteration=data.get("transliteration", ""),
             note=data.get("note", ""),
         )
+
+    def update(self, request, alias, changes, form):
+        alias, _changed = alias_update(alias=alias, **changes)
+        return alias
+
+    def delete(self, request, alias):
+        alias_remove(alias=alias)
 
 
 @admin.register(ProtectedIdentity)
@@ -244,19 +274,15 @@ class ProtectedIdentityAdmin(ServiceAdmin):
     def create(self, request, form):
         return self._set(request, form.cleaned_data["individual"], form)
 
-    def delete_model(self, request, obj):
+    def delete(self, request, identity):
         # Deleting is erasing: through the service that writes who erased it to the access log.
         individual_identity_erase(
-            individual=obj.individual, by=request.user, reason="Deleted in the admin", request=request
+            individual=identity.individual, by=request.user, reason="Deleted in the admin", request=request
         )
-        ProtectedIdentity.objects.filter(pk=obj.pk).delete()
+        ProtectedIdentity.objects.filter(pk=identity.pk).delete()
 
-    def delete_queryset(self, request, queryset):
-        for identity in queryset.select_related("individual"):
-            self.delete_model(request, identity)
-
-    def update(self, request, obj, form, change):
-        self._set(request, obj.individual, form)
+    def update(self, request, identity, changes, form):
+        return self._set(request, identity.individual, form)
 
     def _set(self, request, individual, form):
         identity = protected_identity_set(

@@ -29,7 +29,8 @@ class OrganizationSerializer(serializers.ModelSerializer):
         return organization_create(**validated_data)
 
     def update(self, instance, validated_data):
-        return organization_update(organization=instance, **validated_data)
+        organization, _changed = organization_update(organization=instance, **validated_data)
+        return organization
 
 
 class AliasSerializer(serializers.ModelSerializer):

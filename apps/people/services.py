@@ -10,7 +10,7 @@ from django.db import transaction
 from apps.core import audit
 from apps.core.audit import SensitiveAction
 from apps.core.scoping import check_can_write
-from apps.core.services import record_update
+from apps.core.services import record_create, record_update
 from apps.people.models import Alias, Individual, Organization, ProtectedIdentity
 
 PROTECTED_IDENTITY_FIELDS = ("legal_name", "date_of_birth", "phone", "email", "address")
@@ -20,15 +20,12 @@ def organization_create(*, name: str, kind: str, country: str = "", short_name: 
                         parent: Organization | None = None, website: str = "", notes: str = "",
                         public_id=None) -> Organization:
     """Record an authority, court, NGO, news outlet or international body."""
-    organization = Organization(
-        name=name, kind=kind, country=country, short_name=short_name, parent=parent,
-        website=website, notes=notes,
+    return record_create(
+        model=Organization,
+        data={"name": name, "kind": kind, "country": country, "short_name": short_name, "parent": parent,
+              "website": website, "notes": notes},
+        public_id=public_id,
     )
-    if public_id:
-        organization.public_id = public_id
-    organization.full_clean()
-    organization.save()
-    return organization
 
 
 @transaction.atomic
@@ -43,12 +40,12 @@ def individual_create(
     public_id=None,
 ) -> Individual:
     """Record a person under a pseudonym, with their aliases (dicts of Alias fields)."""
-    individual = Individual(pseudonym=pseudonym, nationality=nationality, status=status, summary=summary)
-    individual.born = born
-    if public_id:
-        individual.public_id = public_id
-    individual.full_clean()
-    individual.save()
+    individual = record_create(
+        model=Individual,
+        data={"pseudonym": pseudonym, "nationality": nationality, "born": born, "status": status,
+              "summary": summary},
+        public_id=public_id,
+    )
     for alias in aliases:
         alias_add(individual=individual, **alias)
     return individual
@@ -57,39 +54,71 @@ def individual_create(
 def alias_add(*, individual: Individual, name: str, script: str = Alias.Script.LATIN,
               transliteration: str = "", note: str = "", public_id=None) -> Alias:
     """Add another name of an individual, in any script."""
-    alias = Alias(individual=individual, name=name, script=script,
-                  transliteration=transliteration, note=note)
-    if public_id:
-        alias.public_id = public_id
-    alias.full_clean()
-    alias.save()
-    return alias
+    return record_create(
+        model=Alias,
+        data={"individual": individual, "name": name, "script": script, "transliteration": transliteration,
+              "note": note},
+        public_id=public_id,
+    )
 
 
-def organization_update(*, organization: Organization, **changes) -> Organization:
-    """Change an organization (never into its own ancestor)."""
-    return record_update(record=organization, changes=changes)
+ORGANIZATION_CHANGEABLE = ("name", "kind", "country", "short_name", "parent", "website", "notes")
+INDIVIDUAL_CHANGEABLE = ("pseudonym", "nationality", "born", "status", "summary")
+ALIAS_CHANGEABLE = ("name", "script", "transliteration", "note")
+
+
+def organization_update(*, organization: Organization, **changes) -> tuple[Organization, bool]:
+    """Change an organization (never into its own ancestor); returns it and whether it changed."""
+    return record_update(record=organization, fields=ORGANIZATION_CHANGEABLE, data=changes)
 
 
 @transaction.atomic
 def individual_update(*, individual: Individual, aliases: Iterable[dict] | None = None,
-                      **changes) -> Individual:
+                      **changes) -> tuple[Individual, bool]:
     """Change an individual; ``aliases``, when given, replaces the list of aliases.
 
-    Aliases named again keep their identity (and history); the others are removed.
+    Aliases named again keep their identity (and history); the others are removed. Returns
+    the individual and whether anything changed.
     """
-    record_update(record=individual, changes=changes)
+    individual, changed = record_update(record=individual, fields=INDIVIDUAL_CHANGEABLE, data=changes)
     if aliases is not None:
         aliases = list(aliases)
-        individual.aliases.exclude(name__in=[alias["name"] for alias in aliases]).delete()
+        removed, _by_model = individual.aliases.exclude(name__in=[alias["name"] for alias in aliases]).delete()
+        changed = changed or bool(removed)
         existing = {alias.name: alias for alias in individual.aliases.all()}
         for alias in aliases:
             if alias["name"] in existing:
-                record_update(record=existing[alias["name"]], changes=alias)
+                _alias, alias_changed = alias_update(alias=existing[alias["name"]], **alias)
+                changed = changed or alias_changed
             else:
                 alias_add(individual=individual, **alias)
+                changed = True
         getattr(individual, "_prefetched_objects_cache", {}).pop("aliases", None)
-    return individual
+    return individual, changed
+
+
+def alias_update(*, alias: Alias, **changes) -> tuple[Alias, bool]:
+    """Change another name of an individual (it stays theirs)."""
+    if "individual" in changes and changes.pop("individual").pk != alias.individual_id:
+        raise ValidationError({"individual": "An alias cannot move to another person."})
+    return record_update(record=alias, fields=ALIAS_CHANGEABLE, data=changes)
+
+
+def alias_remove(*, alias: Alias) -> None:
+    """Remove another name of an individual."""
+    alias.delete()
+
+
+@transaction.atomic
+def individual_delete(*, individual: Individual) -> None:
+    """Delete a person who is in no case: a case needs at least one subject."""
+    references = list(individual.cases.values_list("reference", flat=True))
+    if references:
+        raise ValidationError(
+            f"{individual} is a subject of case(s) {', '.join(references)}; remove them from the case(s) first.",
+            code="protected",
+        )
+    individual.delete()
 
 
 def protected_identity_set(*, individual: Individual, **fields) -> ProtectedIdentity:

@@ -1,9 +1,7 @@
-from django.db import transaction
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import exceptions
 
 from apps.core import audit
-from apps.core.api.problems import Conflict
 from apps.core.api.views import PublicIdViewSet
 from apps.people.filters import IndividualFilter, OrganizationFilter
 from apps.people.selectors import (
@@ -13,6 +11,7 @@ from apps.people.selectors import (
     organization_list,
 )
 from apps.people.serializers import IndividualSerializer, OrganizationSerializer
+from apps.people.services import individual_delete
 
 
 @extend_schema_view(
@@ -75,11 +74,5 @@ class IndividualViewSet(PublicIdViewSet):
         self._check_protected_write()
         serializer.save()
 
-    @transaction.atomic
     def perform_destroy(self, instance):
-        # A case needs at least one subject: removing its person would leave it about no one.
-        references = list(instance.cases.values_list("reference", flat=True))
-        if references:
-            raise Conflict(f"{instance} is a subject of case(s) {', '.join(references)}; "
-                           "remove them from the case(s) first.")
-        instance.delete()
+        individual_delete(individual=instance)

@@ -23,21 +23,13 @@ from apps.core.admin_forms import (
 from apps.proceedings.models import Proceeding, ProceedingEvent
 from apps.proceedings.services import (
     proceeding_event_add,
-    proceeding_legal_basis_set,
+    proceeding_event_update,
     proceeding_record,
     proceeding_update,
 )
 from apps.sources.admin import CITATIONS_WITH_ARTICLES, ProceedingCitationInline, citation_list
 from apps.sources.admin_forms import SupportingQuoteForm
 from apps.sources.services import citation_add
-
-
-def check_subject_in_case(form, cleaned) -> None:
-    """The rule ``proceeding_record`` enforces, reported on the form's field."""
-    case, subject = cleaned.get("case") or getattr(form.instance, "case", None), cleaned.get("subject")
-    if case is not None and subject is not None and not case.subjects.filter(pk=subject.pk).exists():
-        form.add_error("subject", f"{subject} is not a subject of case {case.reference}.")
-
 
 # -- a proceeding in its case's page ------------------------------------------------------
 
@@ -68,9 +60,23 @@ class ProceedingInlineFormSet(ServiceInlineFormSet):
             added_by=self.request_user,
         )
 
-    def after_change(self, form, obj) -> None:
-        for support in form.supports():
-            citation_add(proceeding=obj, added_by=self.request_user, **support)
+    def update(self, form, proceeding, changes):
+        return proceeding_change(
+            proceeding=proceeding, changes=changes, supports=form.supports(), by=self.request_user
+        )
+
+
+def proceeding_change(*, proceeding, changes: dict, supports, by):
+    """A proceeding's changes from a form (legal basis included), and the quote typed beside it."""
+    proceeding, _changed = proceeding_update(
+        proceeding=proceeding,
+        agreements=changes.pop("agreements", None),
+        provisions=changes.pop("provisions", None),
+        **changes,
+    )
+    for support in supports:
+        citation_add(proceeding=proceeding, added_by=by, **support)
+    return proceeding
 
 
 class ProceedingInline(ServiceInline, admin.TabularInline):
@@ -130,6 +136,10 @@ class ProceedingEventFormSet(ServiceInlineFormSet):
             description=data.get("description", ""),
         )
 
+    def update(self, form, event, changes):
+        event, _changed = proceeding_event_update(event=event, **changes)
+        return event
+
 
 class ProceedingEventInline(ServiceInline, admin.TabularInline):
     model = ProceedingEvent
@@ -142,10 +152,7 @@ class ProceedingEventInline(ServiceInline, admin.TabularInline):
 class ProceedingForm(
     LoadedChoicesForm, SupportingQuoteForm, partial_date_form(Proceeding, ("filed", "decided"))
 ):
-    def clean(self):
-        cleaned = super().clean()
-        check_subject_in_case(self, cleaned)
-        return cleaned
+    pass
 
 
 @admin.register(Proceeding)
@@ -223,18 +230,8 @@ class ProceedingAdmin(ServiceAdmin):
             added_by=request.user,
         )
 
-    def update(self, request, obj, form, change):
-        proceeding_update(proceeding=obj)
-        for support in form.supports():
-            citation_add(proceeding=obj, added_by=request.user, **support)
-
-    def save_related(self, request, form, formsets, change):
-        if change:
-            form.save_m2m()
-            proceeding_legal_basis_set(proceeding=form.instance)
-        # On add, proceeding_record has already set the legal basis.
-        for formset in formsets:
-            self.save_formset(request, form, formset, change=change)
+    def update(self, request, proceeding, changes, form):
+        return proceeding_change(proceeding=proceeding, changes=changes, supports=form.supports(), by=request.user)
 
 
 @admin.register(ProceedingEvent)
@@ -265,3 +262,7 @@ class ProceedingEventAdmin(ServiceAdmin):
             date=data["date"],
             description=data.get("description", ""),
         )
+
+    def update(self, request, event, changes, form):
+        event, _changed = proceeding_event_update(event=event, **changes)
+        return event

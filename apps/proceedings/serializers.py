@@ -82,4 +82,5 @@ class ProceedingSerializer(serializers.ModelSerializer):
         return proceeding_record(**validated_data, supports=supports, added_by=self.context["request"].user)
 
     def update(self, instance, validated_data):
-        return proceeding_update(proceeding=instance, **validated_data)
+        proceeding, _changed = proceeding_update(proceeding=instance, **validated_data)
+        return proceeding

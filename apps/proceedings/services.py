@@ -10,7 +10,7 @@ from django.db import transaction
 
 from apps.cases.models import Case
 from apps.cases.services import Support, supports_add
-from apps.core.services import record_update
+from apps.core.services import record_create, record_update
 from apps.proceedings.models import Proceeding, ProceedingEvent
 
 
@@ -37,24 +37,15 @@ def proceeding_record(
 ) -> Proceeding:
     """Record a proceeding in a case, its legal basis and the quotes that report it."""
     proceeding_subject_check(case=case, subject=subject)
-    proceeding = Proceeding(
-        case=case,
-        kind=kind,
-        authority=authority,
-        outcome=outcome,
-        status=status,
-        country=country,
-        reference_number=reference_number,
-        subject=subject,
-        appeal_of=appeal_of,
-        summary=summary,
+    proceeding = record_create(
+        model=Proceeding,
+        data={
+            "case": case, "kind": kind, "authority": authority, "outcome": outcome, "status": status,
+            "country": country, "reference_number": reference_number, "subject": subject,
+            "appeal_of": appeal_of, "summary": summary, "filed": filed, "decided": decided,
+        },
+        public_id=public_id,
     )
-    proceeding.filed = filed
-    proceeding.decided = decided
-    if public_id:
-        proceeding.public_id = public_id
-    proceeding.full_clean()
-    proceeding.save()
     proceeding_legal_basis_set(proceeding=proceeding, agreements=agreements, provisions=provisions)
     supports_add(supports=supports, added_by=added_by, proceeding=proceeding)
     return proceeding
@@ -81,29 +72,61 @@ def proceeding_legal_basis_set(*, proceeding: Proceeding, agreements: Iterable |
         getattr(proceeding, "_prefetched_objects_cache", {}).pop(name, None)
 
 
+# What a change of a proceeding may touch; it stays in its case.
+PROCEEDING_CHANGEABLE = (
+    "kind", "authority", "country", "reference_number", "subject", "filed", "decided", "status",
+    "outcome", "appeal_of", "summary",
+)
+EVENT_CHANGEABLE = ("kind", "date", "description")
+
+
 @transaction.atomic
 def proceeding_update(*, proceeding: Proceeding, agreements: Iterable | None = None,
-                      provisions: Iterable | None = None, **changes) -> Proceeding:
-    """Change a proceeding; it stays in its case, with a subject of that case."""
-    if "case" in changes and changes["case"].pk != proceeding.case_id:
+                      provisions: Iterable | None = None, **changes) -> tuple[Proceeding, bool]:
+    """Change a proceeding; it stays in its case, with a subject of that case.
+
+    ``agreements`` and ``provisions``, when given, replace its legal basis (a provision
+    invoked brings its agreement). Returns the proceeding and whether anything changed.
+    """
+    if "case" in changes and changes.pop("case").pk != proceeding.case_id:
         raise ValidationError({"case": "A proceeding cannot move to another case."})
     if "subject" in changes:
         proceeding_subject_check(case=proceeding.case, subject=changes["subject"])
-    record_update(record=proceeding, changes=changes)
+    proceeding, changed = record_update(record=proceeding, fields=PROCEEDING_CHANGEABLE, data=changes)
     if agreements is not None or provisions is not None:
+        before = _legal_basis(proceeding)
         proceeding_legal_basis_set(proceeding=proceeding, agreements=agreements, provisions=provisions)
-    return proceeding
+        changed = changed or _legal_basis(proceeding) != before
+    return proceeding, changed
+
+
+def _legal_basis(proceeding: Proceeding) -> tuple[set, set]:
+    return (
+        set(proceeding.agreements.values_list("pk", flat=True)),
+        set(proceeding.provisions.values_list("pk", flat=True)),
+    )
 
 
 def proceeding_event_add(*, proceeding: Proceeding, kind: str, date, description: str = "",
                          public_id=None) -> ProceedingEvent:
     """Add a dated step (filing, hearing, decision, notice…) to a proceeding."""
-    event = ProceedingEvent(proceeding=proceeding, kind=kind, description=description)
-    event.date = date
-    if event.date is None:
+    _check_event_date(date)
+    return record_create(
+        model=ProceedingEvent,
+        data={"proceeding": proceeding, "kind": kind, "description": description, "date": date},
+        public_id=public_id,
+    )
+
+
+def proceeding_event_update(*, event: ProceedingEvent, **changes) -> tuple[ProceedingEvent, bool]:
+    """Change a step of a proceeding (it stays in its proceeding, with a date)."""
+    if "proceeding" in changes and changes.pop("proceeding").pk != event.proceeding_id:
+        raise ValidationError({"proceeding": "An event cannot move to another proceeding."})
+    if "date" in changes:
+        _check_event_date(changes["date"])
+    return record_update(record=event, fields=EVENT_CHANGEABLE, data=changes)
+
+
+def _check_event_date(date) -> None:
+    if date in (None, ""):
         raise ValidationError({"date": "An event needs a date, even an approximate one."})
-    if public_id:
-        event.public_id = public_id
-    event.full_clean()
-    event.save()
-    return event

@@ -7,7 +7,7 @@ may contain markup or scripts), its hash is read-only, and once quoted it cannot
 from functools import partial
 
 from django import forms
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
 from django.urls import path, reverse
@@ -31,6 +31,8 @@ from apps.sources.services import (
     article_find_duplicate,
     article_update,
     citation_add,
+    citation_remove,
+    citation_update,
     quote_locate,
 )
 
@@ -91,19 +93,11 @@ class CitationForm(LoadedChoicesForm, forms.ModelForm):
 class CitationInlineFormSet(ServiceInlineFormSet):
     """Citations under a fact, proceeding or provision; a fact keeps at least one."""
 
-    def clean(self):
-        super().clean()
-        if self.fk.name != "fact" or self.instance.pk is None:
-            return  # a new fact gets its first quote from the fact form itself
-        remaining = [
-            form
-            for form in self.forms
-            if form.cleaned_data
-            and not form.cleaned_data.get("DELETE")
-            and (form.instance.pk or form.has_changed())
-        ]
-        if not remaining:
-            raise ValidationError("A fact needs at least one supporting quote: keep or add one.")
+    def save(self, commit=True):
+        # New quotes first: replacing a fact's only quote (delete one, add another) is allowed,
+        # and citation_remove counts what is left when it is asked.
+        self.new_objects = self.save_new_objects(commit)
+        return self.save_existing_objects(commit) + self.new_objects
 
     def create(self, form):
         data = form.cleaned_data
@@ -114,6 +108,13 @@ class CitationInlineFormSet(ServiceInlineFormSet):
             added_by=self.request_user,
             **{self.fk.name: self.instance},
         )
+
+    def update(self, form, citation, changes):
+        citation, _changed = citation_update(citation=citation, **changes)
+        return citation
+
+    def remove(self, citation):
+        citation_remove(citation=citation)
 
 
 class CitationInline(ServiceInline, admin.TabularInline):
@@ -234,6 +235,13 @@ class CitationAdmin(ServiceAdmin):
             added_by=request.user,
         )
 
+    def update(self, request, citation, changes, form):
+        citation, _changed = citation_update(citation=citation, **changes)
+        return citation
+
+    def delete(self, request, citation):
+        citation_remove(citation=citation)
+
 
 # -- articles -------------------------------------------------------------------------------
 
@@ -349,17 +357,9 @@ class ArticleAdmin(ServiceAdmin):
             added_by=request.user,
         )
 
-    def update(self, request, obj, form, change):
-        changes = {name: form.cleaned_data[name] for name in form.changed_data if name in form.cleaned_data}
-        stored = Article.objects.get(pk=obj.pk)
-        article_update(article=stored, **changes)
+    def update(self, request, article, changes, form):
+        article, _changed = article_update(article=article, **changes)
+        return article
 
-    def delete_model(self, request, obj):
-        try:
-            article_delete(article=obj)
-        except ValidationError as error:
-            self.message_user(request, " ".join(error.messages), messages.ERROR)
-
-    def delete_queryset(self, request, queryset):
-        for article in queryset:
-            self.delete_model(request, article)
+    def delete(self, request, article):
+        article_delete(article=article)

@@ -38,12 +38,13 @@ class SupportingQuoteForm(forms.Form):
 
     The quote is checked against the article's stored text with the same function that
     ``citation_add`` uses, so a wrong quote is reported on this form (this inline row) before
-    anything is saved. ``support_required`` makes a quote mandatory for new records (facts).
+    anything is saved. Whether a record needs a quote is its service's rule (a fact does):
+    when the service refuses, its reason is shown on these fields.
     """
 
     support_article = source_article_field()
     support_quote = supporting_quote_field()
-    support_required = False
+    service_error_fields = {"citations": "support_quote", "quote": "support_quote", "article": "support_article"}
 
     def clean(self):
         cleaned = super().clean()
@@ -57,11 +58,6 @@ class SupportingQuoteForm(forms.Form):
                 quote_locate(body=article.body, quote=quote)
             except ValidationError as error:
                 self.add_error("support_quote", error.message_dict.get("quote", error.messages))
-        elif self.support_required and self.instance.pk is None and "support_article" not in self.errors:
-            self.add_error(
-                "support_quote",
-                "A new entry needs a source: choose the article and copy the exact words that support it.",
-            )
         return cleaned
 
     def supports(self) -> list[dict]:

@@ -32,7 +32,8 @@ class ArticleSerializer(serializers.ModelSerializer):
         return article_create(**validated_data, added_by=request.user)
 
     def update(self, instance, validated_data):
-        return article_update(article=instance, **validated_data)
+        article, _changed = article_update(article=instance, **validated_data)
+        return article
 
 
 def _validate_quote(attrs):
@@ -88,13 +89,8 @@ class CitationSerializer(CitationInlineSerializer):
         fields = [*CitationInlineSerializer.Meta.fields, "fact", "proceeding", "provision", "created_at"]
         read_only_fields = ["end", "created_at"]
 
-    def validate(self, attrs):
-        targets = [name for name in Citation.SUPPORTED if attrs.get(name) is not None]
-        if len(targets) != 1:
-            raise serializers.ValidationError(
-                {"non_field_errors": ["Give exactly one of fact, proceeding or provision."]}
-            )
-        return _validate_quote(attrs)
+    # "Exactly one of fact, proceeding or provision" is the citation's own rule (its model and
+    # its table say so): citation_add's refusal is the 400.
 
     def create(self, validated_data):
         return citation_add(**validated_data, added_by=self.context["request"].user)

@@ -8,6 +8,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
+from apps.core.services import record_update
 from apps.people.models import Organization
 from apps.sources.addresses import url_variants
 from apps.sources.models import Article, Citation
@@ -100,9 +101,14 @@ def article_create(
     return article
 
 
+# What a change of an article may touch. The text as received (``raw_text``) is the evidence
+# of what came in and never changes; the hash follows the body.
+ARTICLE_CHANGEABLE = ("title", "outlet", "authors", "published_on", "url", "language", "body")
+
+
 @transaction.atomic
-def article_update(*, article: Article, **changes) -> Article:
-    """Change an article's metadata or text.
+def article_update(*, article: Article, **changes) -> tuple[Article, bool]:
+    """Change an article's metadata or text; returns it and whether anything changed.
 
     The text of an article that is already quoted cannot change: every citation's offsets
     point into it, and a dossier must quote what the source said. Raises DuplicateArticle
@@ -111,27 +117,25 @@ def article_update(*, article: Article, **changes) -> Article:
     """
     if "raw_text" in changes and changes.pop("raw_text") != article.raw_text:
         raise ValidationError({"raw_text": "The text as received is kept as it was and cannot change."})
-    identity = (article.body, article.url)
+    changes.pop("sha256", None)  # derived from the body, never set by hand
     if "body" in changes:
-        new_body = normalize_body(changes.pop("body") or "")
-        if new_body != article.body:
+        new_body = normalize_body(changes["body"] or "")
+        if new_body == article.body:
+            del changes["body"]
+        else:
             if article.citations.exists():
                 raise ValidationError(
                     {"body": "This article is quoted by citations; its text can no longer change."}
                 )
             if not new_body:
                 raise ValidationError({"body": "The article has no text."})
-            article.body = new_body
-            article.sha256 = body_sha256(new_body)
-    for name, value in changes.items():
-        setattr(article, name, value)
-    if (article.body, article.url) != identity:
-        duplicate = article_find_duplicate(body=article.body, url=article.url, other_than=article)
+            changes["body"], changes["sha256"] = new_body, body_sha256(new_body)
+    body, url = changes.get("body", article.body), changes.get("url", article.url)
+    if (body, url) != (article.body, article.url):
+        duplicate = article_find_duplicate(body=body, url=url, other_than=article)
         if duplicate:
             raise DuplicateArticle(*duplicate)
-    article.full_clean()
-    article.save()
-    return article
+    return record_update(record=article, fields=(*ARTICLE_CHANGEABLE, "sha256"), data=changes)
 
 
 def quote_locate(*, body: str, quote: str, start: int | None = None) -> int:
@@ -189,3 +193,31 @@ def article_delete(*, article: Article) -> None:
             code="protected",
         )
     article.delete()
+
+
+@transaction.atomic
+def citation_update(*, citation: Citation, **changes) -> tuple[Citation, bool]:
+    """Change a citation's quote (found again in the same article) or its note.
+
+    What it quotes and what it supports stay: a quote of another article, or for another
+    record, is a new citation.
+    """
+    for name in ("article", *Citation.SUPPORTED):
+        if name in changes and changes.pop(name) != getattr(citation, name):
+            raise ValidationError({name: "Cite it anew instead: a citation keeps its article and what it supports."})
+    if "quote" in changes and changes["quote"] != citation.quote:
+        start = quote_locate(body=citation.article.body, quote=changes["quote"])
+        changes.update(start=start, end=start + len(changes["quote"]))
+    return record_update(record=citation, fields=("quote", "start", "end", "note"), data=changes)
+
+
+@transaction.atomic
+def citation_remove(*, citation: Citation) -> None:
+    """Withdraw a quote; a fact keeps at least one (fact_record refuses a fact without)."""
+    if citation.fact_id and citation.fact.citations.count() == 1:
+        raise ValidationError(
+            "A fact needs at least one supporting quote, and this is its only one: "
+            "cite another source first, or delete the fact.",
+            code="protected",
+        )
+    citation.delete()

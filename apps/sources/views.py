@@ -23,7 +23,7 @@ from apps.sources.serializers import (
     CitationSerializer,
     MentionSerializer,
 )
-from apps.sources.services import DuplicateArticle, article_delete
+from apps.sources.services import DuplicateArticle, article_delete, citation_remove
 
 IMPORT_DESCRIPTION = """\
 Extracts title, outlet, authors, date, address, language and the clean body from pasted text, a
@@ -258,11 +258,5 @@ class CitationViewSet(
     def get_queryset(self):
         return citation_list(user=self.request.user)
 
-    @transaction.atomic
     def perform_destroy(self, instance):
-        # A fact stands on its quotes (fact_record refuses one without): keep the last one.
-        if instance.fact_id and instance.fact.citations.count() == 1:
-            raise Conflict(
-                "This is the only quote supporting its fact; cite another source first or delete the fact."
-            )
-        instance.delete()
+        citation_remove(citation=instance)

@@ -10,7 +10,6 @@ from django import forms
 from django.contrib import admin
 from django.db.models import Prefetch
 
-from apps.access.scoping import can_write_to_organization
 from apps.cases.admin import FactInline
 from apps.cases.models import Case, Fact
 from apps.cases.services import case_close, case_open, case_update
@@ -57,13 +56,6 @@ class CaseForm(LoadedChoicesForm, forms.ModelForm):
         super().__init__(*args, **kwargs)
         if "reference" in self.fields and self.instance.pk is None:
             self.fields["reference"].required = False
-
-    def clean_organization(self):
-        organization = self.cleaned_data["organization"]
-        user = getattr(self, "request_user", None)
-        if user is not None and not can_write_to_organization(user, organization):
-            raise forms.ValidationError(f"You are not a member of {organization}: choose your organization.")
-        return organization
 
 
 @admin.register(Case)
@@ -148,13 +140,12 @@ class CaseAdmin(ServiceAdmin):
             status=Case.Status.OPEN if closing else data["status"],
             summary=data.get("summary", ""),
             caseworkers=data.get("caseworkers") or (),
+            by=request.user,
         )
         if closing:  # a case recorded after the fact: opened, then closed with its reason
             case_close(case=case, closed_on=data["closed_on"], reason=data["closed_reason"])
         return case
 
-    def update(self, request, obj, form, change):
-        if "status" in form.changed_data and obj.status == Case.Status.CLOSED:
-            case_close(case=obj, closed_on=obj.closed_on, reason=obj.closed_reason)
-        else:
-            case_update(case=obj)
+    def update(self, request, case, changes, form):
+        case, _changed = case_update(case=case, by=request.user, **changes)
+        return case

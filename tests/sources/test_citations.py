@@ -99,4 +99,5 @@ def test_the_text_as_received_never_changes():
     article.refresh_from_db()
     assert (article.raw_text, article.title) != ("Something else", "New title")
     assert article.raw_text == received
-    assert article_update(article=article, raw_text=received, title="New title").title == "New title"
+    article, changed = article_update(article=article, raw_text=received, title="New title")
+    assert (article.title, changed) == ("New title", True)

@@ -266,7 +266,8 @@ def test_changing_an_address_to_another_articles_address_is_refused():
         article_update(article=other, url="https://example.org/2016/01/28/story")
     assert (refused.value.existing, refused.value.reason) == (stored, "url")
     assert Article.objects.get(pk=other.pk).url == "https://example.org/other"
-    assert article_update(article=other, title="Renamed", url=other.url).title == "Renamed"
+    renamed, changed = article_update(article=other, title="Renamed", url=other.url)
+    assert (renamed.title, changed) == ("Renamed", True)
 
 
 @pytest.mark.django_db
