@@ -31,8 +31,10 @@ run: system-packages install
 test: system-packages install
 	$(PY) -m pytest $(PYTEST_ARGS)
 
+# lint-imports checks the layers between the apps (contracts in pyproject.toml).
 lint: install
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports
 
 format: install
 	$(VENV)/bin/ruff format .
