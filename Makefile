@@ -28,6 +28,7 @@ run: system-packages install
 	@echo "Serving on http://127.0.0.1:$(PORT)/admin/"
 	$(DEV_ENV) $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
+# Of the shell's settings variables only DATABASE_URL reaches the tests (tests/settings.py).
 test: system-packages install
 	$(PY) -m pytest $(PYTEST_ARGS)
 
