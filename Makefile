@@ -6,7 +6,7 @@ PORT ?= 8000
 # Local runs are development runs; production sets DEBUG/SECRET_KEY itself (see README).
 DEV_ENV := DEBUG=$${DEBUG:-1}
 
-.PHONY: install run test lint format migrations-check seed-fixtures check
+.PHONY: install system-packages run test lint format migrations-check seed-fixtures check
 
 $(VENV)/.installed: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -16,18 +16,26 @@ $(VENV)/.installed: requirements.txt
 
 install: $(VENV)/.installed
 
-run: install
+# Pango, fonts, pandoc and the rest of system-packages.txt; installs what is missing (apt-get).
+system-packages:
+	@bash scripts/system-packages.sh
+
+# The Dossier button needs the PDF libraries, so run installs the same list as test.
+run: system-packages install
 	$(DEV_ENV) $(PY) manage.py migrate --noinput
 	$(DEV_ENV) $(PY) manage.py load_seed
 	$(DEV_ENV) $(PY) manage.py ensure_local_admin
 	@echo "Serving on http://127.0.0.1:$(PORT)/admin/"
 	$(DEV_ENV) $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
-test: install
+# Of the shell's settings variables only DATABASE_URL reaches the tests (tests/settings.py).
+test: system-packages install
 	$(PY) -m pytest $(PYTEST_ARGS)
 
+# lint-imports checks the layers between the apps (contracts in pyproject.toml).
 lint: install
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports
 
 format: install
 	$(VENV)/bin/ruff format .

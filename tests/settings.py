@@ -1,10 +1,48 @@
-"""The project settings, with what a test run needs and nothing else changed."""
+"""The project settings, with what a test run needs and nothing else changed.
+
+The suite must test the same settings whatever shell starts it: a developer who exported
+DEBUG=1 for `make run`, or SECRET_KEY to try production, would otherwise run the tests with
+DEBUG on and the security settings off. So every variable the settings read is removed from
+the environment before they read it, except DATABASE_URL, which chooses the database the suite
+runs on (SQLite by default, PostgreSQL in CI). The processes tests start inherit the same
+environment.
+"""
 
 import os
 
-os.environ.setdefault("SECRET_KEY", "tests-only-not-a-secret")
+# Every variable casetracker/settings.py reads but DATABASE_URL. tests/core/test_test_settings.py
+# fails when the settings read one that is missing here.
+CALLER_VARIABLES_IGNORED = frozenset(
+    {
+        "DEBUG",
+        "SECRET_KEY",
+        "SECRET_KEY_FALLBACKS",
+        "SALT_KEY",
+        "ALLOWED_HOSTS",
+        "CSRF_TRUSTED_ORIGINS",
+        "DATABASE_CONN_MAX_AGE",
+        "ARTICLE_IMPORT_MAX_BYTES",
+        "LOGIN_THROTTLE_LIMIT",
+        "LOGIN_THROTTLE_WINDOW",
+        "SESSION_COOKIE_AGE",
+        "SECURE_SSL_REDIRECT",
+        "SECURE_HSTS_SECONDS",
+        "SECURE_HSTS_INCLUDE_SUBDOMAINS",
+        "SECURE_HSTS_PRELOAD",
+        "SECURE_PROXY_SSL_HEADER",
+        "SECURE_REFERRER_POLICY",
+        "TIME_ZONE",
+        "LOG_LEVEL",
+        "API_THROTTLE_RATE",
+    }
+)
+for name in CALLER_VARIABLES_IGNORED:
+    os.environ.pop(name, None)
+
+# Throwaway keys: the settings refuse to start without them when DEBUG is off, as in production.
+os.environ["SECRET_KEY"] = "tests-only-not-a-secret"
 # A fixed salt so the encrypted protected-identity fields work in every test run, CI included.
-os.environ.setdefault("SALT_KEY", "tests-only-salt-not-a-secret")
+os.environ["SALT_KEY"] = "tests-only-salt-not-a-secret"
 
 from casetracker.settings import *  # noqa: E402,F403
 from casetracker.settings import STORAGES  # noqa: E402
