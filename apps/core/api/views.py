@@ -7,6 +7,7 @@ record is a 404 there exactly as on its detail URL.
 
 from __future__ import annotations
 
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import permissions, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -31,26 +32,16 @@ class HistoryVersionSerializer(serializers.Serializer):
 
 
 class HistoryMixin:
+    @extend_schema(
+        summary="Change history",
+        responses={200: OpenApiResponse(HistoryVersionSerializer(many=True))},
+        filters=False,
+    )
     @action(detail=True, methods=["get"], url_path="history", pagination_class=None, filter_backends=[])
     def history(self, request, *args, **kwargs):
         """Every version of the record, newest first: when, who, and each changed field's value
         before and after."""
         return Response(record_history(obj=self.get_object()))
-
-
-def document_history_action() -> None:
-    """Describe the history action in the OpenAPI schema.
-
-    Done once the apps are ready (CoreConfig.ready), not at import: drf-spectacular's
-    decorator loads DRF's schema class, which imports the API modules of every app.
-    """
-    from drf_spectacular.utils import OpenApiResponse, extend_schema
-
-    extend_schema(
-        summary="Change history",
-        responses={200: OpenApiResponse(HistoryVersionSerializer(many=True))},
-        filters=False,
-    )(HistoryMixin.history)
 
 
 class PublicIdViewSet(HistoryMixin, viewsets.ModelViewSet):
