@@ -106,6 +106,21 @@ def visible_protected_identities(user) -> QuerySet[ProtectedIdentity]:
     return scoping.visible(ProtectedIdentity, user)
 
 
+def register_held_by_case(model, *, case_path: str, parent) -> None:
+    """Declare that ``model``'s records are visible and writable exactly when their case is.
+
+    ``case_path`` leads from a record to its case in a query ("case", "proceeding__case");
+    ``parent(record)`` is the record it hangs from, whose own rule decides writes.
+    """
+    scoping.register(
+        model,
+        visible=lambda user: model._default_manager.filter(**{f"{case_path}__in": visible_cases(user)}),
+        writable=lambda user: model._default_manager.filter(**{f"{case_path}__in": writable_cases(user)}),
+        can_write=lambda user, record: scoping.can_write(user, parent(record)),
+        holder=lambda record: scoping.organization_holding(parent(record)),
+    )
+
+
 def _first_case_organization(individual: Individual):
     case = individual.cases.select_related("organization").order_by("pk").first()
     return case.organization if case else None
@@ -138,13 +153,7 @@ scoping.register(
     can_write=lambda user, case: can_write_to_organization(user, case.organization),
     holder=lambda case: case.organization,
 )
-scoping.register(
-    Fact,
-    visible=lambda user: Fact.objects.filter(case__in=visible_cases(user)),
-    writable=lambda user: Fact.objects.filter(case__in=writable_cases(user)),
-    can_write=lambda user, fact: scoping.can_write(user, fact.case),
-    holder=lambda fact: fact.case.organization,
-)
+register_held_by_case(Fact, case_path="case", parent=lambda fact: fact.case)
 scoping.register(
     CaseShare,
     visible=lambda user: CaseShare.objects.filter(Q(case__in=writable_cases(user)) | Q(user=user)),
