@@ -8,7 +8,6 @@ from tests.access.conftest import member
 from tests.admin.forms import page_data
 from tests.factories import (
     ArticleFactory,
-    CitationFactory,
     FactFactory,
     ProceedingFactory,
     ProtectedIdentityFactory,
@@ -25,9 +24,8 @@ def url(model, view, *args):
 def world(case_a, case_b):
     """Each case with a fact, a proceeding, a citation and its subject's protected identity."""
     for case in (case_a, case_b):
-        fact = FactFactory(case=case, statement=f"Statement of {case.title}")
+        FactFactory(case=case, statement=f"Statement of {case.title}")  # with its citation
         ProceedingFactory(case=case, reference_number=f"REF-{case.title}")
-        CitationFactory(fact=fact)
         ProtectedIdentityFactory(individual=case.subjects.get(), legal_name=f"Legal {case.title}")
     return case_a, case_b
 

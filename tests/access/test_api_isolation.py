@@ -4,7 +4,6 @@ import pytest
 from rest_framework.test import APIClient
 
 from tests.factories import (
-    CitationFactory,
     FactFactory,
     ProceedingFactory,
     ProtectedIdentityFactory,
@@ -16,9 +15,8 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def world(case_a, case_b):
     for case in (case_a, case_b):
-        fact = FactFactory(case=case, statement=f"Statement of {case.title}")
+        FactFactory(case=case, statement=f"Statement of {case.title}")  # with its citation
         ProceedingFactory(case=case, reference_number=f"REF-{case.reference}")
-        CitationFactory(fact=fact)
         ProtectedIdentityFactory(individual=case.subjects.get(), legal_name=f"Legal {case.title}")
     return case_a, case_b
 
