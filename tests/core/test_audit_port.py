@@ -32,9 +32,10 @@ def test_a_record_goes_to_the_access_log_under_the_organization_holding_the_obje
     case = CaseFactory()
     user = MembershipFactory(organization=case.organization).user
 
-    entry = audit.record(user=user, action=audit.SensitiveAction.EXPORT, obj=case, detail={"format": "csv"})
+    returned = audit.record(user=user, action=audit.SensitiveAction.EXPORT, obj=case, detail={"format": "csv"})
 
-    assert AccessLog.objects.get() == entry
+    entry = AccessLog.objects.get()
+    assert entry == returned
     assert (entry.user, entry.username, entry.action, entry.organization) == (
         user, user.username, "export", case.organization
     )
