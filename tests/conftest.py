@@ -1,7 +1,34 @@
+import datetime as dt
+from dataclasses import dataclass
+
 import pytest
+from django.contrib.auth.models import Group
 from rest_framework.test import APIClient
 
-from tests.factories import SuperuserFactory
+from apps.agreements.models import Agreement, Provision
+from apps.cases.models import Case, Fact
+from apps.core.partial_dates import Precision
+from apps.people.models import Individual, Organization
+from apps.proceedings.models import Proceeding
+from apps.sources.models import Article, Citation
+from tests.factories import (
+    AgreementFactory,
+    AliasFactory,
+    ArticleFactory,
+    CaseFactory,
+    CaseShareFactory,
+    CitationFactory,
+    FactFactory,
+    IndividualFactory,
+    MembershipFactory,
+    OrganizationFactory,
+    ProceedingEventFactory,
+    ProceedingFactory,
+    ProtectedIdentityFactory,
+    ProvisionFactory,
+    SuperuserFactory,
+    UserFactory,
+)
 
 
 @pytest.fixture(autouse=True)
@@ -28,3 +55,103 @@ def admin_client(client, superuser):
 @pytest.fixture
 def api_client():
     return APIClient()
+
+
+@dataclass
+class Desk:
+    """What an ordinary caseworker works with, and builders of what their screens list.
+
+    ``user`` holds the caseworker role (not superuser) in two organizations, ``home`` and
+    ``second``; ``shared`` is a case of a third organization shared with them (read-only);
+    ``hidden`` is a fourth organization's case they must not see. Each builder makes one
+    visible record with everything its screens show, so a query per row would show.
+    """
+
+    user: object
+    home: Organization
+    second: Organization
+    shared: Case
+    hidden: Case
+    made: int = 0
+
+    def organization_for_next(self) -> Organization:
+        # Alternate between the two organizations, so that both memberships are exercised.
+        self.made += 1
+        return self.home if self.made % 2 else self.second
+
+    def case(self) -> Case:
+        subjects = [IndividualFactory(), IndividualFactory()]
+        for subject in subjects:
+            AliasFactory(individual=subject)
+            ProtectedIdentityFactory(individual=subject)
+        case = CaseFactory(organization=self.organization_for_next(), subjects=subjects)
+        case.caseworkers.add(self.user, UserFactory())
+        self.proceeding(case=case)
+        FactFactory(case=case)
+        return case
+
+    def fact(self, case: Case | None = None) -> Fact:
+        fact = FactFactory(case=case or CaseFactory(organization=self.organization_for_next()))
+        CitationFactory(fact=fact)
+        return fact
+
+    def proceeding(self, case: Case | None = None) -> Proceeding:
+        case = case or CaseFactory(organization=self.organization_for_next())
+        subject = case.subjects.first()
+        first = ProceedingFactory(case=case, subject=subject)
+        appeal = ProceedingFactory(case=case, subject=subject, kind=Proceeding.Kind.APPEAL, appeal_of=first)
+        provision = self.provision()
+        appeal.provisions.add(provision)
+        appeal.agreements.add(provision.agreement)
+        ProceedingEventFactory(proceeding=appeal)
+        CitationFactory(fact=None, proceeding=appeal)
+        return appeal
+
+    def individual(self) -> Individual:
+        return self.case().subjects.first()
+
+    def article(self) -> Article:
+        article = ArticleFactory()
+        FactFactory(case=CaseFactory(organization=self.organization_for_next()), citation__article=article)
+        FactFactory(case=self.hidden, citation__article=article)
+        return article
+
+    def citation(self) -> Citation:
+        return self.fact().citations.first()
+
+    def agreement(self) -> Agreement:
+        agreement = AgreementFactory(signed_start=SIGNED, signed_end=SIGNED, signed_precision=Precision.DAY)
+        ProvisionFactory(agreement=agreement)
+        agreement.party_organizations.add(OrganizationFactory(), self.home)
+        return agreement
+
+    def provision(self) -> Provision:
+        provision = ProvisionFactory(agreement=AgreementFactory())
+        CitationFactory(fact=None, provision=provision)
+        return provision
+
+    def organization(self) -> Organization:
+        return OrganizationFactory(parent=OrganizationFactory())
+
+
+SIGNED = dt.date(2016, 2, 2)
+
+
+@pytest.fixture
+def desk(db) -> Desk:
+    """An ordinary caseworker of two organizations, with a third's case shared with them."""
+    home, second, lender, outside = (OrganizationFactory(name=f"{name} (desk)") for name in (
+        "Memorial", "Civic Assistance", "Partner Law Office", "Elsewhere"
+    ))
+    user = UserFactory(username="olga")
+    user.groups.set(Group.objects.filter(name="caseworker"))
+    for organization in (home, second):
+        MembershipFactory(user=user, organization=organization)
+    shared = CaseFactory(organization=lender, title="Shared with Olga")
+    FactFactory(case=shared)
+    ProceedingFactory(case=shared, subject=shared.subjects.get())
+    CaseShareFactory(case=shared, user=user)
+    hidden = CaseFactory(organization=outside, title="Not Olga's")
+    FactFactory(case=hidden)
+    ProceedingFactory(case=hidden)
+    return Desk(user=user, home=home, second=second, shared=shared, hidden=hidden)

@@ -14,7 +14,9 @@ from apps.people.models import Alias, Individual, Organization, ProtectedIdentit
 from apps.proceedings.models import Proceeding, ProceedingEvent
 from apps.sources.models import Article, Citation
 from apps.sources.normal_form import body_sha256
+from apps.sources.services import quote_locate
 from apps.tokens.models import ApiToken
+from apps.tokens.services import TOKEN_PREFIX, token_hash
 
 
 def partial(year, precision=Precision.YEAR, month=None, day=None):
@@ -114,14 +116,19 @@ class ArticleFactory(factory.django.DjangoModelFactory):
 
 
 class FactFactory(factory.django.DjangoModelFactory):
+    """A fact dated January 2016, supported by one citation: ``fact_record`` refuses a fact
+    without a source. ``FactFactory(citation=None)`` leaves the citation to the caller."""
+
     class Meta:
         model = Fact
+        skip_postgeneration_save = True
 
     case = factory.SubFactory(CaseFactory)
     statement = factory.Sequence(lambda n: f"Something happened ({n}).")
     date_start = dt.date(2016, 1, 1)
     date_end = dt.date(2016, 1, 31)
     date_precision = Precision.MONTH
+    citation = factory.RelatedFactory("tests.factories.CitationFactory", factory_related_name="fact")
 
 
 class ProceedingFactory(factory.django.DjangoModelFactory):
@@ -167,16 +174,21 @@ class ProvisionFactory(factory.django.DjangoModelFactory):
 
 
 class CitationFactory(factory.django.DjangoModelFactory):
-    """A citation of the first words of its article, supporting a fact."""
+    """A citation of the first words of its article, supporting a fact.
+
+    Like citation_add, it finds where a given quote starts in the article's body; a quote
+    that is not there fails (rather than building a citation the services refuse).
+    """
 
     class Meta:
         model = Citation
 
     article = factory.SubFactory(ArticleFactory)
-    fact = factory.SubFactory(FactFactory)
+    # The fact is created for this citation: it needs no second one of its own.
+    fact = factory.SubFactory(FactFactory, citation=None)
     quote = factory.LazyAttribute(lambda c: c.article.body[:20])
-    start = 0
-    end = factory.LazyAttribute(lambda c: len(c.quote))
+    start = factory.LazyAttribute(lambda c: quote_locate(body=c.article.body, quote=c.quote))
+    end = factory.LazyAttribute(lambda c: c.start + len(c.quote))
 
 
 class MembershipFactory(factory.django.DjangoModelFactory):
@@ -187,36 +199,55 @@ class MembershipFactory(factory.django.DjangoModelFactory):
     organization = factory.SubFactory(OrganizationFactory)
 
 
+def member_of(organization):
+    """A new user who belongs to ``organization``."""
+    return MembershipFactory(organization=organization).user
+
+
 class CaseShareFactory(factory.django.DjangoModelFactory):
+    """A case shared with a user outside its organization, by a member of it (case_share_grant)."""
+
     class Meta:
         model = CaseShare
 
     case = factory.SubFactory(CaseFactory)
     user = factory.SubFactory(UserFactory)
+    granted_by = factory.LazyAttribute(lambda share: member_of(share.case.organization))
     reason = "Appeal counsel"
 
 
 class AccessLogFactory(factory.django.DjangoModelFactory):
+    """An export of a stored case, logged against the organization holding it (access_log_record)."""
+
     class Meta:
         model = AccessLog
 
-    user = factory.SubFactory(UserFactory)
+    class Params:
+        case = factory.SubFactory(CaseFactory)
+
+    user = factory.LazyAttribute(lambda entry: member_of(entry.case.organization))
     username = factory.LazyAttribute(lambda entry: entry.user.username)
     action = AccessLog.Action.EXPORT
     object_type = "cases.case"
-    object_id = "1"
+    object_id = factory.LazyAttribute(lambda entry: str(entry.case.pk))
+    object_repr = factory.LazyAttribute(lambda entry: str(entry.case))
+    organization = factory.LazyAttribute(lambda entry: entry.case.organization)
 
 
 class ApiTokenFactory(factory.django.DjangoModelFactory):
-    """A token record; the secret itself is never stored, only a hash (here of a made-up key)."""
+    """A token record; the secret itself is never stored, only its prefix and hash, made here
+    from a made-up key exactly as api_token_create makes them from a random one."""
 
     class Meta:
         model = ApiToken
 
+    class Params:
+        key = factory.Sequence(lambda n: f"{TOKEN_PREFIX}made-up-key-{n:06d}")
+
     user = factory.SubFactory(UserFactory)
     name = factory.Sequence(lambda n: f"integration {n}")
-    prefix = factory.Sequence(lambda n: f"ct{n:06d}")
-    key_hash = factory.Sequence(lambda n: f"{n:064x}")
+    prefix = factory.LazyAttribute(lambda token: token.key[: len(TOKEN_PREFIX) + 6])
+    key_hash = factory.LazyAttribute(lambda token: token_hash(token.key))
 
 
 class DossierGenerationFactory(factory.django.DjangoModelFactory):
@@ -225,7 +256,8 @@ class DossierGenerationFactory(factory.django.DjangoModelFactory):
 
     case = factory.SubFactory(CaseFactory)
     case_reference = factory.LazyAttribute(lambda generation: generation.case.reference)
-    generated_by = factory.SubFactory(UserFactory)
+    # dossier_generate refuses a user who cannot see the case.
+    generated_by = factory.LazyAttribute(lambda generation: member_of(generation.case.organization))
     level = Level.LEGAL
     format = Format.PDF
     channel = DossierGeneration.Channel.ADMIN

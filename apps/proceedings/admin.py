@@ -209,6 +209,13 @@ class ProceedingAdmin(ServiceAdmin):
     filed_display = partial_date_display("filed", "filed")
     decided_display = partial_date_display("decided", "decided")
 
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        formfield = super().formfield_for_manytomany(db_field, request, **kwargs)
+        if db_field.name == "provisions":
+            # A provision's label names its agreement: without this, one query per provision invoked.
+            formfield.queryset = formfield.queryset.select_related("agreement")
+        return formfield
+
     def create(self, request, form):
         data = form.cleaned_data
         return proceeding_record(

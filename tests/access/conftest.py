@@ -2,10 +2,18 @@
 
 import pytest
 from django.contrib.auth.models import Group
+from rest_framework.test import APIClient
 
 from apps.access.models import Membership
 from apps.cases.models import CaseShare
-from tests.factories import CaseFactory, OrganizationFactory, UserFactory
+from tests.factories import (
+    CaseFactory,
+    FactFactory,
+    OrganizationFactory,
+    ProceedingFactory,
+    ProtectedIdentityFactory,
+    UserFactory,
+)
 
 
 def member(organization, *roles, **fields):
@@ -14,6 +22,13 @@ def member(organization, *roles, **fields):
     Membership.objects.create(user=user, organization=organization)
     user.groups.set(Group.objects.filter(name__in=roles))
     return user
+
+
+def api(user) -> APIClient:
+    """An API client signed in as ``user``."""
+    client = APIClient()
+    client.force_authenticate(user)
+    return client
 
 
 @pytest.fixture
@@ -63,3 +78,13 @@ def legal_partner(case_a, supervisor_a):
     user.groups.set(Group.objects.filter(name="legal partner"))
     CaseShare.objects.create(case=case_a, user=user, granted_by=supervisor_a, reason="appeal counsel")
     return user
+
+
+@pytest.fixture
+def world(case_a, case_b):
+    """Each case with a fact (and its citation), a proceeding and its subject's protected identity."""
+    for case in (case_a, case_b):
+        FactFactory(case=case, statement=f"Statement of {case.title}")
+        ProceedingFactory(case=case, reference_number=f"REF-{case.title}")
+        ProtectedIdentityFactory(individual=case.subjects.get(), legal_name=f"Legal {case.title}")
+    return case_a, case_b

@@ -6,30 +6,13 @@ from django.urls import reverse
 from apps.cases.models import Case, Fact
 from tests.access.conftest import member
 from tests.admin.forms import page_data
-from tests.factories import (
-    ArticleFactory,
-    CitationFactory,
-    FactFactory,
-    ProceedingFactory,
-    ProtectedIdentityFactory,
-)
+from tests.factories import ArticleFactory
 
 pytestmark = pytest.mark.django_db
 
 
 def url(model, view, *args):
     return reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_{view}", args=args)
-
-
-@pytest.fixture
-def world(case_a, case_b):
-    """Each case with a fact, a proceeding, a citation and its subject's protected identity."""
-    for case in (case_a, case_b):
-        fact = FactFactory(case=case, statement=f"Statement of {case.title}")
-        ProceedingFactory(case=case, reference_number=f"REF-{case.title}")
-        CitationFactory(fact=fact)
-        ProtectedIdentityFactory(individual=case.subjects.get(), legal_name=f"Legal {case.title}")
-    return case_a, case_b
 
 
 def records_of(case):

@@ -1,32 +1,11 @@
 """Two organizations through the REST API: lists, search, details and history stay apart."""
 
 import pytest
-from rest_framework.test import APIClient
 
-from tests.factories import (
-    CitationFactory,
-    FactFactory,
-    ProceedingFactory,
-    ProtectedIdentityFactory,
-)
+from tests.access.conftest import api
+from tests.factories import ProtectedIdentityFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def world(case_a, case_b):
-    for case in (case_a, case_b):
-        fact = FactFactory(case=case, statement=f"Statement of {case.title}")
-        ProceedingFactory(case=case, reference_number=f"REF-{case.reference}")
-        CitationFactory(fact=fact)
-        ProtectedIdentityFactory(individual=case.subjects.get(), legal_name=f"Legal {case.title}")
-    return case_a, case_b
-
-
-def api(user) -> APIClient:
-    client = APIClient()
-    client.force_authenticate(user)
-    return client
 
 
 def ids(response) -> set[str]:

@@ -2,33 +2,11 @@
 
 import pytest
 from django.contrib.auth.models import Permission
-from rest_framework.test import APIClient
 
 from apps.cases.models import Case
-from tests.factories import (
-    CitationFactory,
-    FactFactory,
-    ProceedingFactory,
-    ProtectedIdentityFactory,
-)
+from tests.access.conftest import api
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def world(case_a, case_b):
-    for case in (case_a, case_b):
-        fact = FactFactory(case=case, statement=f"Statement of {case.title}")
-        ProceedingFactory(case=case, reference_number=f"REF-{case.reference}")
-        CitationFactory(fact=fact)
-        ProtectedIdentityFactory(individual=case.subjects.get(), legal_name=f"Legal {case.title}")
-    return case_a, case_b
-
-
-def api(user) -> APIClient:
-    client = APIClient()
-    client.force_authenticate(user)
-    return client
 
 
 def test_the_history_endpoint_lists_versions_with_their_changes(world, caseworker_a):

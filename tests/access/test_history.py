@@ -10,7 +10,7 @@ from apps.cases.models import Case
 from apps.people.models import ProtectedIdentity
 from apps.people.services import individual_identity_erase, protected_identity_set
 from tests.admin.forms import _form_data, page_data
-from tests.factories import CitationFactory, FactFactory
+from tests.factories import FactFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -117,7 +117,7 @@ def test_the_subjects_of_a_case_are_versioned_too(case_a):
 
 
 def test_a_fact_change_is_versioned_with_its_user(client, case_a, caseworker_a):
-    fact = CitationFactory(fact=FactFactory(case=case_a, statement="Before")).fact
+    fact = FactFactory(case=case_a, statement="Before")
     client.force_login(caseworker_a)
     url = reverse("admin:cases_fact_change", args=[fact.pk])
     data = page_data(client.get(url))

@@ -69,16 +69,18 @@ def test_an_expired_share_no_longer_shows_the_case(case_a, legal_partner):
 
 
 def test_records_of_a_case_follow_its_visibility(case_a, case_b, caseworker_a):
-    fact_a, fact_b = FactFactory(case=case_a), FactFactory(case=case_b)
+    fact_a, _fact_b = FactFactory(case=case_a), FactFactory(case=case_b)
     proceeding_a, proceeding_b = ProceedingFactory(case=case_a), ProceedingFactory(case=case_b)
     event_a, _event_b = ProceedingEventFactory(proceeding=proceeding_a), ProceedingEventFactory(proceeding=proceeding_b)
-    citation_a, _citation_b = CitationFactory(fact=fact_a), CitationFactory(fact=fact_b)
+    of_proceeding_a = CitationFactory(fact=None, proceeding=proceeding_a)
+    CitationFactory(fact=None, proceeding=proceeding_b)
     provision_citation = CitationFactory(fact=None, provision=ProvisionFactory())
 
     assert list(scoping.visible(Fact, caseworker_a)) == [fact_a]
     assert list(scoping.visible(Proceeding, caseworker_a)) == [proceeding_a]
     assert list(scoping.visible(ProceedingEvent, caseworker_a)) == [event_a]
-    assert set(scoping.visible(Citation, caseworker_a)) == {citation_a, provision_citation}
+    # Each fact comes with its citation; only case A's fact's and proceeding's are visible.
+    assert set(scoping.visible(Citation, caseworker_a)) == {fact_a.citations.get(), of_proceeding_a, provision_citation}
 
 
 def recorded_by(user, **fields):
@@ -122,7 +124,7 @@ def test_someone_in_no_case_yet_is_visible_only_to_who_recorded_them(case_a, cas
 
 
 def test_shared_reference_material_is_visible_to_any_active_user(case_b, caseworker_a):
-    article = CitationFactory(fact=FactFactory(case=case_b)).article
+    article = FactFactory(case=case_b).citations.get().article
     assert article in scoping.visible(Article, caseworker_a)
     assert not scoping.visible(Article, AnonymousUser()).exists()
 

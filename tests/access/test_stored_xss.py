@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from tests.factories import ArticleFactory, CitationFactory, FactFactory
+from tests.factories import ArticleFactory, FactFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -22,8 +22,9 @@ def assert_inert(response):
 @pytest.fixture
 def poisoned(case_a):
     article = ArticleFactory(title=f"Report {PAYLOAD}", body=f"{PAYLOAD} The FMS refused asylum to Kim.")
-    fact = FactFactory(case=case_a, statement=f"Kim said {PAYLOAD}")
-    CitationFactory(fact=fact, article=article, quote=article.body[:40], start=0, end=40)
+    fact = FactFactory(
+        case=case_a, statement=f"Kim said {PAYLOAD}", citation__article=article, citation__quote=article.body[:40]
+    )
     return article, fact
 
 

@@ -50,20 +50,11 @@ def kim_article(db):
 def kim_case(kim, fms, kim_article):
     case = CaseFactory(reference="CT-2013-0001", title="Kim: asylum in Russia", subjects=[kim])
     proceeding = ProceedingFactory(case=case, authority=fms, reference_number="FMS-77/2016")
-    fact = FactFactory(case=case, statement="Kim crossed into Russia in the Amur region.")
-    CitationFactory(
-        fact=fact,
-        article=kim_article,
-        quote="he crossed into Russia",
-        start=KIM_ARTICLE_BODY.find("he crossed into Russia"),
-        end=KIM_ARTICLE_BODY.find("he crossed into Russia") + len("he crossed into Russia"),
+    FactFactory(
+        case=case,
+        statement="Kim crossed into Russia in the Amur region.",
+        citation__article=kim_article,
+        citation__quote="he crossed into Russia",
     )
-    CitationFactory(
-        fact=None,
-        proceeding=proceeding,
-        article=kim_article,
-        quote="refused temporary asylum",
-        start=KIM_ARTICLE_BODY.find("refused temporary asylum"),
-        end=KIM_ARTICLE_BODY.find("refused temporary asylum") + len("refused temporary asylum"),
-    )
+    CitationFactory(fact=None, proceeding=proceeding, article=kim_article, quote="refused temporary asylum")
     return case

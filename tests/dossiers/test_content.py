@@ -135,10 +135,10 @@ def test_it_reads_the_case_in_a_fixed_number_of_queries(kim, level, queries, dja
 
 
 def test_more_facts_and_sources_add_no_query(kim, django_assert_num_queries):
-    from tests.factories import CitationFactory, FactFactory
+    from tests.factories import FactFactory
 
     for _ in range(5):
-        CitationFactory(fact=FactFactory(case=kim.case))
+        FactFactory(case=kim.case)  # each with its citation of a new article
     with django_assert_num_queries(15):
         content = dossier_content(case=kim.case, level="legal")
     assert content["cover"]["fact_count"] == 10 and content["cover"]["source_count"] == 8

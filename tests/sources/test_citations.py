@@ -30,7 +30,7 @@ def test_it_rejects_quote_not_in_article():
     with pytest.raises(ValidationError) as error:
         citation_add(article=article, quote="The FMS granted asylum.", fact=FactFactory())
     assert "does not appear in the article" in error.value.message_dict["quote"][0]
-    assert not Citation.objects.exists()
+    assert not article.citations.exists()
 
 
 def test_it_rejects_a_start_that_does_not_point_at_the_quote():
@@ -80,8 +80,8 @@ def test_the_citation_list_shows_a_user_only_the_citations_of_cases_they_may_see
     mine = CaseFactory()
     user = UserFactory()
     MembershipFactory(user=user, organization=mine.organization)
-    own = CitationFactory(fact=FactFactory(case=mine))
-    others = CitationFactory(fact=FactFactory(case=CaseFactory()))
+    own = FactFactory(case=mine).citations.get()
+    others = FactFactory(case=CaseFactory()).citations.get()
     of_a_provision = CitationFactory(fact=None, provision=ProvisionFactory())
     with django_assert_num_queries(1):
         assert set(citation_list(user=user)) == {own, of_a_provision}

@@ -1,0 +1,132 @@
+"""What a caseworker's admin screens cost: an exact number of queries, the same for one row as for many.
+
+The caseworker is an ordinary one (tests/conftest.py ``desk``): a member of two organizations
+with a third's case shared with them, so every page runs the scoping subqueries it runs in
+real use. Each page is opened once first, for Django's per-process caches (content types),
+then measured as a caseworker opening it again would cost.
+"""
+
+import pytest
+from django.urls import reverse
+
+from tests.factories import (
+    AliasFactory,
+    CitationFactory,
+    FactFactory,
+    OrganizationFactory,
+    ProceedingEventFactory,
+    ProceedingFactory,
+    ProvisionFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+ROWS = [1, 6]
+
+
+def admin_url(model, view, *args):
+    return reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_{view}", args=args)
+
+
+def measured_get(client, url, django_assert_num_queries, expected):
+    client.get(url)  # warm the per-process caches
+    with django_assert_num_queries(expected):
+        response = client.get(url)
+    assert response.status_code == 200
+    return response
+
+
+# screen: (what one row is, built by the desk; the queries the page costs)
+CHANGELISTS = {
+    "cases": ("case", 12),
+    "facts": ("fact", 10),
+    "proceedings": ("proceeding", 11),
+    "individuals": ("individual", 9),
+    "articles": ("article", 11),
+    "citations": ("citation", 8),
+    "agreements": ("agreement", 9),
+    "organizations": ("organization", 8),
+}
+
+
+@pytest.mark.parametrize("rows", ROWS)
+@pytest.mark.parametrize("screen", CHANGELISTS)
+def test_a_changelist_costs_the_same_pinned_queries_for_one_row_or_many(
+    client, desk, screen, rows, django_assert_num_queries
+):
+    kind, expected = CHANGELISTS[screen]
+    model = type(getattr(desk, kind)())
+    for _ in range(rows - 1):
+        getattr(desk, kind)()
+    client.force_login(desk.user)
+
+    response = measured_get(client, admin_url(model, "changelist"), django_assert_num_queries, expected)
+
+    assert response.context["cl"].result_count >= rows
+
+
+def more_of_the_case(desk, case):
+    desk.proceeding(case=case)
+    desk.fact(case=case)
+    subject = AliasFactory().individual
+    case.subjects.add(subject)
+
+
+def more_of_the_shared_case(desk, case):
+    ProceedingEventFactory(proceeding=ProceedingFactory(case=case))
+    FactFactory(case=case)
+
+
+def more_of_the_proceeding(desk, proceeding):
+    ProceedingEventFactory(proceeding=proceeding)
+    CitationFactory(fact=None, proceeding=proceeding)
+    provision = ProvisionFactory()
+    proceeding.provisions.add(provision)
+    proceeding.agreements.add(provision.agreement)
+    ProceedingFactory(case=proceeding.case, appeal_of=proceeding, kind="appeal")
+
+
+def more_of_the_article(desk, article):
+    FactFactory(case=desk.fact().case, citation__article=article)
+    FactFactory(case=desk.hidden, citation__article=article)
+
+
+def more_of_the_agreement(desk, agreement):
+    ProvisionFactory(agreement=agreement)
+    agreement.party_organizations.add(OrganizationFactory())
+
+
+# page: (the record, built by the desk; one more of what the page shows of it; the queries)
+CHANGE_PAGES = {
+    "case page": (lambda desk: desk.case(), more_of_the_case, 32),
+    "shared case page, read-only": (lambda desk: desk.shared, more_of_the_shared_case, 26),
+    "fact": (lambda desk: desk.fact(), lambda desk, fact: CitationFactory(fact=fact), 21),
+    "proceeding": (lambda desk: desk.proceeding(), more_of_the_proceeding, 36),
+    "individual": (lambda desk: desk.individual(), lambda desk, person: AliasFactory(individual=person), 35),
+    "article": (lambda desk: desk.article(), more_of_the_article, 13),
+    "citation": (
+        lambda desk: desk.citation(),
+        lambda desk, citation: CitationFactory(fact=citation.fact, article=citation.article),
+        16,
+    ),
+    "agreement": (lambda desk: desk.agreement(), more_of_the_agreement, 8),
+    "organization": (
+        lambda desk: desk.organization(),
+        lambda desk, organization: OrganizationFactory(parent=organization),
+        6,
+    ),
+}
+
+
+@pytest.mark.parametrize("rows", ROWS)
+@pytest.mark.parametrize("page", CHANGE_PAGES)
+def test_a_change_page_costs_the_same_pinned_queries_for_one_related_row_or_many(
+    client, desk, page, rows, django_assert_num_queries
+):
+    make, add_one_more, expected = CHANGE_PAGES[page]
+    record = make(desk)
+    for _ in range(rows - 1):
+        add_one_more(desk, record)
+    client.force_login(desk.user)
+
+    measured_get(client, admin_url(type(record), "change", record.pk), django_assert_num_queries, expected)
