@@ -4,40 +4,22 @@ The access log is read-only for everyone: no add, no change; only superusers may
 entries (retention). Auditors and supervisors browse the entries of their organizations.
 """
 
-from django import forms
 from django.contrib import admin
 
 from apps.access import scoping
 from apps.access.models import AccessLog, Membership
 from apps.access.services import membership_add
-from apps.core.admin import ScopedAdminMixin, adopt
-from apps.core.admin_history import ScopedHistoryAdmin
-
-
-class MembershipForm(forms.ModelForm):
-    class Meta:
-        model = Membership
-        fields = ("user", "organization")
-
-    def clean_organization(self):
-        organization = self.cleaned_data["organization"]
-        if not scoping.can_write_to_organization(self.request_user, organization):
-            raise forms.ValidationError("You can only add people to organizations you are a member of.")
-        return organization
+from apps.core.admin import ScopedAdminMixin, ServiceAdmin
 
 
 @admin.register(Membership)
-class MembershipAdmin(ScopedAdminMixin, ScopedHistoryAdmin):
-    form = MembershipForm
+class MembershipAdmin(ServiceAdmin):
+    fields = ("user", "organization")
     list_display = ("user", "organization", "created_at")
     list_select_related = ("user", "organization")
     list_filter = (("organization", admin.RelatedOnlyFieldListFilter),)
     search_fields = ("user__username", "user__first_name", "user__last_name", "organization__name")
-
-    def get_form(self, request, obj=None, change=False, **kwargs):
-        form = super().get_form(request, obj, change=change, **kwargs)
-        form.request_user = request.user
-        return form
+    readonly_fields = ()
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "organization":
@@ -48,8 +30,9 @@ class MembershipAdmin(ScopedAdminMixin, ScopedHistoryAdmin):
         # A membership is added or removed, never moved to another organization.
         return False
 
-    def save_model(self, request, obj, form, change):
-        adopt(obj, membership_add(user=obj.user, organization=obj.organization, by=request.user))
+    def create(self, request, form):
+        data = form.cleaned_data
+        return membership_add(user=data["user"], organization=data["organization"], by=request.user)
 
 
 @admin.register(AccessLog)

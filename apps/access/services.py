@@ -5,10 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
 from django.db import models
 
 from apps.access.models import AccessLog, Membership
-from apps.access.scoping import check_can_write_to_organization
+from apps.access.scoping import can_write_to_organization
 from apps.core.scoping import organization_holding, organization_ids_holding
 from apps.people.models import Organization
 
@@ -55,7 +56,8 @@ def access_log_record(
 
 def membership_add(*, user: AbstractBaseUser, organization: Organization, by: AbstractBaseUser) -> Membership:
     """Make ``user`` a member of ``organization``; ``by`` must belong to it already."""
-    check_can_write_to_organization(by, organization)
+    if not can_write_to_organization(by, organization):
+        raise ValidationError({"organization": "You can only add people to organizations you are a member of."})
     membership, _created = Membership.objects.get_or_create(user=user, organization=organization)
     return membership
 

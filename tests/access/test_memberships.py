@@ -19,8 +19,19 @@ def test_a_supervisor_adds_a_member_to_their_organization(client, supervisor_a, 
 def test_a_supervisor_cannot_join_anyone_to_another_organization(client, supervisor_a, org_b):
     client.force_login(supervisor_a)
     response = client.post(reverse("admin:access_membership_add"), {"user": supervisor_a.pk, "organization": org_b.pk})
-    assert response.status_code == 200  # the form again, with the error
+    assert response.status_code == 200  # the form again, with the error on the field
+    assert response.context["adminform"].form.errors["organization"]
     assert not Membership.objects.filter(organization=org_b, user=supervisor_a).exists()
+
+
+def test_membership_add_refuses_an_organization_the_granter_is_not_in(supervisor_a, org_b):
+    from django.core.exceptions import ValidationError
+
+    from apps.access.services import membership_add
+
+    with pytest.raises(ValidationError) as error:
+        membership_add(user=UserFactory(), organization=org_b, by=supervisor_a)
+    assert error.value.message_dict == {"organization": ["You can only add people to organizations you are a member of."]}
 
 
 def test_memberships_of_other_organizations_are_not_listed(client, supervisor_a, caseworker_b):
