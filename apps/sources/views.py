@@ -8,6 +8,7 @@ from rest_framework.response import Response
 
 from apps.core.api.policies import CursorPagination, StrictJSONParser
 from apps.core.api.problems import PROBLEM_MEDIA_TYPE, Conflict, ProblemSerializer, problem
+from apps.core.api.transactions import AtomicWriteMixin
 from apps.core.api.views import PublicIdViewSet
 from apps.core.scoping import visible
 from apps.people.models import Organization
@@ -239,6 +240,7 @@ class ArticleViewSet(PublicIdViewSet):
     destroy=extend_schema(description="Refused with 409 for the only quote supporting a fact."),
 )
 class CitationViewSet(
+    AtomicWriteMixin,
     mixins.CreateModelMixin,
     mixins.RetrieveModelMixin,
     mixins.DestroyModelMixin,
