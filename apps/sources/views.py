@@ -1,5 +1,6 @@
 import uuid
 
+from django.conf import settings
 from django.db import transaction
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, parsers, serializers, status, viewsets
@@ -188,16 +189,14 @@ class ArticleViewSet(PublicIdViewSet):
 
     @staticmethod
     def _refuse_oversized_request(request):
-        """413 before parsing a body too big to hold an article within the limit.
-
-        Room for the article and a corrected body, each JSON-escaped (non-ASCII text can triple).
-        """
+        """413 before parsing a body over the request limit (DATA_UPLOAD_MAX_MEMORY_SIZE, set
+        in the settings to hold an article of ARTICLE_IMPORT_MAX_BYTES however it is escaped)."""
         try:
             length = int(request.META.get("CONTENT_LENGTH") or 0)
         except ValueError:
             return None
         limit = max_import_bytes()
-        if length > 6 * limit + 64 * 1024:
+        if length > settings.DATA_UPLOAD_MAX_MEMORY_SIZE:
             error = ImportRejected(
                 f"The request is {length:,} bytes, too large for an article within the limit of {limit:,} bytes.",
                 code="too_large",
