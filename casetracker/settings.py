@@ -133,6 +133,10 @@ FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 
 # The largest file or text an article import accepts (apps/sources/ingestion/decoding.py).
 ARTICLE_IMPORT_MAX_BYTES = int(os.environ.get("ARTICLE_IMPORT_MAX_BYTES", str(5 * 1024 * 1024)))
+# The largest request body (JSON or form), derived from the import limit so that an article
+# of that size always fits: escaped as JSON (\uXXXX) or URL-encoded (%XX) for the admin's paste
+# preview, its text can grow threefold; 64 KiB for the other fields. Over it: a 413 problem.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 3 * ARTICLE_IMPORT_MAX_BYTES + 64 * 1024
 
 AUTHENTICATION_BACKENDS = ["apps.access.throttle.ThrottledModelBackend"]
 # After LOGIN_THROTTLE_LIMIT failed attempts for one username or from one address, logins are

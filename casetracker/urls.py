@@ -14,6 +14,7 @@ urlpatterns = [
     path("api/", include("casetracker.api_urls")),
 ]
 
-# Django's own 404/500 pages, as problem details under /api/ and as HTML elsewhere.
+# Django's own 400/404/500 pages, as problem details under /api/ and as HTML elsewhere.
+handler400 = "apps.core.api.problems.handler400"
 handler404 = "apps.core.api.problems.handler404"
 handler500 = "apps.core.api.problems.handler500"

@@ -14,7 +14,10 @@ class CaseSerializer(serializers.ModelSerializer):
     id = serializers.UUIDField(source="public_id", read_only=True)
     reference = serializers.CharField(
         required=False, allow_blank=True, max_length=32,
-        help_text="CT-YYYY-NNNN; leave out to number the case automatically. Cannot change later.",
+        help_text=(
+            "CT-YYYY-NNNNNN, given by the server when the case is opened (a reference sent then "
+            "is refused with 400); it never changes, so sending it back unchanged is fine."
+        ),
     )
     subjects = PublicIdField(queryset=Individual.objects.all(), many=True, allow_empty=False)
     organization = PublicIdField(queryset=Organization.objects.all())

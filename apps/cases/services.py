@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 from collections.abc import Iterable, Sequence
 
 from django.contrib.auth.models import AbstractBaseUser
@@ -22,15 +23,24 @@ from apps.sources.services import citation_add
 Support = dict
 
 
-def case_reference_next(*, year: int) -> str:
-    """The next free reference for cases opened in ``year``: CT-YYYY-NNNN."""
-    prefix = f"CT-{year:04d}-"
-    numbers = [
-        int(reference.removeprefix(prefix))
-        for reference in Case.objects.filter(reference__startswith=prefix).values_list("reference", flat=True)
-        if reference.removeprefix(prefix).isdigit()
-    ]
-    return f"{prefix}{max(numbers, default=0) + 1:04d}"
+# References are opaque: CT-YYYY- and six random digits. A running number (CT-2013-0001,
+# CT-2013-0002…) is shared by every organization on the installation, so the number a case
+# receives would tell its holders how many cases the others opened that year, and a reference
+# quoted in a letter would tell its readers too. Per-organization prefixes would fix the count
+# but print the holding NGO in every reference — who defends whom is itself sensitive — and
+# need a new code on every organization. Random digits cost neither; the year stays, because
+# caseworkers file by it. Six digits never equal the four-digit references of paper files
+# and seed data (CT-2013-0001), which stay valid: the format is still CT-YYYY-NNNN(N…).
+REFERENCE_DIGITS = 6
+
+
+def case_reference_new(*, year: int) -> str:
+    """A fresh random reference for a case opened in ``year``: CT-YYYY-NNNNNN.
+
+    It may already be taken (one chance in a million per stored case of that year); the
+    caller retries on the unique constraint.
+    """
+    return f"CT-{year:04d}-{secrets.randbelow(10**REFERENCE_DIGITS):0{REFERENCE_DIGITS}d}"
 
 
 # What a change of a case may touch; its reference is permanent.
@@ -70,11 +80,19 @@ def case_open(
     by: AbstractBaseUser | None = None,
     public_id=None,
 ) -> Case:
-    """Open a case for one or more individuals; numbers it CT-YYYY-NNNN unless a reference is given.
+    """Open a case for one or more individuals; the server gives it a reference.
 
+    A reference is allocated (:func:`case_reference_new`), never chosen by a user: a chosen
+    one that is taken would answer "already exists" for another organization's case. Only
+    installation code acting for nobody in particular (``by`` is None: the seed builder,
+    management commands bringing in paper files that already have a number) may pass
+    ``reference``.
     A case is opened, not recorded closed: close it afterwards with :func:`case_close`.
     ``by`` (the acting user) must belong to ``organization``.
     """
+    if reference and by is not None:
+        # The same answer whatever the value: taken, free, malformed or another organization's.
+        raise ValidationError({"reference": "References are given by the server: leave this field out."})
     subjects = _check_subjects(subjects)
     _check_organization(by, organization)
     if status == Case.Status.CLOSED or closed_on or closed_reason:
@@ -83,15 +101,18 @@ def case_open(
         "title": title, "organization": organization, "opened_on": opened_on, "priority": priority,
         "status": status, "summary": summary, "subjects": subjects, "caseworkers": list(caseworkers),
     }
-    # Two caseworkers opening cases at the same moment may compute the same number: the
-    # unique constraint refuses the second, which then takes the next one.
+    # A drawn reference may be taken: full_clean says so (ValidationError), or, when another
+    # writer takes it at the same moment, the unique constraint does (IntegrityError). Draw again.
     for _attempt in range(5):
+        data["reference"] = reference or case_reference_new(year=opened_on.year)
         try:
             with transaction.atomic():
-                data["reference"] = reference or case_reference_next(year=opened_on.year)
                 return record_create(model=Case, data=data, public_id=public_id)
         except IntegrityError:
             if reference:
+                raise
+        except ValidationError as error:
+            if reference or "reference" not in getattr(error, "error_dict", {}):
                 raise
     raise ValidationError({"reference": "Could not number the case; try again."})
 

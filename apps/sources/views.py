@@ -1,5 +1,6 @@
 import uuid
 
+from django.conf import settings
 from django.db import transaction
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, parsers, serializers, status, viewsets
@@ -8,6 +9,7 @@ from rest_framework.response import Response
 
 from apps.core.api.policies import CursorPagination, StrictJSONParser
 from apps.core.api.problems import PROBLEM_MEDIA_TYPE, Conflict, ProblemSerializer, problem
+from apps.core.api.transactions import AtomicWriteMixin
 from apps.core.api.views import PublicIdViewSet
 from apps.core.scoping import visible
 from apps.people.models import Organization
@@ -187,16 +189,14 @@ class ArticleViewSet(PublicIdViewSet):
 
     @staticmethod
     def _refuse_oversized_request(request):
-        """413 before parsing a body too big to hold an article within the limit.
-
-        Room for the article and a corrected body, each JSON-escaped (non-ASCII text can triple).
-        """
+        """413 before parsing a body over the request limit (DATA_UPLOAD_MAX_MEMORY_SIZE, set
+        in the settings to hold an article of ARTICLE_IMPORT_MAX_BYTES however it is escaped)."""
         try:
             length = int(request.META.get("CONTENT_LENGTH") or 0)
         except ValueError:
             return None
         limit = max_import_bytes()
-        if length > 6 * limit + 64 * 1024:
+        if length > settings.DATA_UPLOAD_MAX_MEMORY_SIZE:
             error = ImportRejected(
                 f"The request is {length:,} bytes, too large for an article within the limit of {limit:,} bytes.",
                 code="too_large",
@@ -239,6 +239,7 @@ class ArticleViewSet(PublicIdViewSet):
     destroy=extend_schema(description="Refused with 409 for the only quote supporting a fact."),
 )
 class CitationViewSet(
+    AtomicWriteMixin,
     mixins.CreateModelMixin,
     mixins.RetrieveModelMixin,
     mixins.DestroyModelMixin,

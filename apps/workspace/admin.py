@@ -39,7 +39,6 @@ class CaseForm(LoadedChoicesForm, forms.ModelForm):
     class Meta:
         model = Case
         fields = (
-            "reference",
             "title",
             "subjects",
             "organization",
@@ -52,10 +51,6 @@ class CaseForm(LoadedChoicesForm, forms.ModelForm):
             "summary",
         )
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        if "reference" in self.fields and self.instance.pk is None:
-            self.fields["reference"].required = False
 
 
 @admin.register(Case)
@@ -89,6 +84,9 @@ class CaseAdmin(ServiceAdmin):
         "subjects__aliases__name",
         "proceedings__reference_number",
     )
+    # The server gives the reference and it never changes: shown, never typed (a typed one
+    # that is taken would tell the user that another organization holds such a case).
+    readonly_fields = ("reference", *ServiceAdmin.readonly_fields)
     date_hierarchy = "opened_on"
     autocomplete_fields = ("subjects", "organization", "caseworkers")
     inlines = (ProceedingInline, FactInline)
@@ -135,7 +133,6 @@ class CaseAdmin(ServiceAdmin):
             organization=data["organization"],
             subjects=data["subjects"],
             opened_on=data["opened_on"],
-            reference=data.get("reference") or "",
             priority=data["priority"],
             status=Case.Status.OPEN if closing else data["status"],
             summary=data.get("summary", ""),

@@ -1,5 +1,6 @@
 """The case file in the API: a case with its subjects, proceedings, agreements and timeline."""
 
+from django_countries.serializer_fields import CountryField
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -11,6 +12,9 @@ from apps.sources.serializers import CitationInlineSerializer
 
 class SubjectSerializer(serializers.ModelSerializer):
     id = serializers.UUIDField(source="public_id", read_only=True)
+    # Declared, not generated: ModelSerializer would make a country a ChoiceField, which hands
+    # an empty Country object (no nationality) to the JSON renderer as it is — a 500.
+    nationality = CountryField(read_only=True)
 
     class Meta:
         model = Individual

@@ -1,7 +1,10 @@
+import re
+
 import pytest
 
 from apps.cases.models import Case
 from apps.sources.models import Citation
+from tests.factories import IndividualFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -70,7 +73,7 @@ def test_opening_a_case_numbers_it_and_answers_with_the_detail(admin_api, kim):
     }, format="json")
     assert response.status_code == 201, response.json()
     body = response.json()
-    assert body["reference"] == "CT-2014-0001"
+    assert re.fullmatch(r"CT-2014-\d{6}", body["reference"])  # opaque: it counts nobody's cases
     assert body["subjects"][0]["pseudonym"] == "Kim"
     assert "proceedings" in body
 
@@ -90,6 +93,36 @@ def test_a_case_cannot_be_opened_without_subjects_or_closed_without_a_reason(adm
     }, format="json")
     assert response.status_code == 200, response.json()
     assert Case.objects.get().status == "closed"
+
+
+def test_a_reference_sent_by_a_client_is_refused_the_same_way_whether_it_exists_or_not(perms_client, kim):
+    from apps.people.services import organization_create
+
+    # Another organization's caseworker: CT-2013-0001 (Memorial's) is no business of theirs.
+    elsewhere = organization_create(name="Elsewhere", kind="ngo")
+    client = perms_client("cases.add_case", "cases.view_case", "people.view_individual", organization=elsewhere)
+    subject = IndividualFactory()
+    from apps.cases.services import case_open
+
+    case_open(title="Their own", organization=elsewhere, subjects=[subject], opened_on=kim["case"].opened_on)
+    answers = []
+    for reference in ["CT-2013-0001", "CT-2013-0002", "CT-2099-9999", "not a reference"]:
+        response = client.post("/api/v1/cases/", {
+            "title": "Mine", "organization": str(elsewhere.public_id), "subjects": [str(subject.public_id)],
+            "opened_on": "2013-06-01", "reference": reference,
+        }, format="json")
+        answers.append((response.status_code, response.json()))
+    assert answers[0][0] == 400
+    assert answers[0][1]["errors"] == {"reference": ["References are given by the server: leave this field out."]}
+    assert all(answer == answers[0] for answer in answers)
+    assert Case.objects.filter(title="Mine").count() == 0
+
+
+def test_a_case_read_back_can_be_sent_back_with_its_reference(admin_api, kim):
+    body = admin_api.get("/api/v1/cases/CT-2013-0001/").json()
+    response = admin_api.patch("/api/v1/cases/CT-2013-0001/", {"reference": body["reference"], "title": "New"},
+                               format="json")
+    assert response.status_code == 200, response.json()
 
 
 def test_a_case_reference_cannot_change(admin_api, kim):

@@ -1,4 +1,5 @@
 import datetime as dt
+import re
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -12,22 +13,45 @@ from tests.factories import (
     FactFactory,
     IndividualFactory,
     OrganizationFactory,
+    SuperuserFactory,
 )
 
 pytestmark = pytest.mark.django_db
 
 
-def test_it_numbers_cases_per_year_of_opening():
+def test_the_server_gives_each_case_an_opaque_reference_of_its_year():
     organization, kim = OrganizationFactory(), IndividualFactory(pseudonym="Kim")
     first = case_open(title="Kim", organization=organization, subjects=[kim], opened_on=dt.date(2013, 5, 1))
     second = case_open(title="Kim 2", organization=organization, subjects=[kim], opened_on=dt.date(2013, 6, 1))
     other_year = case_open(title="Kim 3", organization=organization, subjects=[kim], opened_on=dt.date(2014, 1, 1))
-    assert [first.reference, second.reference, other_year.reference] == [
-        "CT-2013-0001",
-        "CT-2013-0002",
-        "CT-2014-0001",
-    ]
+    assert re.fullmatch(r"CT-2013-\d{6}", first.reference)
+    assert re.fullmatch(r"CT-2013-\d{6}", second.reference)
+    assert re.fullmatch(r"CT-2014-\d{6}", other_year.reference)
+    assert first.reference != second.reference
     assert list(first.subjects.all()) == [kim]
+
+
+def test_a_drawn_reference_that_is_taken_is_drawn_again(monkeypatch):
+    from apps.cases import services
+
+    CaseFactory(reference="CT-2013-000007")
+    draws = iter([7, 7, 8])
+    monkeypatch.setattr(services.secrets, "randbelow", lambda _limit: next(draws))
+
+    case = case_open(title="Kim", organization=OrganizationFactory(), subjects=[IndividualFactory()],
+                     opened_on=dt.date(2013, 5, 1))
+
+    assert case.reference == "CT-2013-000008"
+
+
+def test_a_user_cannot_choose_a_reference_whatever_it_is():
+    CaseFactory(reference="CT-2013-0001")
+    user = SuperuserFactory()
+    for reference in ("CT-2013-0001", "CT-2013-0999", "nonsense"):
+        with pytest.raises(ValidationError) as error:
+            case_open(title="x", organization=OrganizationFactory(), subjects=[IndividualFactory()],
+                      opened_on=dt.date(2013, 1, 1), reference=reference, by=user)
+        assert error.value.message_dict == {"reference": ["References are given by the server: leave this field out."]}
 
 
 def test_it_rejects_a_duplicate_reference():

@@ -25,11 +25,36 @@ def _has_unstorable_text(value) -> bool:
     return False
 
 
+# No request of this API nests deeper than a few levels (a fact's citations: 3); far deeper is
+# an attack on the recursive walks of every layer, and past ~1000 a RecursionError (a 500).
+MAX_JSON_DEPTH = 32
+
+
+def _depth(value) -> int:
+    """How deeply lists and objects nest in ``value`` (iterative: no recursion to exhaust)."""
+    deepest, stack = 0, [(value, 1)]
+    while stack:
+        node, level = stack.pop()
+        if isinstance(node, dict | list):
+            deepest = max(deepest, level)
+            if level > MAX_JSON_DEPTH:
+                break
+            stack.extend((child, level + 1) for child in (node.values() if isinstance(node, dict) else node))
+    return deepest
+
+
 class StrictJSONParser(parsers.JSONParser):
-    """JSON, refusing text that no database column can hold (NUL, lone surrogates)."""
+    """JSON, refusing text that no database column can hold (NUL, lone surrogates) and nesting
+    deeper than MAX_JSON_DEPTH."""
 
     def parse(self, stream, media_type=None, parser_context=None):
-        data = super().parse(stream, media_type, parser_context)
+        too_deep = exceptions.ParseError(f"JSON parse error - nested deeper than {MAX_JSON_DEPTH} levels.")
+        try:
+            data = super().parse(stream, media_type, parser_context)
+        except RecursionError:
+            raise too_deep from None
+        if _depth(data) > MAX_JSON_DEPTH:
+            raise too_deep
         if _has_unstorable_text(data):
             raise exceptions.ParseError("JSON parse error - strings may not contain NUL or unpaired surrogates.")
         return data

@@ -5,7 +5,9 @@ from __future__ import annotations
 from collections import defaultdict
 from http import HTTPStatus
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError
 from django.db.models import ProtectedError, RestrictedError
@@ -25,6 +27,27 @@ class Conflict(exceptions.APIException):
     status_code = status.HTTP_409_CONFLICT
     default_detail = "The request conflicts with stored data."
     default_code = "conflict"
+
+
+class PayloadTooLarge(exceptions.APIException):
+    """A body over one of the request limits (settings.DATA_UPLOAD_MAX_*)."""
+
+    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+    default_detail = "The request body is over the limit."
+    default_code = "too_large"
+
+
+# Django raises these while reading a body, whatever its content type; left to Django they
+# are an HTML 400 page.
+BODY_LIMIT_ERRORS = (RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent)
+
+
+def _body_limit_detail(exc) -> str:
+    if isinstance(exc, RequestDataTooBig):
+        return f"The request body is over the limit of {settings.DATA_UPLOAD_MAX_MEMORY_SIZE:,} bytes."
+    if isinstance(exc, TooManyFilesSent):
+        return f"The request has more than {settings.DATA_UPLOAD_MAX_NUMBER_FILES:,} files."
+    return f"The request has more than {settings.DATA_UPLOAD_MAX_NUMBER_FIELDS:,} fields."
 
 
 class ProblemSerializer(serializers.Serializer):
@@ -88,7 +111,9 @@ def _first_message(detail) -> str:
 
 def problem_exception_handler(exc, context):
     """DRF's exception handler, extended to Django's own exceptions and shaped as problem details."""
-    if isinstance(exc, ProtectedError | RestrictedError):
+    if isinstance(exc, BODY_LIMIT_ERRORS):
+        exc = PayloadTooLarge(_body_limit_detail(exc))
+    elif isinstance(exc, ProtectedError | RestrictedError):
         names = sorted({str(obj._meta.verbose_name) for obj in exc.protected_objects if hasattr(obj, "_meta")})
         exc = Conflict(f"It is still referred to by other records ({', '.join(names) or 'records'}).")
     elif isinstance(exc, DjangoValidationError):
@@ -129,6 +154,19 @@ def problem_exception_handler(exc, context):
 
 def _is_api_path(request) -> bool:
     return request.path.startswith("/api/")
+
+
+def handler400(request, exception):
+    """A body over a limit read outside DRF (a middleware reading the form) is a 413 problem too."""
+    if _is_api_path(request):
+        if isinstance(exception, BODY_LIMIT_ERRORS):
+            return JsonResponse(
+                problem(413, _body_limit_detail(exception), "too_large"), status=413, content_type=PROBLEM_MEDIA_TYPE
+            )
+        return JsonResponse(
+            problem(400, "The request could not be read.", "bad_request"), status=400, content_type=PROBLEM_MEDIA_TYPE
+        )
+    return defaults.bad_request(request, exception)
 
 
 def handler404(request, exception):

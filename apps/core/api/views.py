@@ -12,6 +12,7 @@ from rest_framework import permissions, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from apps.core.api.transactions import AtomicWriteMixin
 from apps.core.history import record_history
 from apps.core.scoping import check_can_write
 
@@ -44,7 +45,7 @@ class HistoryMixin:
         return Response(record_history(obj=self.get_object()))
 
 
-class PublicIdViewSet(HistoryMixin, viewsets.ModelViewSet):
+class PublicIdViewSet(AtomicWriteMixin, HistoryMixin, viewsets.ModelViewSet):
     """Records addressed by their public UUID: /api/v1/<resource>/<uuid>/, and its /history/."""
 
     lookup_field = "public_id"

@@ -84,20 +84,33 @@ BLOCK_PATTERNS: tuple[BlockPattern, ...] = (
 )
 
 
+# Furniture is a button, a link, a notice: a few words. A longer line is article text and is
+# not matched at all — the patterns' ".*" would otherwise scan a 3 MB one-line page once per
+# pattern and per backtrack.
+MAX_FURNITURE_LINE_CHARS = 500
+
+
+def _short_line(line: str) -> str:
+    """The line's words, or "" when it is too long to be furniture."""
+    return "" if len(line) > 2 * MAX_FURNITURE_LINE_CHARS else " ".join(line.split())[: MAX_FURNITURE_LINE_CHARS + 1]
+
+
 def is_boilerplate_line(line: str) -> bool:
     """True when the whole (stripped) line is site furniture."""
-    text = " ".join(line.split())
-    return bool(text) and any(pattern.fullmatch(text) for pattern in LINE_PATTERNS)
+    text = _short_line(line)
+    return bool(text) and len(text) <= MAX_FURNITURE_LINE_CHARS and any(pattern.fullmatch(text) for pattern in LINE_PATTERNS)
 
 
 def block_end(lines: list[str], index: int) -> int | None:
     """If a boilerplate block starts at ``lines[index]``, the index of its last line."""
-    text = " ".join(lines[index].split())
+    text = _short_line(lines[index])
+    if not text or len(text) > MAX_FURNITURE_LINE_CHARS:
+        return None
     for block in BLOCK_PATTERNS:
         if not block.start.fullmatch(text):
             continue
         for offset in range(index, min(len(lines), index + block.max_lines)):
-            candidate = " ".join(lines[offset].split())
+            candidate = _short_line(lines[offset])
             if offset > index and block.end.fullmatch(candidate):
                 # "Read more" may follow "Remind me later." after a blank line: take it too.
                 return _swallow_trailing(lines, offset)

@@ -49,6 +49,7 @@ BINARY_SIGNATURES: tuple[tuple[bytes, str], ...] = (
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
 # Control characters other than tab, line feed, form feed and carriage return.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
 _CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 _LETTER = re.compile(r"[^\W\d_]")
 
@@ -111,7 +112,7 @@ def _looks_russian(text: str) -> bool:
 
 def check_text(text: str) -> None:
     """Refuse text that cannot be stored or quoted: lone surrogates, NUL, control-character noise."""
-    if any("\ud800" <= char <= "\udfff" for char in text):
+    if _SURROGATE.search(text):
         raise ImportRejected("The text contains invalid characters (broken UTF-16).", code="undecodable")
     if "\x00" in text:
         raise ImportRejected("This looks like a binary file, not text (it contains NUL bytes).", code="binary")

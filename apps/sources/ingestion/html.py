@@ -19,6 +19,12 @@ from dataclasses import dataclass, field
 from lxml import etree
 from lxml import html as lxml_html
 
+from apps.sources.ingestion.bounds import (
+    EXTENSIVE_DATE_SEARCH_MAX_CHARS,
+    MAX_ATTRIBUTES,
+    MAX_DEPTH,
+    bound_html,
+)
 from apps.sources.ingestion.plain_text import CleanedText, clean_plain_text
 
 _HTML_START = re.compile(r"^\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body|meta|title)\b", re.I | re.S)
@@ -97,12 +103,17 @@ def extract_html(html: str, *, url: str = "") -> HtmlExtraction:
     # Imported on first use: trafilatura pulls in a lot that only HTML imports need.
     import trafilatura
 
-    html = _NOT_XML.sub("", html)
+    # The parsers only ever see the page within its bounds (apps/sources/ingestion/bounds.py).
+    bounded = bound_html(_NOT_XML.sub("", html))
+    html = bounded.html
     scripts, handlers, language, canonical = _active_content(html)
     document = None
     try:
+        from trafilatura.settings import set_date_params
+
         document = trafilatura.bare_extraction(
             html,
+            date_extraction_params=set_date_params(extensive=len(html) <= EXTENSIVE_DATE_SEARCH_MAX_CHARS),
             url=url or None,
             with_metadata=True,
             include_comments=False,
@@ -139,6 +150,12 @@ def extract_html(html: str, *, url: str = "") -> HtmlExtraction:
         event_handlers_removed=handlers,
         page_text=_fallback_text(html),
     )
+    if bounded.attributes_dropped or bounded.elements_flattened:
+        extraction.warnings.append(
+            f"The page's markup was over the importer's bounds: {bounded.attributes_dropped} attribute(s) "
+            f"beyond the first {MAX_ATTRIBUTES} of a tag and {bounded.elements_flattened} element(s) nested "
+            f"deeper than {MAX_DEPTH} levels were left out before reading it."
+        )
     if scripts or handlers:
         extraction.warnings.append(
             f"The page had {scripts} script(s) and {handlers} event handler(s) or javascript: link(s); "
