@@ -173,11 +173,15 @@ def quote_locate(*, body: str, quote: str, start: int | None = None) -> tuple[in
     found = find_folded(folded_body, folded_quote, start)
     if found:
         return found
-    message = (
-        f"The quote is not in the article's text at position {start}."
-        if start is not None
-        else "This text does not appear in the article. Copy the words exactly."
-    )
+    if start is None:
+        message = "This text does not appear in the article. Copy the words exactly."
+    else:
+        message = f"The quote is not in the article's text at position {start}."
+        elsewhere = find_folded(folded_body, folded_quote)
+        if elsewhere:
+            raise ValidationError(
+                {"quote": ValidationError(f"{message} It begins at position {elsewhere[0]}.", code="not_found")}
+            )
     near = find_near(folded_body, folded_quote)
     if near is None:
         raise ValidationError({"quote": ValidationError(message, code="not_found")})
