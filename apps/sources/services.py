@@ -126,6 +126,9 @@ def article_update(*, article: Article, **changes) -> tuple[Article, bool]:
         raise ValidationError({"raw_text": "The text as received is kept as it was and cannot change."})
     changes.pop("sha256", None)  # derived from the body, never set by hand
     if "body" in changes:
+        # Locked before the citations are counted, so that no citation is added between the
+        # count and the change (citation_add takes the same lock); see _article_locked.
+        _article_locked(article)
         new_body = normalize_body(changes["body"] or "")
         if new_body == article.body:
             del changes["body"]
@@ -197,6 +200,19 @@ def quote_locate(*, body: str, quote: str, start: int | None = None) -> tuple[in
     )
 
 
+def _article_locked(article: Article) -> Article:
+    """The article's row, locked until the transaction ends, as it is now in the database.
+
+    Quoting an article and changing its text are rules over two tables (a body may change only
+    while no citation points into it): without the lock, a citation could be checked against
+    the old text while another transaction changes it, and both would commit. On PostgreSQL
+    this is ``SELECT … FOR UPDATE``, and the second writer waits, then sees the first one's
+    work. SQLite has no row locks (Django leaves the clause out); there, one write transaction
+    runs at a time (``transaction_mode: IMMEDIATE`` in the settings makes it start so).
+    """
+    return Article.objects.select_for_update().get(pk=article.pk)
+
+
 @transaction.atomic
 def citation_add(
     *,
@@ -214,6 +230,8 @@ def citation_add(
 
     The quote is found as ``quote_locate`` finds it, and stored as the body's own slice.
     """
+    # The text as it is now, under the lock: not the copy the caller loaded earlier.
+    article = _article_locked(article)
     start, end = quote_locate(body=article.body, quote=quote, start=start)
     citation = Citation(
         article=article,
@@ -254,7 +272,7 @@ def citation_update(*, citation: Citation, **changes) -> tuple[Citation, bool]:
         if name in changes and changes.pop(name) != getattr(citation, name):
             raise ValidationError({name: "Cite it anew instead: a citation keeps its article and what it supports."})
     if "quote" in changes and changes["quote"] != citation.quote:
-        body = citation.article.body
+        body = _article_locked(citation.article).body
         try:
             # The same words where the citation already is (a quote sent back with the line
             # ends a browser uses, say) keep their place, even if they also occur earlier.
