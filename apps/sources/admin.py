@@ -80,14 +80,26 @@ class CitationForm(LoadedChoicesForm, forms.ModelForm):
         cleaned = super().clean()
         article, quote = cleaned.get("article"), cleaned.get("quote")
         if article is not None and quote:
-            keep = self.instance.start if self.instance.pk and self.instance.quote == quote else None
             try:
-                start = quote_locate(body=article.body, quote=quote, start=keep)
+                start, end = self._locate(article.body, quote)
             except ValidationError as error:
                 self.add_error("quote", error.message_dict.get("quote", error.messages))
             else:
-                self.instance.start, self.instance.end = start, start + len(quote)
+                # What is saved is the article's own text (a browser sends CRLF line ends, a
+                # paste may bring straight quotes): the quote is replaced by the body's slice.
+                cleaned["quote"] = article.body[start:end]
+                self.instance.start, self.instance.end = start, end
         return cleaned
+
+    def _locate(self, body: str, quote: str) -> tuple[int, int]:
+        """Where the quote is; a changed citation keeps its place if its words are still there
+        (the same words may occur earlier in the text), as ``citation_update`` does."""
+        if self.instance.pk and self.instance.article_id == self.cleaned_data["article"].pk:
+            try:
+                return quote_locate(body=body, quote=quote, start=self.instance.start)
+            except ValidationError:
+                pass
+        return quote_locate(body=body, quote=quote)
 
 
 class CitationInlineFormSet(ServiceInlineFormSet):

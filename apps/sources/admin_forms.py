@@ -26,9 +26,9 @@ def source_article_field(*, label: str = "Source article") -> forms.ModelChoiceF
 def supporting_quote_field() -> forms.CharField:
     return forms.CharField(
         required=False,
-        strip=False,  # a quote is matched character for character
+        strip=False,  # the quote is matched as pasted; what is stored is the article's own text
         label="Supporting quote",
-        help_text="Copy the exact words from the article's text.",
+        help_text="Copy the words from the article's text (line ends, quote marks, dashes and spaces may differ).",
         widget=forms.Textarea(attrs={"rows": 2, "cols": 30}),
     )
 
@@ -55,9 +55,12 @@ class SupportingQuoteForm(forms.Form):
             self.add_error("support_quote", "Copy the words from the article that support this.")
         elif article is not None:
             try:
-                quote_locate(body=article.body, quote=quote)
+                start, end = quote_locate(body=article.body, quote=quote)
             except ValidationError as error:
                 self.add_error("support_quote", error.message_dict.get("quote", error.messages))
+            else:
+                # The article's own words are what will be stored (citation_add finds the same).
+                cleaned["support_quote"] = article.body[start:end]
         return cleaned
 
     def supports(self) -> list[dict]:

@@ -37,7 +37,8 @@ class ArticleSerializer(serializers.ModelSerializer):
 
 
 def _validate_quote(attrs):
-    """Check the quote against the article now, so the error names the field it is about."""
+    """Check the quote against the article now, so the error names the field it is about (the
+    service finds it again, the same way, when it stores the body's slice)."""
     article, quote = attrs.get("article"), attrs.get("quote")
     if article is not None and quote:
         quote_locate(body=article.body, quote=quote, start=attrs.get("start"))
@@ -49,7 +50,14 @@ class CitationInlineSerializer(serializers.ModelSerializer):
 
     id = serializers.UUIDField(source="public_id", read_only=True)
     article = PublicIdField(queryset=Article.objects.all())
-    quote = serializers.CharField(trim_whitespace=False, help_text="The exact words of the article's body.")
+    quote = serializers.CharField(
+        trim_whitespace=False,
+        help_text=(
+            "The words of the article's body. Line ends, Unicode composition, typographic quotes "
+            "and dashes, runs of whitespace and invisible characters may differ: the body's own "
+            "text is stored and returned."
+        ),
+    )
     start = serializers.IntegerField(
         required=False, allow_null=True, min_value=0, max_value=2_147_483_647,
         help_text="Where the quote starts in the body; only needed when the words occur twice.",

@@ -12,7 +12,14 @@ from apps.core.services import record_update
 from apps.people.models import Organization
 from apps.sources.addresses import url_variants
 from apps.sources.models import Article, Citation
-from apps.sources.normal_form import body_sha256, normalize_body
+from apps.sources.normal_form import (
+    FoldedText,
+    body_sha256,
+    find_folded,
+    find_near,
+    fold_quote,
+    normalize_body,
+)
 
 
 class DuplicateArticle(ValidationError):
@@ -119,6 +126,9 @@ def article_update(*, article: Article, **changes) -> tuple[Article, bool]:
         raise ValidationError({"raw_text": "The text as received is kept as it was and cannot change."})
     changes.pop("sha256", None)  # derived from the body, never set by hand
     if "body" in changes:
+        # Locked before the citations are counted, so that no citation is added between the
+        # count and the change (citation_add takes the same lock); see _article_locked.
+        _article_locked(article)
         new_body = normalize_body(changes["body"] or "")
         if new_body == article.body:
             del changes["body"]
@@ -138,18 +148,69 @@ def article_update(*, article: Article, **changes) -> tuple[Article, bool]:
     return record_update(record=article, fields=(*ARTICLE_CHANGEABLE, "sha256"), data=changes)
 
 
-def quote_locate(*, body: str, quote: str, start: int | None = None) -> int:
-    """Where ``quote`` begins in ``body``: at ``start`` if given, else its first occurrence."""
+def _passage(text: str) -> str:
+    """A passage short enough to quote in a message."""
+    return text if len(text) <= 300 else f"{text[:200]}… …{text[-90:]}"
+
+
+def quote_locate(*, body: str, quote: str, start: int | None = None) -> tuple[int, int]:
+    """The body's slice ``(start, end)`` that ``quote`` stands for: at ``start`` if given, else
+    its first occurrence.
+
+    The words as typed first, then with the tolerant comparison of ``normal_form`` (line
+    ends, Unicode composition, typographic quotes and dashes, whitespace, invisible characters),
+    which is how a pasted quote differs from the stored text. What is stored is always
+    ``body[start:end]``, which may differ from the quote as typed in exactly those ways. When
+    the words are not there, the message offers the nearest passage, if one is close.
+    """
     if not quote or not quote.strip():
         raise ValidationError({"quote": "The quote is empty."})
-    if start is not None:
-        if start < 0 or body[start : start + len(quote)] != quote:
-            raise ValidationError({"quote": f"The quote is not in the article's text at position {start}."})
-        return start
-    position = body.find(quote)
-    if position < 0:
-        raise ValidationError({"quote": "This text does not appear in the article. Copy the words exactly."})
-    return position
+    if start is not None and start >= 0 and body.startswith(quote, start):
+        return start, start + len(quote)
+    if start is None and (position := body.find(quote)) >= 0:
+        return position, position + len(quote)
+    folded_quote = fold_quote(quote)
+    if not folded_quote:
+        raise ValidationError({"quote": "The quote is empty."})
+    folded_body = FoldedText(body)
+    found = find_folded(folded_body, folded_quote, start)
+    if found:
+        return found
+    if start is None:
+        message = "This text does not appear in the article. Copy the words exactly."
+    else:
+        message = f"The quote is not in the article's text at position {start}."
+        elsewhere = find_folded(folded_body, folded_quote)
+        if elsewhere:
+            raise ValidationError(
+                {"quote": ValidationError(f"{message} It begins at position {elsewhere[0]}.", code="not_found")}
+            )
+    near = find_near(folded_body, folded_quote)
+    if near is None:
+        raise ValidationError({"quote": ValidationError(message, code="not_found")})
+    # The passage goes in as a parameter: a "%" in the article is text, not a placeholder.
+    raise ValidationError(
+        {
+            "quote": ValidationError(
+                message.replace("%", "%%") + " Did you mean: “%(passage)s”?",
+                code="near_match",
+                params={"passage": _passage(body[near[0] : near[1]]), "start": near[0], "end": near[1]},
+            )
+        }
+    )
+
+
+def _article_locked(article: Article) -> Article:
+    """The article's row, locked until the transaction ends, as it is now in the database.
+
+    Quoting an article and changing its text are rules over two tables (a body may change only
+    while no citation points into it): without the lock, a citation could be checked against
+    the old text while another transaction changes it, and both would commit. On PostgreSQL
+    this is ``SELECT … FOR UPDATE``, and the second writer waits, then sees the first one's
+    work. SQLite has no row locks (Django leaves the clause out); there, one write transaction
+    runs at a time (``transaction_mode: IMMEDIATE`` in the settings makes it start so).
+    """
+    return Article.objects.select_for_update().get(pk=article.pk)
 
 
 @transaction.atomic
@@ -165,13 +226,18 @@ def citation_add(
     added_by: AbstractBaseUser | None = None,
     public_id=None,
 ) -> Citation:
-    """Cite an exact quote of a stored article as support for one fact, proceeding or provision."""
-    start = quote_locate(body=article.body, quote=quote, start=start)
+    """Cite a quote of a stored article as support for one fact, proceeding or provision.
+
+    The quote is found as ``quote_locate`` finds it, and stored as the body's own slice.
+    """
+    # The text as it is now, under the lock: not the copy the caller loaded earlier.
+    article = _article_locked(article)
+    start, end = quote_locate(body=article.body, quote=quote, start=start)
     citation = Citation(
         article=article,
-        quote=quote,
+        quote=article.body[start:end],
         start=start,
-        end=start + len(quote),
+        end=end,
         fact=fact,
         proceeding=proceeding,
         provision=provision,
@@ -206,8 +272,14 @@ def citation_update(*, citation: Citation, **changes) -> tuple[Citation, bool]:
         if name in changes and changes.pop(name) != getattr(citation, name):
             raise ValidationError({name: "Cite it anew instead: a citation keeps its article and what it supports."})
     if "quote" in changes and changes["quote"] != citation.quote:
-        start = quote_locate(body=citation.article.body, quote=changes["quote"])
-        changes.update(start=start, end=start + len(changes["quote"]))
+        body = _article_locked(citation.article).body
+        try:
+            # The same words where the citation already is (a quote sent back with the line
+            # ends a browser uses, say) keep their place, even if they also occur earlier.
+            start, end = quote_locate(body=body, quote=changes["quote"], start=citation.start)
+        except ValidationError:
+            start, end = quote_locate(body=body, quote=changes["quote"])
+        changes.update(quote=body[start:end], start=start, end=end)
     return record_update(record=citation, fields=("quote", "start", "end", "note"), data=changes)
 
 
