@@ -126,7 +126,8 @@ PART_WORDS = {
 FILLER_WORDS = {"the", "of", "in", "on", "during", "в", "во"}
 
 APPROXIMATE_PREFIX = re.compile(
-    r"^(?:~|c\.|ca\.|circa|about|around|approx\.?|approximately|около|ок\.|примерно|приблизительно|прибл\.)\s*"
+    r"^(?:~|c\.|ca\.|circa|about|around|approx\.?|approximately"
+    r"|около|ок\.|примерно|приблизительно|прибл\.)\s*"
 )
 # "2016 года", "2016 г.", "в 2016 году", "2014–2015 гг." — the Russian word "year" after a year.
 RUSSIAN_YEAR_WORD = re.compile(r"(?<=[0-9])\s*(?:годах|годы|года|году|год|гг|г)(?![а-я])\.?")

@@ -35,7 +35,10 @@ class PartialDateField(serializers.Field):
         if not isinstance(data, str):
             self.fail(
                 "invalid",
-                message="Write the date as text, as a source does, e.g. 1997, spring 2013, 14 Nov 2014 or 26.05.2016.",
+                message=(
+                    "Write the date as text, as a source does, e.g. 1997, spring 2013, 14 Nov 2014 "
+                    "or 26.05.2016."
+                ),
             )
         try:
             return parse_partial_date(data)
