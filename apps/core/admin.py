@@ -18,7 +18,7 @@ from django.forms.models import BaseInlineFormSet
 from django.http import HttpResponseRedirect
 
 from apps.core import scoping
-from apps.core.admin_forms import LoadedAutocompleteSelect
+from apps.core.admin_forms import LoadedAutocompleteSelect, show_partial_date_warnings
 from apps.core.admin_history import ScopedDeleteMixin, ScopedHistoryAdmin
 from apps.core.partial_dates import PartialDateDescriptor
 from apps.core.services import record_touch
@@ -247,6 +247,7 @@ class ServiceAdmin(ScopedAdminMixin, ScopedDeleteMixin, LoadedAutocompleteMixin,
             # Only rows of the page changed (a fact, an alias, the protected identity): the
             # record's history still gets a version, which the change message describes.
             record_touch(record=form.instance)
+        show_partial_date_warnings(request, form, formsets)
 
     def save_formset(self, request, form, formset, change):
         # Inline formsets call services too, and services record who added a citation.

@@ -1,15 +1,28 @@
 """Admin form support for partial dates: one text box ("spring 2013") per partial date."""
 
 from django import forms
+from django.contrib import messages
 from django.contrib.admin.widgets import AutocompleteSelect
+from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
 
-from apps.core.partial_dates import parse_partial_date
+from apps.core.partial_dates import PartialDate, ambiguous_readings, parse_partial_date
 
-PARTIAL_DATE_HELP = "e.g. 1997, spring 2013, January 2016, 14 Nov 2014; prefix “c.” if approximate."
+PARTIAL_DATE_HELP = (
+    "As the source writes it, e.g. 1997, spring 2013, May–June 2016, mid-2016, 14 Nov 2014, "
+    "26.05.2016, весной 2013; put “c.” in front if approximate."
+)
 
 
 class PartialDateFormField(forms.CharField):
+    """A partial date typed as text, read as :meth:`PartialDate.parse` reads it.
+
+    One difference: "2011-12" is refused with both of its readings (December 2011, or 2011 to
+    2012), since someone typing it often means two years. The API keeps reading it as a month,
+    its documented machine form, so that what it returns can be sent back.
+    """
+
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("required", False)
         kwargs.setdefault("help_text", PARTIAL_DATE_HELP)
@@ -21,7 +34,39 @@ class PartialDateFormField(forms.CharField):
         return "" if value is None else str(value)
 
     def to_python(self, value):
-        return parse_partial_date(super().to_python(value))
+        text = super().to_python(value)
+        readings = ambiguous_readings(text) if text else None
+        if readings:
+            month, years = readings
+            raise ValidationError(
+                f"“{text.strip()}” can mean {month} or the years {years.first.year} to "
+                f"{years.last.year}. Type “{month}” or “{years}” to say which.",
+                code="ambiguous",
+            )
+        return parse_partial_date(text)
+
+
+def future_warning(label: str, value: PartialDate | None) -> str | None:
+    """The warning for a date that begins after today, or None.
+
+    Only a warning: a source may announce what is planned (an agreement "to be signed on
+    2 February"), and a typing slip ("spring 2103") is for the caseworker to spot.
+    """
+    if value is None or value.start <= timezone.localdate():
+        return None
+    return f"{label}: {value} is in the future. It was saved; check that this is what the source says."
+
+
+def show_partial_date_warnings(request, form, formsets) -> None:
+    """After a save, show a warning for each date typed on the page that lies ahead.
+
+    The forms of :func:`partial_date_form` note these warnings (``partial_date_warnings``) as
+    they validate; only the admin has the request to show them on, once everything is saved.
+    """
+    rows = [row for formset in formsets for row in formset.forms if row not in formset.deleted_forms]
+    for saved in [form, *rows]:
+        for warning in getattr(saved, "partial_date_warnings", ()):
+            messages.warning(request, warning)
 
 
 def formfield(db_field, **kwargs):
@@ -54,6 +99,13 @@ def partial_date_form(model, names: tuple[str, ...], *, required: tuple[str, ...
             if name in self.cleaned_data:
                 setattr(self.instance, name, self.cleaned_data[name])
         forms.ModelForm._post_clean(self)
+        # A date that was already stored is not warned about again on every save.
+        self.partial_date_warnings = [
+            warning
+            for name in names
+            if name in self.changed_data and name in self.cleaned_data
+            if (warning := future_warning(self.fields[name].label, self.cleaned_data[name]))
+        ]
 
     attrs.update(__init__=__init__, _post_clean=_post_clean)
     stored = [f"{n}_{part}" for n in names for part in ("start", "end", "precision", "approximate")]

@@ -21,6 +21,10 @@ class PartialDateField(serializers.Field):
     ``{"value": "2013-spring", "display": "spring 2013", "start": "2013-03-01",
     "end": "2013-05-31", "precision": "season", "approximate": false}``. An object with a
     ``value`` key is also accepted, so what a client read can be sent back unchanged.
+
+    Text is read as :meth:`PartialDate.parse` reads it, ranges and thirds included. Unlike
+    the admin, the API reads "2011-12" as December 2011 without asking (its machine form of a
+    month) and accepts a date in the future without a warning: a client has no one to ask.
     """
 
     default_error_messages = {"invalid": "{message}"}
@@ -29,7 +33,13 @@ class PartialDateField(serializers.Field):
         if isinstance(data, dict) and "value" in data:
             data = data["value"]
         if not isinstance(data, str):
-            self.fail("invalid", message="Write the date as text, e.g. 1997, spring 2013 or 14 Nov 2014.")
+            self.fail(
+                "invalid",
+                message=(
+                    "Write the date as text, as a source does, e.g. 1997, spring 2013, 14 Nov 2014 "
+                    "or 26.05.2016."
+                ),
+            )
         try:
             return parse_partial_date(data)
         except DjangoValidationError as exc:
@@ -55,11 +65,31 @@ def partial_date_json(value: PartialDate | None) -> dict | None:
 PARTIAL_DATE_OUTPUT_SCHEMA = {
     "type": "object",
     "properties": {
-        "value": {"type": "string", "description": "Machine form: 1997, 2013-spring, 2016-01, 2014-11-14, ~1980."},
-        "display": {"type": "string", "description": "As people write it: spring 2013, c. 1980."},
+        "value": {
+            "type": "string",
+            "description": (
+                "Machine form, accepted back as it is: 1997, 2013-spring, 2016-01, 2014-11-14, ~1980; "
+                "early, mid or late in a year or a month: 2016-early, 2016-mid, 2016-05-late; a range, "
+                "its two ends joined by /: 2014/2015, 2016-05/2016-06, 2016-05-03/2016-05-05, "
+                "2013-spring/2013-summer."
+            ),
+        },
+        "display": {
+            "type": "string",
+            "description": "As people write it: spring 2013, c. 1980, mid-2016, May–June 2016, 3–5 May 2016.",
+        },
         "start": {"type": "string", "format": "date", "description": "First day of the period."},
         "end": {"type": "string", "format": "date", "description": "Last day of the period."},
-        "precision": {"type": "string", "enum": list(Precision.values)},
+        "precision": {
+            "type": "string",
+            "enum": list(Precision.values),
+            "description": (
+                "day, month, season or year; day_range, month_range, season_range or year_range for a "
+                "range of them; month_part or year_part for early (first third), mid (middle third) or "
+                "late (last third) in a month (days 1-10, 11-20, 21-end) or a year (Jan-Apr, May-Aug, "
+                "Sep-Dec)."
+            ),
+        },
         "approximate": {"type": "boolean"},
     },
     "required": ["value", "display", "start", "end", "precision", "approximate"],
@@ -74,8 +104,14 @@ class PartialDateFieldExtension(OpenApiSerializerFieldExtension):
             return {
                 "type": "string",
                 "description": (
-                    "A partial date as text: 1997, spring 2013, 2013-spring, January 2016, 2016-01, "
-                    "14 Nov 2014, 2014-11-14; prefix c. or ~ when approximate."
+                    "A partial date as text, in English or Russian, as a source writes it: 1997, "
+                    "spring 2013, весной 2013, January 2016, март 2016, 14 Nov 2014, 14th November 2014, "
+                    "14 марта 2016, 26.05.2016, 26/05/2016; early, mid or late in a year or a month "
+                    "(early 2016, mid-2016, late May 2016, начало 2016); a range of two days, months, "
+                    "seasons or years (2014–2015, May–June 2016, 3–5 May 2016, spring–summer 2013, "
+                    "с 2014 по 2015); prefix c., ~, около or примерно when approximate. Every machine "
+                    "form of `value` is accepted back (2016-01 is January 2016). A date in the future "
+                    "is accepted."
                 ),
                 "example": "spring 2013",
             }
