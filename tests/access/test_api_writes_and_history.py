@@ -11,6 +11,7 @@ from tests.factories import (
     ProceedingFactory,
     ProtectedIdentityFactory,
 )
+from tests.http import if_match
 
 pytestmark = pytest.mark.django_db
 
@@ -114,7 +115,7 @@ def test_a_change_through_the_api_is_versioned_with_its_user(world, caseworker_a
     case_a, _case_b = world
     client = api(caseworker_a)
 
-    response = client.patch(f"/api/v1/cases/{case_a.reference}/", {"title": "Kim: second appeal"}, format="json")
+    response = client.patch(f"/api/v1/cases/{case_a.reference}/", {"title": "Kim: second appeal"}, format="json", **if_match(client, f"/api/v1/cases/{case_a.reference}/"))
 
     assert response.status_code == 200, response.content
     latest = Case.history.filter(id=case_a.pk).order_by("-history_date", "-history_id").first()
