@@ -146,7 +146,20 @@ class RowVersionMixin:
             and getattr(record, "version", None) is not None
         ):
             response["ETag"] = etag(record)
+            if response.status_code == 201 and "Location" not in response:
+                location = self._location(record)
+                if location:
+                    response["Location"] = location
         return response
+
+    def _location(self, record: Model) -> str | None:
+        """The address of a record created by this view, if it is one of the view's own."""
+        queryset = getattr(self, "queryset", None)
+        model = queryset.model if queryset is not None else self.get_queryset().model
+        if not isinstance(record, model):
+            return None  # e.g. a proceeding's new event, which has no address of its own
+        lookup = self.lookup_url_kwarg or self.lookup_field
+        return self.reverse_action("detail", kwargs={lookup: getattr(record, self.lookup_field)})
 
 
 class _Replay(Exception):
