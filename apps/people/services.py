@@ -128,8 +128,9 @@ def individual_delete(*, individual: Individual) -> None:
 def protected_identity_set(*, individual: Individual, **fields) -> ProtectedIdentity:
     """Create or change the identifying details of an individual.
 
-    A change is a new version of the identity and of the individual too: the individual's
-    record, as those allowed to see it read it, shows these fields.
+    A change is a new version of the identity and of the individual too (its row version,
+    hence its ETag): the individual's record, as those allowed to see it read it, shows these
+    fields.
     """
     identity, created = ProtectedIdentity.objects.get_or_create(individual=individual)
     changed = [name for name, value in fields.items() if getattr(identity, name) != value]
@@ -140,7 +141,9 @@ def protected_identity_set(*, individual: Individual, **fields) -> ProtectedIden
         version_bump(record=identity)
     identity.save()
     if created or changed:
-        record_touch(record=individual)
+        # The individual's version only: its updated_at and history stay, so nothing public
+        # (a public dossier, its bundle's dates) tells that hidden details changed.
+        version_bump(record=individual)
     return identity
 
 
@@ -169,7 +172,7 @@ def individual_identity_erase(*, individual: Individual, by, reason: str, reques
         identity._change_reason = "Erased on request (see the access log)."
         version_bump(record=identity)
         identity.save()
-        record_touch(record=individual)
+        version_bump(record=individual)
     audit.record(
         user=by,
         action=SensitiveAction.ERASE_PROTECTED,
