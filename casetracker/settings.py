@@ -224,7 +224,8 @@ SPECTACULAR_SETTINGS = {
         "problem details (`application/problem+json`). Partial dates are written as text "
         "(`1997`, `spring 2013`, `January 2016`, `14 Nov 2014`, `c. 1980`) and read as objects."
     ),
-    "VERSION": "1.0.0",
+    # 2.0.0: PUT, PATCH and DELETE need If-Match (docs/api.md, "Changes").
+    "VERSION": "2.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
     "SERVE_AUTHENTICATION": [],

@@ -187,7 +187,7 @@ class CitationFactory(factory.django.DjangoModelFactory):
     # The fact is created for this citation: it needs no second one of its own.
     fact = factory.SubFactory(FactFactory, citation=None)
     quote = factory.LazyAttribute(lambda c: c.article.body[:20])
-    start = factory.LazyAttribute(lambda c: quote_locate(body=c.article.body, quote=c.quote))
+    start = factory.LazyAttribute(lambda c: quote_locate(body=c.article.body, quote=c.quote)[0])
     end = factory.LazyAttribute(lambda c: c.start + len(c.quote))
 
 

@@ -4,7 +4,7 @@ from django.core.validators import RegexValidator
 from django.db import models
 from simple_history.models import HistoricalRecords
 
-from apps.core.models import PublicRecord
+from apps.core.models import PublicRecord, Versioned
 from apps.core.partial_dates import (
     PartialDateDescriptor,
     partial_date_constraints,
@@ -140,7 +140,7 @@ class Fact(PublicRecord):
         return f"{when}: {statement}"
 
 
-class CaseShare(models.Model):
+class CaseShare(Versioned):
     """A case shown to one user outside its organization, e.g. a partner lawyer.
 
     A share grants reading only: writes stay with the organization that holds the case.

@@ -9,11 +9,12 @@ from collections.abc import Iterable, Sequence
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import F
 
 from apps.access.scoping import can_write_to_organization
 from apps.cases.models import Case, CaseShare, Fact
 from apps.cases.scoping import writable_cases
-from apps.core.services import record_create, record_update
+from apps.core.services import record_create, record_touch, record_update, version_bump
 from apps.people.models import Individual, Organization
 from apps.sources.models import Article
 from apps.sources.services import citation_add
@@ -205,6 +206,7 @@ def fact_update(*, fact: Fact, contradicts: Iterable[Fact] | None = None, **chan
     if "case" in changes and changes.pop("case").pk != fact.case_id:
         raise ValidationError({"case": "A fact cannot move to another case."})
     fact, changed = record_update(record=fact, fields=FACT_CHANGEABLE, data=changes)
+    own_changed = changed
     if contradicts is not None:
         contradicts = list(contradicts)
         current = set(fact.contradicts.values_list("pk", flat=True))
@@ -213,6 +215,8 @@ def fact_update(*, fact: Fact, contradicts: Iterable[Fact] | None = None, **chan
         fact.contradicts.remove(*fact.contradicts.exclude(pk__in=[other.pk for other in contradicts]))
         getattr(fact, "_prefetched_objects_cache", {}).pop("contradicts", None)
         changed = changed or current != {other.pk for other in contradicts}
+    if changed and not own_changed:
+        record_touch(record=fact)  # only its links changed: still a new version of the fact
     return fact, changed
 
 
@@ -226,10 +230,15 @@ def fact_mark_disputed(*, fact: Fact, contradicts: Iterable[Fact] = ()) -> Fact:
         if other.case_id != fact.case_id:
             raise ValidationError({"contradicts": f"“{other}” belongs to another case."})
     fact.disputed = True
+    version_bump(record=fact)
     fact.save(update_fields=["disputed", "updated_at"])
     if contradicts:
         fact.contradicts.add(*contradicts)
-        Fact.objects.filter(pk__in=[other.pk for other in contradicts]).update(disputed=True)
+        # One UPDATE for all of them; each one's version still moves (in SQL), so a client or a
+        # form holding one of them as it was before cannot write over the dispute.
+        Fact.objects.filter(pk__in=[other.pk for other in contradicts]).update(
+            disputed=True, version=F("version") + 1
+        )
     return fact
 
 

@@ -8,6 +8,7 @@ the admin exactly as they hold in the API and the commands.
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.widgets import RelatedFieldWidgetWrapper
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
@@ -21,7 +22,10 @@ from apps.core import scoping
 from apps.core.admin_forms import LoadedAutocompleteSelect, show_partial_date_warnings
 from apps.core.admin_history import ScopedDeleteMixin, ScopedHistoryAdmin
 from apps.core.partial_dates import PartialDateDescriptor
-from apps.core.services import record_touch
+from apps.core.services import StaleVersion, record_touch, version_hold
+
+# The hidden field of a change form that says which version of the record it was opened on.
+VERSION_FIELD = "row_version"
 
 READONLY_RECORD_FIELDS = ("public_id", "created_at", "updated_at")
 
@@ -158,6 +162,37 @@ def refusable(form_class):
     return type(form_class.__name__, (RefusalForm, form_class), {"__module__": form_class.__module__})
 
 
+def _versioned(model) -> bool:
+    return any(field.name == "version" for field in model._meta.concrete_fields)
+
+
+def changes_since(record, version: int) -> str:
+    """Who changed ``record`` after ``version``, when, and which fields, in one sentence.
+
+    Read from the change history (django-simple-history): every version after the one the
+    form was opened on, with its user and the fields it changed.
+    """
+    history = getattr(record, "history", None)
+    if history is None:
+        return "It was changed by someone else."
+    parts = []
+    for entry in history.filter(version__gt=version).select_related("history_user").order_by("history_date"):
+        previous = entry.prev_record
+        fields = []
+        if previous is not None:
+            fields = [
+                str(record._meta.get_field(change.field).verbose_name)
+                for change in entry.diff_against(previous).changes
+                if change.field not in ("updated_at", "version")
+            ]
+        who = entry.history_user.get_username() if entry.history_user else "a system process"
+        what = ", ".join(fields) or entry.history_change_reason or "rows on its page"
+        parts.append(f"{who} changed {what} at {entry.history_date:%Y-%m-%d %H:%M}")
+    if not parts:
+        return "It was changed by someone else."
+    return "Since you opened this page, " + "; ".join(parts) + "."
+
+
 def form_changes(form, *, every_field: bool = False) -> dict:
     """What the user changed on ``form``, by the record's field names (partial dates by their name).
 
@@ -219,7 +254,34 @@ class ServiceAdmin(ScopedAdminMixin, ScopedDeleteMixin, LoadedAutocompleteMixin,
             may_have_duplicates |= duplicates
         return queryset.filter(matches), may_have_duplicates
 
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None or not _versioned(self.model) or not fieldsets:
+            return fieldsets
+        # The version travels with the form as a hidden field (the admin renders only the
+        # fields of its fieldsets; a hidden one gets an invisible row).
+        (name, options), *rest = fieldsets
+        if any(VERSION_FIELD in (opts.get("fields") or ()) for _name, opts in fieldsets):
+            return fieldsets  # fields derived from the form, which already has it
+        return [(name, {**options, "fields": [*options["fields"], VERSION_FIELD]}), *rest]
+
     def get_form(self, request, obj=None, change=False, **kwargs):
+        if obj is not None and _versioned(self.model):
+            base = kwargs.get("form", self.form)
+            if obj is not None and getattr(request, "_restoring_version", False):
+                # Restoring an old version: the form shows that version, but what it replaces
+                # is the record as stored now.
+                current = self.model._default_manager.filter(pk=obj.pk).values_list("version", flat=True).first()
+            else:
+                current = obj.version
+            kwargs["form"] = type(
+                base.__name__,
+                (base,),
+                {
+                    "__module__": base.__module__,
+                    VERSION_FIELD: forms.IntegerField(widget=forms.HiddenInput, required=False, initial=current),
+                },
+            )
         form = refusable(super().get_form(request, obj, change=change, **kwargs))
         form.request_user = request.user  # a new class per request: checks that need the user
         form.service_refusal = getattr(request, "_service_refusals", {}).get("")
@@ -230,11 +292,31 @@ class ServiceAdmin(ScopedAdminMixin, ScopedDeleteMixin, LoadedAutocompleteMixin,
             # The form has already written its values onto ``obj``: give the service the record
             # as stored and the changes, so that its guards compare the two.
             stored = self.model._default_manager.get(pk=obj.pk)
+            self.check_version(stored, form)
             changes = form_changes(form, every_field=getattr(request, "_restoring_version", False))
             form.record_changes = changes
             adopt(obj, self.update(request, stored, changes, form))
         else:
             adopt(obj, self.create(request, form))
+
+    def check_version(self, stored, form) -> None:
+        """Refuse to save a form opened on an older version of the record than the stored one.
+
+        A compare-and-set inside the admin's transaction (``version_hold``): the record stays
+        at that version until this save commits, so no one can slip a change in between.
+        """
+        opened_on = form.cleaned_data.get(VERSION_FIELD)
+        if opened_on is None:  # a form without the field (not versioned): nothing to compare
+            return
+        try:
+            version_hold(record=stored, expected=opened_on)
+        except StaleVersion as stale:
+            raise ValidationError(
+                f"{changes_since(stored, opened_on)} Your changes would overwrite theirs: reload the "
+                "page to see what it says now, then make your changes again (what you typed is kept "
+                "below to copy from).",
+                code="stale",
+            ) from stale
 
     def save_related(self, request, form, formsets, change):
         # No form.save_m2m(): the sets went to the service with the record.

@@ -1,6 +1,8 @@
 import uuid
 
+from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 
 class PublicIdManager(models.Manager):
@@ -8,7 +10,29 @@ class PublicIdManager(models.Manager):
         return self.get(public_id=public_id)
 
 
-class PublicRecord(models.Model):
+class Versioned(models.Model):
+    """A record with a row version: 1 when created, one more on every write.
+
+    The version is what a client or an admin form names when it says "the record as I saw it"
+    (the API's ETag and If-Match, the admin form's hidden version). It is incremented in SQL
+    (``version = version + 1``) by :func:`apps.core.services.version_bump`, never computed in
+    Python, so that two concurrent writes both count. A plain column rather than
+    django-concurrency: every write already goes through ``record_update`` and its siblings,
+    which take the expected version there, and the admin's refusal reuses the services' own
+    refusal path (``RefusalForm``).
+    """
+
+    # A database default too: rows inserted by raw SQL or by a worker still running the
+    # previous release during a deploy start at 1 rather than fail.
+    version = models.PositiveIntegerField(
+        default=1, db_default=1, editable=False, help_text="Incremented by every write; the API's ETag."
+    )
+
+    class Meta:
+        abstract = True
+
+
+class PublicRecord(Versioned):
     """A record with a stable public identifier and timestamps.
 
     The UUID is what URLs, fixtures and integrations use: it never changes and, unlike an
@@ -26,3 +50,27 @@ class PublicRecord(models.Model):
 
     def natural_key(self):
         return (str(self.public_id),)
+
+
+class IdempotencyKey(models.Model):
+    """A client's ``Idempotency-Key`` and the first answer to it (apps.core.idempotency).
+
+    Per user: two integrations choosing the same key do not see each other's answers. A row
+    with no ``status`` is a request still in flight. Kept 24 hours (``IDEMPOTENCY_KEY_HOURS``).
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=255)
+    # SHA-256 of the method, the path and the request's parsed content: a retry must match it.
+    fingerprint = models.CharField(max_length=64, blank=True)
+    status = models.PositiveSmallIntegerField(null=True, blank=True)
+    # The headers replayed with the body: Content-Type, Location, ETag.
+    headers = models.JSONField(default=dict, blank=True)
+    body = models.BinaryField(blank=True, default=b"")
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "key"], name="idempotency_key_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.key} of {self.user_id}"

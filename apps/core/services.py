@@ -13,12 +13,72 @@ from typing import Any, TypeVar
 
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
+from django.db.models import F
 
 from apps.core.partial_dates import PartialDateDescriptor, parse_partial_date
 
 Record = TypeVar("Record", bound=models.Model)
 
 PARTIAL_DATE_COLUMNS = ("start", "end", "precision", "approximate")
+
+
+class StaleVersion(Exception):
+    """The record was changed since the version the caller saw: nothing was written.
+
+    ``current`` is the version stored now (None when the record is gone).
+    """
+
+    def __init__(self, record: models.Model, *, expected: int, current: int | None):
+        super().__init__(f"{record} is at version {current}, not {expected}.")
+        self.record, self.expected, self.current = record, expected, current
+
+
+def _is_versioned(record: models.Model) -> bool:
+    return any(field.name == "version" for field in record._meta.concrete_fields)
+
+
+def _stored_version(record: models.Model) -> int | None:
+    return type(record)._base_manager.filter(pk=record.pk).values_list("version", flat=True).first()
+
+
+def version_bump(*, record: models.Model, expected: int | None = None) -> None:
+    """Increment ``record``'s row version in the database and note the new one on ``record``.
+
+    The increment is SQL (``UPDATE … SET version = version + 1``), so concurrent writes never
+    lose a count. With ``expected`` it is a compare-and-set (``… WHERE version = expected``):
+    if another write came first, nothing is written and :class:`StaleVersion` is raised. Call
+    it inside the write's transaction, before the write: on PostgreSQL the row stays locked
+    until the transaction ends, so no one can change it between the check and the write.
+    Records without a version column are left alone.
+    """
+    if not _is_versioned(record) or record.pk is None:
+        return
+    rows = type(record)._base_manager.filter(pk=record.pk)
+    if expected is not None:
+        if not rows.filter(version=expected).update(version=F("version") + 1):
+            raise StaleVersion(record, expected=expected, current=_stored_version(record))
+        record.version = expected + 1
+        return
+    rows.update(version=F("version") + 1)
+    record.version = _stored_version(record)
+
+
+def version_hold(*, record: models.Model, expected: int) -> None:
+    """Check that ``record`` is still at version ``expected`` and hold it there for this transaction.
+
+    A compare-and-set that writes nothing new (``UPDATE … SET version = version WHERE version =
+    expected``): it raises :class:`StaleVersion` if the record moved on, and otherwise keeps
+    the row locked (PostgreSQL; SQLite has one writer at a time) until the caller's transaction
+    ends, so the writes that follow are made on the version the caller saw. Two clients holding
+    the same version cannot both pass: the second waits, then finds the version moved on.
+    Must run inside ``transaction.atomic``.
+    """
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("version_hold() outside a transaction would hold nothing.")
+    rows = type(record)._base_manager.filter(pk=record.pk, version=expected)
+    if not rows.update(version=F("version")):
+        raise StaleVersion(record, expected=expected, current=_stored_version(record))
+    record.version = expected
 
 
 def _columns(model: type[models.Model], name: str) -> list[str]:
@@ -63,6 +123,8 @@ def record_create(*, model: type[Record], data: Mapping[str, Any], public_id=Non
             setattr(record, name, value)
     if public_id:
         record.public_id = public_id
+    if _is_versioned(record):
+        record.version = 1  # a new record starts at version 1, whatever the caller set
     record.full_clean()
     record.save()
     for name, values in many.items():
@@ -80,6 +142,7 @@ def record_update(
     many-to-many sets); a name outside it is refused, naming it. Values equal to the stored
     ones are no change. Only the changed columns are written (``update_fields``), so two
     people changing different fields of one record at the same moment both keep their change.
+    Every write increments the record's version (:func:`version_bump`).
     Returns the record and whether anything changed.
     """
     allowed = set(fields)
@@ -105,6 +168,7 @@ def record_update(
     if not columns and not many:
         return record, False
     record.full_clean()
+    version_bump(record=record)
     if columns:
         if any(field.name == "updated_at" for field in model._meta.concrete_fields):
             columns.append("updated_at")
@@ -123,7 +187,10 @@ def record_update(
 def record_touch(*, record: models.Model) -> None:
     """Note that a record's page changed though none of its own fields did (a row under it).
 
-    Saves ``updated_at`` only, so that the record's history has a version saying what changed.
+    Saves ``updated_at`` only, so that the record's history has a version saying what changed,
+    and increments the record's row version: what a client sees of the record changed.
     """
-    if any(field.name == "updated_at" for field in record._meta.concrete_fields):
-        record.save(update_fields=["updated_at"])
+    with transaction.atomic():
+        version_bump(record=record)
+        if any(field.name == "updated_at" for field in record._meta.concrete_fields):
+            record.save(update_fields=["updated_at"])

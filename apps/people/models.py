@@ -3,7 +3,7 @@ from django.db import models
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
-from apps.core.models import PublicRecord
+from apps.core.models import PublicRecord, Versioned
 from apps.core.partial_dates import (
     PartialDateDescriptor,
     partial_date_constraints,
@@ -92,7 +92,7 @@ class Individual(PublicRecord):
         return self.pseudonym
 
 
-class ProtectedIdentity(models.Model):
+class ProtectedIdentity(Versioned):
     """The identifying details of an individual, kept apart from everything else and encrypted.
 
     A separate table, so that the dedicated permissions (``people.view_protectedidentity``,

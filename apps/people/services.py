@@ -10,7 +10,7 @@ from django.db import transaction
 from apps.core import audit
 from apps.core.audit import SensitiveAction
 from apps.core.scoping import check_can_write
-from apps.core.services import record_create, record_update
+from apps.core.services import record_create, record_touch, record_update, version_bump
 from apps.people.models import Alias, Individual, Organization, ProtectedIdentity
 
 PROTECTED_IDENTITY_FIELDS = ("legal_name", "date_of_birth", "phone", "email", "address")
@@ -81,6 +81,7 @@ def individual_update(*, individual: Individual, aliases: Iterable[dict] | None 
     the individual and whether anything changed.
     """
     individual, changed = record_update(record=individual, fields=INDIVIDUAL_CHANGEABLE, data=changes)
+    own_changed = changed
     if aliases is not None:
         aliases = list(aliases)
         removed, _by_model = individual.aliases.exclude(name__in=[alias["name"] for alias in aliases]).delete()
@@ -94,6 +95,8 @@ def individual_update(*, individual: Individual, aliases: Iterable[dict] | None 
                 alias_add(individual=individual, **alias)
                 changed = True
         getattr(individual, "_prefetched_objects_cache", {}).pop("aliases", None)
+    if changed and not own_changed:
+        record_touch(record=individual)  # its aliases are part of it: a new version of it
     return individual, changed
 
 
@@ -121,13 +124,26 @@ def individual_delete(*, individual: Individual) -> None:
     individual.delete()
 
 
+@transaction.atomic
 def protected_identity_set(*, individual: Individual, **fields) -> ProtectedIdentity:
-    """Create or change the identifying details of an individual."""
-    identity, _created = ProtectedIdentity.objects.get_or_create(individual=individual)
+    """Create or change the identifying details of an individual.
+
+    A change is a new version of the identity and of the individual too (its row version,
+    hence its ETag): the individual's record, as those allowed to see it read it, shows these
+    fields.
+    """
+    identity, created = ProtectedIdentity.objects.get_or_create(individual=individual)
+    changed = [name for name, value in fields.items() if getattr(identity, name) != value]
     for name, value in fields.items():
         setattr(identity, name, value)
     identity.full_clean()
+    if not created and changed:
+        version_bump(record=identity)
     identity.save()
+    if created or changed:
+        # The individual's version only: its updated_at and history stay, so nothing public
+        # (a public dossier, its bundle's dates) tells that hidden details changed.
+        version_bump(record=individual)
     return identity
 
 
@@ -154,7 +170,9 @@ def individual_identity_erase(*, individual: Individual, by, reason: str, reques
         for name in PROTECTED_IDENTITY_FIELDS:
             setattr(identity, name, None if name == "date_of_birth" else "")
         identity._change_reason = "Erased on request (see the access log)."
+        version_bump(record=identity)
         identity.save()
+        version_bump(record=individual)
     audit.record(
         user=by,
         action=SensitiveAction.ERASE_PROTECTED,

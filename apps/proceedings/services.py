@@ -10,7 +10,7 @@ from django.db import transaction
 
 from apps.cases.models import Case
 from apps.cases.services import Support, supports_add
-from apps.core.services import record_create, record_update
+from apps.core.services import record_create, record_touch, record_update
 from apps.proceedings.models import Proceeding, ProceedingEvent
 
 
@@ -93,10 +93,13 @@ def proceeding_update(*, proceeding: Proceeding, agreements: Iterable | None = N
     if "subject" in changes:
         proceeding_subject_check(case=proceeding.case, subject=changes["subject"])
     proceeding, changed = record_update(record=proceeding, fields=PROCEEDING_CHANGEABLE, data=changes)
+    own_changed = changed
     if agreements is not None or provisions is not None:
         before = _legal_basis(proceeding)
         proceeding_legal_basis_set(proceeding=proceeding, agreements=agreements, provisions=provisions)
         changed = changed or _legal_basis(proceeding) != before
+    if changed and not own_changed:
+        record_touch(record=proceeding)  # only its legal basis changed: still a new version of it
     return proceeding, changed
 
 

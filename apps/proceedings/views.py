@@ -34,5 +34,5 @@ class ProceedingViewSet(PublicIdViewSet):
         proceeding = self.get_object()
         serializer = ProceedingEventSerializer(data=request.data, context={"proceeding": proceeding})
         serializer.is_valid(raise_exception=True)
-        serializer.save()
+        self.etag_record = serializer.save()  # the answer is the new event: its ETag, not the proceeding's
         return Response(serializer.data, status=201)

@@ -10,7 +10,7 @@ from rest_framework.response import Response
 from apps.core.api.policies import CursorPagination, StrictJSONParser
 from apps.core.api.problems import PROBLEM_MEDIA_TYPE, Conflict, ProblemSerializer, problem
 from apps.core.api.transactions import AtomicWriteMixin
-from apps.core.api.views import PublicIdViewSet
+from apps.core.api.views import PublicIdViewSet, RecordViewMixin
 from apps.core.scoping import visible
 from apps.people.models import Organization
 from apps.sources.filters import ArticleFilter, CitationFilter
@@ -173,6 +173,7 @@ class ArticleViewSet(PublicIdViewSet):
         except ImportRejected as error:
             return _import_refused(error, field="outlet" if error.reason == "no_outlet" else serializer.content_field)
         code = status.HTTP_201_CREATED if result.created else status.HTTP_200_OK
+        self.etag_record = result.article
         return Response(ArticleImportResultSerializer(result, context=self.get_serializer_context()).data, status=code)
 
     def _outlet(self, value: str):
@@ -239,6 +240,7 @@ class ArticleViewSet(PublicIdViewSet):
     destroy=extend_schema(description="Refused with 409 for the only quote supporting a fact."),
 )
 class CitationViewSet(
+    RecordViewMixin,
     AtomicWriteMixin,
     mixins.CreateModelMixin,
     mixins.RetrieveModelMixin,

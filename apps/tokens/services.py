@@ -9,8 +9,10 @@ import secrets
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.utils import timezone
 
+from apps.core.services import version_bump
 from apps.tokens.models import ApiToken
 
 TOKEN_PREFIX = "ct_"
@@ -64,6 +66,8 @@ def api_token_authenticate(*, token: str) -> ApiToken | None:
         return None
     now = timezone.now()
     if record.last_used_at is None or now - record.last_used_at > LAST_USED_RESOLUTION:
+        # Bookkeeping, not an edit: the version stays, or an admin revoking a token would be
+        # told it changed every time the token was used.
         ApiToken.objects.filter(pk=record.pk).update(last_used_at=now)
         record.last_used_at = now
     return record
@@ -73,5 +77,7 @@ def api_token_revoke(*, token: ApiToken) -> ApiToken:
     """Revoke a token now; it stops working on the next request."""
     if token.revoked_at is None:
         token.revoked_at = timezone.now()
-        token.save(update_fields=["revoked_at", "updated_at"])
+        with transaction.atomic():
+            version_bump(record=token)
+            token.save(update_fields=["revoked_at", "updated_at"])
     return token

@@ -41,6 +41,7 @@ class CaseViewSet(PublicIdViewSet):
 
     def _detail(self, case, status=200):
         case = self.get_queryset().get(pk=case.pk)
+        self.etag_record = case
         return Response(CaseDetailSerializer(case, context=self.get_serializer_context()).data, status=status)
 
     def create(self, request, *args, **kwargs):

@@ -5,6 +5,7 @@ from django.contrib.auth.models import Permission
 
 from apps.cases.models import Case
 from tests.access.conftest import api
+from tests.http import if_match
 
 pytestmark = pytest.mark.django_db
 
@@ -92,7 +93,7 @@ def test_a_change_through_the_api_is_versioned_with_its_user(world, caseworker_a
     case_a, _case_b = world
     client = api(caseworker_a)
 
-    response = client.patch(f"/api/v1/cases/{case_a.reference}/", {"title": "Kim: second appeal"}, format="json")
+    response = client.patch(f"/api/v1/cases/{case_a.reference}/", {"title": "Kim: second appeal"}, format="json", **if_match(client, f"/api/v1/cases/{case_a.reference}/"))
 
     assert response.status_code == 200, response.content
     latest = Case.history.filter(id=case_a.pk).order_by("-history_date", "-history_id").first()

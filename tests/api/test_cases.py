@@ -5,6 +5,7 @@ import pytest
 from apps.cases.models import Case
 from apps.sources.models import Citation
 from tests.factories import IndividualFactory
+from tests.http import if_match
 
 pytestmark = pytest.mark.django_db
 
@@ -85,12 +86,12 @@ def test_a_case_cannot_be_opened_without_subjects_or_closed_without_a_reason(adm
     }, format="json")
     assert response.status_code == 400
     assert "subjects" in response.json()["errors"]
-    response = admin_api.patch("/api/v1/cases/CT-2013-0001/", {"status": "closed"}, format="json")
+    response = admin_api.patch("/api/v1/cases/CT-2013-0001/", {"status": "closed"}, format="json", **if_match(admin_api, "/api/v1/cases/CT-2013-0001/"))
     assert response.status_code == 400
     assert set(response.json()["errors"]) >= {"closed_on"}
     response = admin_api.patch("/api/v1/cases/CT-2013-0001/", {
         "status": "closed", "closed_on": "2016-06-01", "closed_reason": "Resettled.",
-    }, format="json")
+    }, format="json", **if_match(admin_api, "/api/v1/cases/CT-2013-0001/"))
     assert response.status_code == 200, response.json()
     assert Case.objects.get().status == "closed"
 
@@ -121,12 +122,12 @@ def test_a_reference_sent_by_a_client_is_refused_the_same_way_whether_it_exists_
 def test_a_case_read_back_can_be_sent_back_with_its_reference(admin_api, kim):
     body = admin_api.get("/api/v1/cases/CT-2013-0001/").json()
     response = admin_api.patch("/api/v1/cases/CT-2013-0001/", {"reference": body["reference"], "title": "New"},
-                               format="json")
+                               format="json", **if_match(admin_api, "/api/v1/cases/CT-2013-0001/"))
     assert response.status_code == 200, response.json()
 
 
 def test_a_case_reference_cannot_change(admin_api, kim):
-    response = admin_api.patch("/api/v1/cases/CT-2013-0001/", {"reference": "CT-2013-0002"}, format="json")
+    response = admin_api.patch("/api/v1/cases/CT-2013-0001/", {"reference": "CT-2013-0002"}, format="json", **if_match(admin_api, "/api/v1/cases/CT-2013-0001/"))
     assert response.status_code == 400
     assert "reference" in response.json()["errors"]
 
@@ -134,12 +135,12 @@ def test_a_case_reference_cannot_change(admin_api, kim):
 def test_deleting_a_case_deletes_its_timeline(admin_api, kim):
     # An appeal protects the proceeding it appeals (Proceeding.appeal_of is PROTECT), so the
     # case cannot go while the chain exists: 409, and nothing is deleted.
-    refused = admin_api.delete("/api/v1/cases/CT-2013-0001/")
+    refused = admin_api.delete("/api/v1/cases/CT-2013-0001/", **if_match(admin_api, "/api/v1/cases/CT-2013-0001/"))
     assert refused.status_code == 409
     assert "proceeding" in refused.json()["detail"]
     assert Case.objects.exists()
-    assert admin_api.delete(f"/api/v1/proceedings/{kim['appeal'].public_id}/").status_code == 204
-    assert admin_api.delete("/api/v1/cases/CT-2013-0001/").status_code == 204
+    assert admin_api.delete(f"/api/v1/proceedings/{kim['appeal'].public_id}/", **if_match(admin_api, f"/api/v1/proceedings/{kim['appeal'].public_id}/")).status_code == 204
+    assert admin_api.delete("/api/v1/cases/CT-2013-0001/", **if_match(admin_api, "/api/v1/cases/CT-2013-0001/")).status_code == 204
     assert not Case.objects.exists()
     assert not Citation.objects.filter(fact__isnull=False).exists()
 

@@ -2,6 +2,8 @@
 
 import pytest
 
+from tests.http import if_match
+
 pytestmark = pytest.mark.django_db
 
 PROBLEM_KEYS = {"type", "title", "status", "detail"}
@@ -63,7 +65,7 @@ def test_partial_dates_out_of_order_are_a_400_on_the_later_date(admin_api):
 
 def test_an_unreadable_partial_date_is_a_400_explaining_the_forms(admin_api, kim):
     response = admin_api.patch(f"/api/v1/individuals/{kim['person'].public_id}/", {"born": "the other day"},
-                               format="json")
+                               format="json", **if_match(admin_api, f"/api/v1/individuals/{kim['person'].public_id}/"))
     body = assert_problem(response, 400, "validation-error")
     assert "spring 2013" in body["errors"]["born"][0]
 
@@ -92,7 +94,7 @@ def test_a_body_that_is_not_json_is_a_415_problem(admin_api):
 
 
 def test_deleting_a_quoted_article_is_a_409_with_the_reason(admin_api, kim):
-    body = assert_problem(admin_api.delete(f"/api/v1/articles/{kim['article'].public_id}/"), 409, "conflict")
+    body = assert_problem(admin_api.delete(f"/api/v1/articles/{kim['article'].public_id}/", **if_match(admin_api, f"/api/v1/articles/{kim['article'].public_id}/")), 409, "conflict")
     assert "quoted by 2 citation(s)" in body["detail"]
 
 
@@ -108,18 +110,18 @@ def test_deleting_a_contradicted_fact_is_a_409_with_the_reason(admin_api, kim):
         format="json",
     )
     assert other.status_code == 201, other.json()
-    body = assert_problem(admin_api.delete(f"/api/v1/facts/{kim['fact'].public_id}/"), 409, "conflict")
+    body = assert_problem(admin_api.delete(f"/api/v1/facts/{kim['fact'].public_id}/", **if_match(admin_api, f"/api/v1/facts/{kim['fact'].public_id}/")), 409, "conflict")
     assert "contradicting" in body["detail"]
 
 
 def test_deleting_an_organization_still_referred_to_is_a_409(admin_api, kim):
-    body = assert_problem(admin_api.delete(f"/api/v1/organizations/{kim['fms'].public_id}/"), 409, "conflict")
+    body = assert_problem(admin_api.delete(f"/api/v1/organizations/{kim['fms'].public_id}/", **if_match(admin_api, f"/api/v1/organizations/{kim['fms'].public_id}/")), 409, "conflict")
     assert "proceeding" in body["detail"]
 
 
 def test_deleting_the_only_quote_of_a_fact_is_a_409(admin_api, kim):
     citation = kim["fact"].citations.get()
-    assert_problem(admin_api.delete(f"/api/v1/citations/{citation.public_id}/"), 409, "conflict")
+    assert_problem(admin_api.delete(f"/api/v1/citations/{citation.public_id}/", **if_match(admin_api, f"/api/v1/citations/{citation.public_id}/")), 409, "conflict")
 
 
 def test_storing_the_same_article_twice_is_a_409_naming_the_first(admin_api, kim):
@@ -134,5 +136,5 @@ def test_storing_the_same_article_twice_is_a_409_naming_the_first(admin_api, kim
 
 
 def test_deleting_the_subject_of_a_case_is_a_409(admin_api, kim):
-    body = assert_problem(admin_api.delete(f"/api/v1/individuals/{kim['person'].public_id}/"), 409, "conflict")
+    body = assert_problem(admin_api.delete(f"/api/v1/individuals/{kim['person'].public_id}/", **if_match(admin_api, f"/api/v1/individuals/{kim['person'].public_id}/")), 409, "conflict")
     assert "CT-2013-0001" in body["detail"]

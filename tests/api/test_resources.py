@@ -8,6 +8,7 @@ from apps.people.models import Individual, Organization
 from apps.proceedings.models import Proceeding
 from apps.sources.models import Article, Citation
 from tests.factories import CaseFactory, IndividualFactory
+from tests.http import if_match
 
 pytestmark = pytest.mark.django_db
 
@@ -21,10 +22,10 @@ def test_organizations_crud(admin_api):
         "name": "Memorial Blagoveshchensk", "kind": "ngo", "parent": created.json()["id"],
     }, format="json")
     assert branch.json()["parent"] == created.json()["id"]
-    assert admin_api.patch(url, {"short_name": "MHRC"}, format="json").json()["short_name"] == "MHRC"
-    assert admin_api.delete(url).status_code == 409  # its branch refers to it
-    assert admin_api.delete(f"/api/v1/organizations/{branch.json()['id']}/").status_code == 204
-    assert admin_api.delete(url).status_code == 204
+    assert admin_api.patch(url, {"short_name": "MHRC"}, format="json", **if_match(admin_api, url)).json()["short_name"] == "MHRC"
+    assert admin_api.delete(url, **if_match(admin_api, url)).status_code == 409  # its branch refers to it
+    assert admin_api.delete(f"/api/v1/organizations/{branch.json()['id']}/", **if_match(admin_api, f"/api/v1/organizations/{branch.json()['id']}/")).status_code == 204
+    assert admin_api.delete(url, **if_match(admin_api, url)).status_code == 204
     assert not Organization.objects.exists()
 
 
@@ -48,11 +49,11 @@ def test_individuals_crud_with_aliases_and_partial_dates(admin_api):
     url = f"/api/v1/individuals/{body['id']}/"
     updated = admin_api.patch(url, {"aliases": [{"name": "김은철", "script": "Hang"}, {"name": "Ким Ын Чхоль",
                                                                                     "script": "Cyrl"}]},
-                              format="json").json()
+                              format="json", **if_match(admin_api, url)).json()
     assert sorted(alias["name"] for alias in updated["aliases"]) == ["Ким Ын Чхоль", "김은철"]
     # A partial date read can be sent back as it was.
-    assert admin_api.patch(url, {"born": updated["born"]}, format="json").status_code == 200
-    assert admin_api.delete(url).status_code == 204
+    assert admin_api.patch(url, {"born": updated["born"]}, format="json", **if_match(admin_api, url)).status_code == 200
+    assert admin_api.delete(url, **if_match(admin_api, url)).status_code == 204
     assert not Individual.objects.exists()
 
 
@@ -86,7 +87,7 @@ def test_record_a_proceeding_with_a_citation_then_an_event(admin_api, kim):
 
 
 def test_a_proceeding_decided_before_it_was_filed_is_refused(admin_api, kim):
-    response = admin_api.patch(f"/api/v1/proceedings/{kim['refusal'].public_id}/", {"filed": "2017"}, format="json")
+    response = admin_api.patch(f"/api/v1/proceedings/{kim['refusal'].public_id}/", {"filed": "2017"}, format="json", **if_match(admin_api, f"/api/v1/proceedings/{kim['refusal'].public_id}/"))
     assert response.status_code == 400
     assert "decided" in response.json()["errors"]
 
@@ -95,11 +96,11 @@ def test_a_proceeding_stays_in_its_case_with_one_of_its_subjects(admin_api, kim)
     url = f"/api/v1/proceedings/{kim['refusal'].public_id}/"
     subject_before = kim["refusal"].subject_id
     stranger = IndividualFactory(pseudonym="Not in this case")
-    response = admin_api.patch(url, {"subject": str(stranger.public_id)}, format="json")
+    response = admin_api.patch(url, {"subject": str(stranger.public_id)}, format="json", **if_match(admin_api, url))
     assert response.status_code == 400
     assert "subject" in response.json()["errors"]
     other_case = CaseFactory()
-    response = admin_api.patch(url, {"case": other_case.reference}, format="json")
+    response = admin_api.patch(url, {"case": other_case.reference}, format="json", **if_match(admin_api, url))
     assert response.status_code == 400
     assert "case" in response.json()["errors"]
     kim["refusal"].refresh_from_db()
@@ -135,7 +136,7 @@ def test_agreements_and_provisions_crud(admin_api):
     assert bad.status_code == 400 and "time_limit_days" in bad.json()["errors"]
     listed = admin_api.get("/api/v1/provisions/", {"agreement": agreement["id"]}).json()["results"]
     assert [p["summary"] for p in listed] == ["Deportation within 30 days."]
-    assert admin_api.delete(f"/api/v1/agreements/{agreement['id']}/").status_code == 204
+    assert admin_api.delete(f"/api/v1/agreements/{agreement['id']}/", **if_match(admin_api, f"/api/v1/agreements/{agreement['id']}/")).status_code == 204
     assert not Agreement.objects.exists() and not Provision.objects.exists()
 
 
@@ -150,14 +151,14 @@ def test_articles_crud(admin_api, kim):
     assert body["body"].endswith("pact.")  # stored in normal form
     assert len(body["sha256"]) == 64
     url = f"/api/v1/articles/{body['id']}/"
-    assert admin_api.patch(url, {"title": "Russia, North Korea ink deportation pact"}, format="json").status_code == 200
-    assert admin_api.delete(url).status_code == 204
+    assert admin_api.patch(url, {"title": "Russia, North Korea ink deportation pact"}, format="json", **if_match(admin_api, url)).status_code == 200
+    assert admin_api.delete(url, **if_match(admin_api, url)).status_code == 204
     assert Article.objects.count() == 1
 
 
 def test_a_quoted_articles_text_cannot_change(admin_api, kim):
     response = admin_api.patch(f"/api/v1/articles/{kim['article'].public_id}/", {"body": "Other text."},
-                               format="json")
+                               format="json", **if_match(admin_api, f"/api/v1/articles/{kim['article'].public_id}/"))
     assert response.status_code == 400
     assert "body" in response.json()["errors"]
 
@@ -190,7 +191,7 @@ def test_citations_create_list_and_delete(admin_api, kim):
         "proceeding": str(kim["refusal"].public_id),
     }, format="json")
     assert two_targets.status_code == 400
-    assert admin_api.delete(f"/api/v1/citations/{citation['id']}/").status_code == 204
+    assert admin_api.delete(f"/api/v1/citations/{citation['id']}/", **if_match(admin_api, f"/api/v1/citations/{citation['id']}/")).status_code == 204
     assert Citation.objects.filter(fact=kim["fact"]).count() == 1
 
 
@@ -207,11 +208,11 @@ def test_facts_crud_disputes_and_filters(admin_api, kim):
     disputed = admin_api.get("/api/v1/facts/", {"disputed": "true"}).json()["results"]
     assert {fact["id"] for fact in disputed} == {new["id"], str(kim["fact"].public_id)}
     url = f"/api/v1/facts/{new['id']}/"
-    assert admin_api.patch(url, {"contradicts": []}, format="json").json()["contradicts"] == []
-    assert admin_api.patch(url, {"citations": []}, format="json").status_code == 400
+    assert admin_api.patch(url, {"contradicts": []}, format="json", **if_match(admin_api, url)).json()["contradicts"] == []
+    assert admin_api.patch(url, {"citations": []}, format="json", **if_match(admin_api, url)).status_code == 400
     no_quote = admin_api.post("/api/v1/facts/", {"case": "CT-2013-0001", "statement": "Unsourced."}, format="json")
     assert no_quote.status_code == 400 and "citations" in no_quote.json()["errors"]
-    assert admin_api.delete(url).status_code == 204
+    assert admin_api.delete(url, **if_match(admin_api, url)).status_code == 204
     assert Fact.objects.count() == 1
 
 

@@ -13,6 +13,7 @@ from apps.core.admin_forms import PartialDateFormField
 from apps.core.partial_dates import PartialDate, Precision
 from tests.admin.forms import page_data
 from tests.factories import AgreementFactory, SuperuserFactory
+from tests.http import if_match
 
 pytestmark = pytest.mark.django_db
 
@@ -126,10 +127,10 @@ def test_the_api_accepts_dates_as_sources_write_them_and_its_own_machine_form_ba
     }  # fmt: skip
     assert body["signed"]["value"] == "2017-early"
     url = f"/api/v1/agreements/{body['id']}/"
-    month = api.patch(url, {"drafted": "2011-12"}, format="json")
+    month = api.patch(url, {"drafted": "2011-12"}, format="json", **if_match(api, url))
     assert month.status_code == 200, month.json()
     assert month.json()["drafted"]["display"] == "December 2011"  # the machine form of a month
-    sent_back = api.patch(url, {"drafted": body["drafted"]}, format="json")
+    sent_back = api.patch(url, {"drafted": body["drafted"]}, format="json", **if_match(api, url))
     assert sent_back.status_code == 200, sent_back.json()
     assert sent_back.json()["drafted"] == body["drafted"]
 

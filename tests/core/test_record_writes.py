@@ -41,10 +41,13 @@ def test_only_the_changed_columns_are_written():
     with CaptureQueriesContext(connection) as queries:
         _case, changed = case_update(case=case, title="Kim: asylum in Russia", priority=Case.Priority.NORMAL)
     assert changed is True
-    (update,) = [q["sql"] for q in queries.captured_queries if q["sql"].lstrip().upper().startswith("UPDATE")]
+    # Two UPDATEs: the version, incremented in SQL, then the changed columns.
+    bump, update = [q["sql"] for q in queries.captured_queries if q["sql"].lstrip().upper().startswith("UPDATE")]
+    assert bump.split(" SET ", 1)[1].split(" WHERE ", 1)[0] == '"version" = ("cases_case"."version" + 1)'
     columns = update.split(" SET ", 1)[1].split(" WHERE ", 1)[0]
     assert '"title"' in columns and '"updated_at"' in columns
-    assert '"priority"' not in columns and '"summary"' not in columns
+    assert '"priority"' not in columns and '"summary"' not in columns and '"version"' not in columns
+    assert case.version == 2
 
 
 def test_two_stale_copies_changing_different_fields_both_keep_their_change():

@@ -171,7 +171,8 @@ def test_the_api_accepts_a_pasted_quote_and_returns_the_article_text():
     )
     assert response.status_code == 201, response.json()
     assert response.json()["quote"] == "asylum.\nHe crossed the border on 3\u00a0May"
-    assert Citation.objects.get().quote == "asylum.\nHe crossed the border on 3\u00a0May"
+    stored = Citation.objects.get(public_id=response.json()["id"])
+    assert stored.quote == "asylum.\nHe crossed the border on 3\u00a0May"
 
 
 @pytest.mark.django_db

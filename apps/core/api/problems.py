@@ -48,6 +48,40 @@ def _body_limit_detail(exc) -> str:
     if isinstance(exc, TooManyFilesSent):
         return f"The request has more than {settings.DATA_UPLOAD_MAX_NUMBER_FILES:,} files."
     return f"The request has more than {settings.DATA_UPLOAD_MAX_NUMBER_FIELDS:,} fields."
+class PreconditionRequired(exceptions.APIException):
+    """A write to a record without ``If-Match`` (RFC 6585): it could overwrite unseen changes."""
+
+    status_code = 428
+    default_detail = "Send If-Match with the record's ETag."
+    default_code = "precondition_required"
+
+
+class PreconditionFailed(exceptions.APIException):
+    """``If-Match`` names another version than the stored one; ``etag`` is the current one."""
+
+    status_code = status.HTTP_412_PRECONDITION_FAILED
+    default_detail = "The record changed since you read it."
+    default_code = "precondition_failed"
+
+    def __init__(self, detail=None, *, etag: str | None = None):
+        super().__init__(detail)
+        self.etag = etag
+
+
+class IdempotencyKeyReused(exceptions.APIException):
+    """An ``Idempotency-Key`` sent again with another request (the httpapi draft's 422)."""
+
+    status_code = status.HTTP_422_UNPROCESSABLE_ENTITY
+    default_detail = "This Idempotency-Key was used for another request."
+    default_code = "idempotency_key_reused"
+
+
+class IdempotencyKeyInFlight(exceptions.APIException):
+    """The first request with this ``Idempotency-Key`` is still being processed (the draft's 409)."""
+
+    status_code = status.HTTP_409_CONFLICT
+    default_detail = "A request with this Idempotency-Key is still being processed."
+    default_code = "idempotency_key_in_flight"
 
 
 class ProblemSerializer(serializers.Serializer):
@@ -149,6 +183,8 @@ def problem_exception_handler(exc, context):
         detail = str(exc.detail)
     response.data = problem(response.status_code, detail, code, errors)
     response.content_type = PROBLEM_MEDIA_TYPE
+    if getattr(exc, "etag", None):
+        response["ETag"] = exc.etag  # a 412 says which version is current
     return response
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from drf_spectacular.openapi import AutoSchema
-from drf_spectacular.utils import OpenApiResponse
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
 
 from apps.core.api.problems import PROBLEM_MEDIA_TYPE, ProblemSerializer
 
@@ -12,14 +12,94 @@ ERROR_DESCRIPTIONS = {
     401: "No valid credentials: send `Authorization: Bearer <token>`.",
     403: "Authenticated, but the token's scope or the user's permissions do not allow this.",
     404: "No such record (or not visible to you), or an invalid page/cursor.",
-    409: "Refused because of stored data, e.g. deleting a source that is still quoted.",
+    409: (
+        "Refused because of stored data, e.g. deleting a source that is still quoted; or the "
+        "first request with this `Idempotency-Key` is still being processed (retry shortly)."
+    ),
+    412: (
+        "`If-Match` names another version: the record changed since you read it. The `ETag` "
+        "header is the current version: GET the record, apply your change again, send that ETag."
+    ),
     415: "The body must be JSON (`Content-Type: application/json`).",
+    422: "This `Idempotency-Key` was already used for a different request (body or address).",
+    428: "`If-Match` is missing: send the `ETag` of the version you read.",
     429: "Too many requests for this token; retry after the `Retry-After` seconds.",
 }
 
 
+ETAG_DESCRIPTION = (
+    "The record's version, `\"<id>-<version>\"`: send it back in `If-Match` to change or "
+    "delete the record. The same for every viewer."
+)
+IF_MATCH = OpenApiParameter(
+    "If-Match",
+    str,
+    OpenApiParameter.HEADER,
+    required=True,
+    description=(
+        "The `ETag` of the version you read (from its GET, or the answer to your last write). "
+        "Missing: 428. Another version: 412, nothing is written."
+    ),
+)
+IDEMPOTENCY_KEY = OpenApiParameter(
+    "Idempotency-Key",
+    # A printable ASCII value of 1 to 255 characters (the schema states its length only).
+    {"type": "string", "minLength": 1, "maxLength": 255, "pattern": "^[\\x20-\\x7e]+$"},
+    OpenApiParameter.HEADER,
+    required=False,
+    description=(
+        "A unique value (e.g. a UUID) per new request. A retry with the same key and the same "
+        "body gets the first answer again and writes nothing; the same key with another body "
+        "is a 422, and while the first request runs, a 409. Keys are per user, kept 24 hours."
+    ),
+)
+
+
 class ProblemAutoSchema(AutoSchema):
-    """Documents the problem-details responses each operation can really return."""
+    """Documents the problem-details responses each operation can really return, and the
+    headers of versioned writes (ETag, If-Match) and safe retries (Idempotency-Key)."""
+
+    def _is_versioned(self) -> bool:
+        return hasattr(self.view, "check_if_match")
+
+    def _is_conditional(self) -> bool:
+        # PUT, PATCH and DELETE of the record the URL names (the views' update/destroy).
+        return self._is_versioned() and self.method in ("PUT", "PATCH", "DELETE") and "{" in self.path
+
+    def _has_etag(self) -> bool:
+        if not self._is_versioned() or self.method == "DELETE":
+            return False
+        if self.method == "GET":
+            return getattr(self.view, "action", None) == "retrieve"
+        return self.method in ("PUT", "PATCH") or self._is_conditional() or self.method == "POST"
+
+    def get_override_parameters(self):
+        parameters = list(super().get_override_parameters())
+        if self._is_conditional():
+            parameters.append(IF_MATCH)
+        if self.method == "POST" and hasattr(self.view, "_idempotency_claim"):
+            parameters.append(IDEMPOTENCY_KEY)
+        if self._has_etag():
+            parameters.append(
+                OpenApiParameter(
+                    "ETag", str, OpenApiParameter.HEADER, response=[200, 201], description=ETAG_DESCRIPTION
+                )
+            )
+        if self.method == "POST" and self._is_versioned():
+            parameters.append(
+                OpenApiParameter(
+                    "Location", str, OpenApiParameter.HEADER, response=[201],
+                    description="The address of the record created (absent for a proceeding's event).",
+                )
+            )
+        if self._is_conditional():
+            parameters.append(
+                OpenApiParameter(
+                    "ETag", str, OpenApiParameter.HEADER, response=[412],
+                    description="The record's current version.",
+                )
+            )
+        return parameters
 
     def _error_codes(self) -> list[int]:
         codes = [400, 401, 403, 429]
@@ -29,7 +109,11 @@ class ProblemAutoSchema(AutoSchema):
             codes.append(409)
         if self.method in ("POST", "PUT", "PATCH"):
             codes.append(415)
-        return codes
+        if self._is_conditional():
+            codes += [412, 428]
+        if self.method == "POST" and hasattr(self.view, "_idempotency_claim"):
+            codes.append(422)
+        return sorted(codes)
 
     def _get_response_bodies(self, direction="response"):
         responses = super()._get_response_bodies(direction)
