@@ -2,7 +2,6 @@ import datetime as dt
 
 import pytest
 from django.contrib.auth.models import Permission
-from django.core.cache import cache
 from rest_framework.test import APIClient
 
 from apps.agreements.services import agreement_create, provision_add
@@ -20,14 +19,6 @@ KIM_ARTICLE = (
     "The Moscow office of the Federal Migration Service refused him temporary asylum, "
     "saying Russia is for him a transit country."
 )
-
-
-@pytest.fixture(autouse=True)
-def _fresh_throttle_history():
-    # Throttle counts live in the cache, which outlives each test's database rollback.
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture
