@@ -129,6 +129,9 @@ DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
         conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", "60")),
+        # A kept connection is checked before a request reuses it: after the database restarts
+        # the first request reconnects instead of failing on the dead connection.
+        conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -199,6 +202,8 @@ AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_CLIENT_IP_CALLABLE = "apps.core.client_address.client_ip"
 AXES_USERNAME_CALLABLE = "apps.access.lockout.lockout_username"
 AXES_LOCKOUT_CALLABLE = "apps.access.lockout.lockout_response"
+# Its admin pages show the attempts its database handler would store; the cache handler stores none.
+AXES_ENABLE_ADMIN = False
 
 # Sessions end when the browser closes and after SESSION_COOKIE_AGE seconds at most (8 hours
 # by default: a working day), so a forgotten laptop does not stay signed in.

@@ -3,10 +3,11 @@
 DRF's own throttle keeps a list of timestamps per client and writes it back whole: two
 workers reading the list at once each add their request and one write is lost, and a limit
 of 5000/hour means unpickling 5000 timestamps per request. Here a fixed window is one counter
-per client and window, created with ``add`` and raised with ``incr`` — a single atomic
-``INCR`` on Redis, so the limit holds exactly across every worker. The database cache has no
-atomic increment (Django reads and writes the row), so under a burst of simultaneous requests
-from one client it may count a few of them once; the limit still holds within that margin.
+per client and window. On Redis it is created with ``add`` and raised with ``incr``, a single
+atomic ``INCR``, so the limit holds exactly across every worker. The database cache has no
+atomic increment (its ``incr`` is a read and a write, after ``add`` has failed an insert), so
+the counter is read and written directly: under a burst of simultaneous requests from one
+client a few may be counted once, and the limit holds within that margin.
 """
 
 from __future__ import annotations
@@ -14,7 +15,8 @@ from __future__ import annotations
 import logging
 import time
 
-from django.core.cache import cache
+from django.core.cache import caches
+from django.core.cache.backends.redis import RedisCache
 from django.db import DatabaseError
 from rest_framework.settings import api_settings
 from rest_framework.throttling import BaseThrottle
@@ -31,6 +33,11 @@ except ImportError:  # pragma: no cover
 
 # What a cache that cannot be written raises: a read-only database, Redis unreachable.
 CACHE_ERRORS = (DatabaseError, RedisError, ConnectionError)
+
+def throttle_cache():
+    """The cache the counters live in: the default one, shared by every worker."""
+    return caches["default"]
+
 
 DURATIONS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 
@@ -75,17 +82,14 @@ class TokenRateThrottle(BaseThrottle):
         key = f"throttle:{self.scope}:{self.client_key(request)}:{window}"
         # Kept a little past the window's end, so a worker whose clock lags still finds it.
         timeout = int((window + 1) * duration - now) + 60
+        cache = throttle_cache()
         try:
-            if cache.add(key, 1, timeout=timeout):
-                count = 1
+            if isinstance(cache, RedisCache):
+                # INCR keeps the expiry add() set, so the window ends when it should.
+                count = 1 if cache.add(key, 1, timeout=timeout) else cache.incr(key)
             else:
-                try:
-                    count = cache.incr(key)
-                except ValueError:  # expired between add and incr
-                    cache.set(key, 1, timeout=timeout)
-                    count = 1
-                # The database cache's incr writes the row back with the default timeout.
-                cache.touch(key, timeout=timeout)
+                count = (cache.get(key) or 0) + 1
+                cache.set(key, count, timeout=timeout)
         except CACHE_ERRORS as exc:
             # Counting only accompanies the request: with the cache unwritable (a read-only
             # database, Redis away) serve it unthrottled rather than refuse every client.
