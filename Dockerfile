@@ -17,4 +17,5 @@ RUN useradd --system --home /app casetracker && chown -R casetracker /app
 USER casetracker
 
 EXPOSE 8000
-CMD ["gunicorn", "casetracker.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
+# Workers, timeout and worker recycling: gunicorn.conf.py (docs/deployment.md).
+CMD ["gunicorn", "-c", "gunicorn.conf.py", "casetracker.wsgi:application"]

@@ -23,6 +23,8 @@ system-packages:
 # The Dossier button needs the PDF libraries, so run installs the same list as test.
 run: system-packages install
 	$(DEV_ENV) $(PY) manage.py migrate --noinput
+	# The shared cache's table (migrate makes it too; this also covers a database first migrated with REDIS_URL set).
+	$(DEV_ENV) $(PY) manage.py createcachetable
 	$(DEV_ENV) $(PY) manage.py load_seed
 	$(DEV_ENV) $(PY) manage.py ensure_local_admin
 	@echo "Serving on http://127.0.0.1:$(PORT)/admin/"

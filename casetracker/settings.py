@@ -4,6 +4,7 @@ One module for every environment: what differs between a laptop, CI and producti
 given by environment variables, documented in README.md.
 """
 
+import datetime as dt
 import os
 from pathlib import Path
 
@@ -65,6 +66,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_countries",
     "rest_framework",
+    "axes",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -82,8 +84,13 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: /healthz and /readyz answer a probe before host checks, the HTTPS redirect and
+    # sessions, none of which a load balancer's check on a private address gets right.
+    "apps.core.health.HealthMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # The database down or read-only: a 503 (problem details under /api/) instead of a 500.
+    "apps.core.middleware.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -92,6 +99,8 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes requires: turns a locked-out sign-in into the lock-out page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "casetracker.urls"
@@ -120,11 +129,51 @@ DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
         conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", "60")),
+        # A kept connection is checked before a request reuses it: after the database restarts
+        # the first request reconnects instead of failing on the dead connection.
+        conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # Several requests may write at once under runserver: wait rather than fail.
-    DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            # Writers take the write lock when their transaction begins. SQLite's default
+            # (deferred) lets two transactions read and then both try to write; one of them
+            # then fails at once with "database is locked", whatever the timeout.
+            "transaction_mode": "IMMEDIATE",
+            # Seconds a writer waits for the lock before giving up (the busy timeout).
+            "timeout": 20,
+            # WAL lets readers go on while one writer writes; synchronous=NORMAL is safe with
+            # WAL (a power cut may lose the last commits, never corrupt the file) and spares an
+            # fsync per commit.
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA temp_store=MEMORY",
+        }
+    )
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # With the server down, fail within 2 s (a 503 the client can retry) rather than hold a
+    # worker for the operating system's TCP timeout.
+    DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = 2
+
+# One cache for every server process: throttle counts and login lock-outs must be the same in
+# each gunicorn worker. Redis when REDIS_URL is set, else a table in the database (created by
+# migrate: apps/core/migrations/0002_cache_table.py), so a small office needs nothing more.
+REDIS_URL = os.environ.get("REDIS_URL", "")
+if REDIS_URL:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "casetracker_cache",
+            # The default culls at 300 entries, which would forget lock-outs on a busy day.
+            "OPTIONS": {"MAX_ENTRIES": 100_000},
+        }
+    }
+
+# How many reverse proxies sit in front of the app, each appending to X-Forwarded-For. The
+# client's address is read from the right of that header, past them (apps/core/client_address.py);
+# 0 means clients connect to gunicorn directly and REMOTE_ADDR is theirs.
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -138,11 +187,27 @@ ARTICLE_IMPORT_MAX_BYTES = int(os.environ.get("ARTICLE_IMPORT_MAX_BYTES", str(5 
 # preview, its text can grow threefold; 64 KiB for the other fields. Over it: a 413 problem.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 3 * ARTICLE_IMPORT_MAX_BYTES + 64 * 1024
 
-AUTHENTICATION_BACKENDS = ["apps.access.throttle.ThrottledModelBackend"]
-# After LOGIN_THROTTLE_LIMIT failed attempts for one username or from one address, logins are
-# refused for LOGIN_THROTTLE_WINDOW seconds (apps/access/throttle.py).
+# Axes first: it refuses a locked-out sign-in before the password is checked.
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+# After LOGIN_THROTTLE_LIMIT failed attempts for one username (known or not) or from one address,
+# sign-in is refused for LOGIN_THROTTLE_WINDOW seconds (django-axes; apps/access/lockout.py).
 LOGIN_THROTTLE_LIMIT = int(os.environ.get("LOGIN_THROTTLE_LIMIT", "5"))
 LOGIN_THROTTLE_WINDOW = int(os.environ.get("LOGIN_THROTTLE_WINDOW", "900"))
+# Counts in the shared cache above: no table of who tried which username.
+AXES_HANDLER = "axes.handlers.cache.AxesCacheHandler"
+AXES_FAILURE_LIMIT = LOGIN_THROTTLE_LIMIT
+AXES_COOLOFF_TIME = dt.timedelta(seconds=LOGIN_THROTTLE_WINDOW)
+# Either one locks: a username guessed from many addresses, an address guessing many usernames.
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+# A success clears the counts; failures during a lock-out do not prolong it, so the page's
+# "try again in N minutes" stays true.
+AXES_RESET_ON_SUCCESS = True
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_CLIENT_IP_CALLABLE = "apps.core.client_address.client_ip"
+AXES_USERNAME_CALLABLE = "apps.access.lockout.lockout_username"
+AXES_LOCKOUT_CALLABLE = "apps.access.lockout.lockout_response"
+# Its admin pages show the attempts its database handler would store; the cache handler stores none.
+AXES_ENABLE_ADMIN = False
 
 # Sessions end when the browser closes and after SESSION_COOKIE_AGE seconds at most (8 hours
 # by default: a working day), so a forgotten laptop does not stay signed in.

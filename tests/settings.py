@@ -34,6 +34,8 @@ CALLER_VARIABLES_IGNORED = frozenset(
         "TIME_ZONE",
         "LOG_LEVEL",
         "API_THROTTLE_RATE",
+        "REDIS_URL",
+        "TRUSTED_PROXY_COUNT",
     }
 )
 for name in CALLER_VARIABLES_IGNORED:
@@ -46,6 +48,17 @@ os.environ["SALT_KEY"] = "tests-only-salt-not-a-secret"
 
 from casetracker.settings import *  # noqa: E402,F403
 from casetracker.settings import STORAGES  # noqa: E402
+
+# The cache every test uses: the database cache by default, as in production without Redis;
+# TEST_CACHE=redis runs the same tests against Redis (TEST_REDIS_URL, default database 15 of the
+# local server, which the tests empty).
+if os.environ.get("TEST_CACHE") == "redis":
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15"),
+        }
+    }
 
 # Tests run with the production security settings (DEBUG off) except the redirect to HTTPS,
 # which would turn every test-client request into a 301.

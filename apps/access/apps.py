@@ -6,7 +6,8 @@ class AccessConfig(AppConfig):
     verbose_name = "Access control and audit"
 
     def ready(self) -> None:
-        from apps.access import scoping, throttle  # noqa: F401  (rules; login-throttle receivers)
+        # Scoping rules; the receiver that logs refused sign-ins (django-axes lock-outs).
+        from apps.access import lockout, scoping  # noqa: F401
         from apps.access.services import AccessLogRecorder
         from apps.core import audit
 

@@ -10,16 +10,9 @@ from django.db import models
 
 from apps.access.models import AccessLog, Membership
 from apps.access.scoping import can_write_to_organization
+from apps.core.client_address import client_ip as _client_ip
 from apps.core.scoping import organization_holding, organization_ids_holding
 from apps.people.models import Organization
-
-
-def _client_ip(request) -> str | None:
-    # REMOTE_ADDR only: a forwarded-for header is whatever the client wrote. Behind a proxy,
-    # configure the proxy to set REMOTE_ADDR (e.g. gunicorn --forwarded-allow-ips).
-    if request is None:
-        return None
-    return request.META.get("REMOTE_ADDR") or None
 
 
 def access_log_record(

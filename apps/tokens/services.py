@@ -5,15 +5,18 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import hmac
+import logging
 import secrets
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.utils import timezone
 
 from apps.core.services import version_bump
 from apps.tokens.models import ApiToken
+
+logger = logging.getLogger(__name__)
 
 TOKEN_PREFIX = "ct_"
 # Record use at most once a minute: a write on every request would serialize busy clients on
@@ -66,10 +69,18 @@ def api_token_authenticate(*, token: str) -> ApiToken | None:
         return None
     now = timezone.now()
     if record.last_used_at is None or now - record.last_used_at > LAST_USED_RESOLUTION:
-        # Bookkeeping, not an edit: the version stays, or an admin revoking a token would be
-        # told it changed every time the token was used.
-        ApiToken.objects.filter(pk=record.pk).update(last_used_at=now)
-        record.last_used_at = now
+        try:
+            # A savepoint: the failed write must not break a transaction the request is in.
+            with transaction.atomic():
+                # Bookkeeping, not an edit: the version stays, or an admin revoking a token
+                # would be told it changed every time the token was used.
+                ApiToken.objects.filter(pk=record.pk).update(last_used_at=now)
+        except DatabaseError as exc:
+            # The timestamp only accompanies the request; on a read-only database (a replica,
+            # maintenance) the read must still be served.
+            logger.warning("Could not record the use of API token %s: %s", record.prefix, exc)
+        else:
+            record.last_used_at = now
     return record
 
 

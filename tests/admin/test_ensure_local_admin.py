@@ -6,6 +6,7 @@ from io import StringIO
 import pytest
 from django.contrib.auth import authenticate, get_user_model
 from django.core.management import CommandError, call_command
+from django.test import RequestFactory
 
 from tests.factories import SuperuserFactory, UserFactory
 
@@ -35,7 +36,9 @@ def test_it_creates_a_superuser_and_keeps_its_password_in_a_private_file(project
     assert stat.S_IMODE(secret_file.stat().st_mode) == 0o600
     password = secret_file.read_text().strip()
     assert len(password) >= 24
-    assert authenticate(username="admin", password=password) == admin
+    # django-axes checks every sign-in against the lock-out, which needs the request.
+    request = RequestFactory().post("/admin/login/", REMOTE_ADDR="127.0.0.1")
+    assert authenticate(request, username="admin", password=password) == admin
     assert password not in output
     assert "admin" in output and ".local-admin-password" in output and "/admin/" in output
 

@@ -272,7 +272,7 @@ def test_mentions_needs_the_view_article_permission(kim):
 
 
 def test_mentions_costs_the_same_queries_however_many_records_are_mentioned(
-    admin_api, kim, django_assert_num_queries
+    admin_api, kim, unthrottled, django_assert_num_queries
 ):
     article = article_create(title="Russia Moves to Send", outlet=kim["outlet"], body=SEED_LIKE)
     with django_assert_num_queries(6):  # the article, then individuals, aliases, organizations,

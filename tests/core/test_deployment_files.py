@@ -20,7 +20,23 @@ def test_compose_names_the_database_and_the_app():
     assert set(services) >= {"db", "web"}
     assert services["db"]["image"].startswith("postgres:")
     assert services["web"]["depends_on"]["db"]["condition"] == "service_healthy"
-    assert "gunicorn casetracker.wsgi:application" in services["web"]["command"]
+    assert "gunicorn -c gunicorn.conf.py casetracker.wsgi:application" in services["web"]["command"]
+
+
+def test_compose_shares_one_redis_cache_between_the_workers():
+    services = compose()["services"]
+    assert services["redis"]["image"].startswith("redis:")
+    assert services["web"]["depends_on"]["redis"]["condition"] == "service_healthy"
+    assert services["web"]["environment"]["REDIS_URL"] == "redis://redis:6379/0"
+    assert "/readyz" in " ".join(services["web"]["healthcheck"]["test"])
+
+
+def test_gunicorn_settings_bound_and_recycle_the_workers():
+    values = {}
+    exec((settings.BASE_DIR / "gunicorn.conf.py").read_text(), {}, values)
+    assert values["workers"] == 3 and values["timeout"] == 60
+    assert values["max_requests"] == 1000 and values["max_requests_jitter"] == 100
+    assert '"gunicorn", "-c", "gunicorn.conf.py"' in (settings.BASE_DIR / "Dockerfile").read_text()
 
 
 def test_compose_sets_only_variables_the_settings_read():

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from collections import defaultdict
 from http import HTTPStatus
 
@@ -216,6 +217,13 @@ def handler404(request, exception):
 
 
 def handler500(request):
+    # Django calls this inside its except block. A database failure outside a view (a session
+    # saved by its middleware, say) reaches here rather than DatabaseUnavailableMiddleware.
+    from apps.core.middleware import database_unavailable_response, is_database_unavailable
+
+    exc = sys.exc_info()[1]
+    if exc is not None and is_database_unavailable(exc):
+        return database_unavailable_response(request)
     if _is_api_path(request):
         return JsonResponse(
             problem(500, "The server failed; the error has been logged.", "server_error"),
