@@ -170,7 +170,12 @@ class _SecondaryIndexesDropped:
         return self
 
     def __exit__(self, *exc) -> None:
+        if not self.definitions:
+            return
         with connection.cursor() as cursor:
+            # Foreign keys are checked at commit (deferred); inside a transaction their pending
+            # checks would forbid building an index on the same tables, so run them now.
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
             for _name, definition in self.definitions:
                 cursor.execute(definition)
 
