@@ -291,6 +291,11 @@ SPECTACULAR_SETTINGS = {
     ),
     # 2.0.0: PUT, PATCH and DELETE need If-Match (docs/api.md, "Changes").
     "VERSION": "2.0.0",
+    # Request bodies of the write serializers allow no unknown properties (apps.core.api.fields).
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "apps.core.api.fields.strict_request_bodies",
+    ],
     "SERVE_INCLUDE_SCHEMA": False,
     "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
     "SERVE_AUTHENTICATION": [],

@@ -3,7 +3,7 @@ from rest_framework import serializers
 
 from apps.agreements.models import Agreement, Provision
 from apps.agreements.services import agreement_create, agreement_update, provision_add, provision_update
-from apps.core.api.fields import PartialDateField, PublicIdField
+from apps.core.api.fields import PartialDateField, PublicIdField, StrictFieldsMixin
 from apps.people.models import Organization
 
 
@@ -15,7 +15,7 @@ class ProvisionRefSerializer(serializers.ModelSerializer):
         fields = ["id", "number", "summary", "time_limit_days"]
 
 
-class AgreementSerializer(serializers.ModelSerializer):
+class AgreementSerializer(StrictFieldsMixin, serializers.ModelSerializer):
     id = serializers.UUIDField(source="public_id", read_only=True)
     party_countries = serializers.ListField(
         child=serializers.ChoiceField(choices=list(countries)), required=False,
@@ -48,7 +48,7 @@ class AgreementSerializer(serializers.ModelSerializer):
         return agreement
 
 
-class ProvisionSerializer(serializers.ModelSerializer):
+class ProvisionSerializer(StrictFieldsMixin, serializers.ModelSerializer):
     id = serializers.UUIDField(source="public_id", read_only=True)
     agreement = PublicIdField(queryset=Agreement.objects.all())
     position = serializers.IntegerField(

@@ -3,14 +3,14 @@ from rest_framework import serializers
 
 from apps.cases.models import Case, Fact
 from apps.cases.services import case_open, case_update, fact_record, fact_update
-from apps.core.api.fields import PartialDateField, PublicIdField, ScopedSlugRelatedField
+from apps.core.api.fields import PartialDateField, PublicIdField, ScopedSlugRelatedField, StrictFieldsMixin
 from apps.people.models import Individual, Organization
 from apps.sources.serializers import CitationInlineSerializer
 
 User = get_user_model()
 
 
-class CaseSerializer(serializers.ModelSerializer):
+class CaseSerializer(StrictFieldsMixin, serializers.ModelSerializer):
     id = serializers.UUIDField(source="public_id", read_only=True)
     reference = serializers.CharField(
         required=False, allow_blank=True, max_length=32,
@@ -46,7 +46,7 @@ class CaseSerializer(serializers.ModelSerializer):
         return case
 
 
-class FactSerializer(serializers.ModelSerializer):
+class FactSerializer(StrictFieldsMixin, serializers.ModelSerializer):
     id = serializers.UUIDField(source="public_id", read_only=True)
     case = ScopedSlugRelatedField(slug_field="reference", queryset=Case.objects.all(),
                                         help_text="The case reference.")

@@ -2,7 +2,7 @@ from django.db import transaction
 from django_countries.serializer_fields import CountryField
 from rest_framework import serializers
 
-from apps.core.api.fields import PartialDateField, PublicIdField
+from apps.core.api.fields import PartialDateField, PublicIdField, StrictFieldsMixin
 from apps.people.models import Alias, Individual, Organization, ProtectedIdentity
 from apps.people.selectors import PROTECTED_IDENTITY_FIELDS, can_view_protected_identity
 from apps.people.services import (
@@ -14,7 +14,7 @@ from apps.people.services import (
 )
 
 
-class OrganizationSerializer(serializers.ModelSerializer):
+class OrganizationSerializer(StrictFieldsMixin, serializers.ModelSerializer):
     id = serializers.UUIDField(source="public_id", read_only=True)
     country = CountryField(required=False, allow_blank=True)
     parent = PublicIdField(queryset=Organization.objects.all(), required=False, allow_null=True)
@@ -33,7 +33,7 @@ class OrganizationSerializer(serializers.ModelSerializer):
         return organization
 
 
-class AliasSerializer(serializers.ModelSerializer):
+class AliasSerializer(StrictFieldsMixin, serializers.ModelSerializer):
     id = serializers.UUIDField(source="public_id", read_only=True)
 
     class Meta:
@@ -43,7 +43,7 @@ class AliasSerializer(serializers.ModelSerializer):
         validators = []
 
 
-class IndividualSerializer(serializers.ModelSerializer):
+class IndividualSerializer(StrictFieldsMixin, serializers.ModelSerializer):
     """An individual under their pseudonym.
 
     The protected identity fields are present only for users with

@@ -4,14 +4,14 @@ from rest_framework import serializers
 
 from apps.agreements.models import Agreement, Provision
 from apps.cases.models import Case
-from apps.core.api.fields import PartialDateField, PublicIdField, ScopedSlugRelatedField
+from apps.core.api.fields import PartialDateField, PublicIdField, ScopedSlugRelatedField, StrictFieldsMixin
 from apps.people.models import Individual, Organization
 from apps.proceedings.models import Proceeding, ProceedingEvent
 from apps.proceedings.services import proceeding_event_add, proceeding_record, proceeding_update
 from apps.sources.serializers import CitationInlineSerializer
 
 
-class ProceedingEventSerializer(serializers.ModelSerializer):
+class ProceedingEventSerializer(StrictFieldsMixin, serializers.ModelSerializer):
     id = serializers.UUIDField(source="public_id", read_only=True)
     date = PartialDateField()
 
@@ -23,7 +23,7 @@ class ProceedingEventSerializer(serializers.ModelSerializer):
         return proceeding_event_add(proceeding=self.context["proceeding"], **validated_data)
 
 
-class ProceedingSerializer(serializers.ModelSerializer):
+class ProceedingSerializer(StrictFieldsMixin, serializers.ModelSerializer):
     id = serializers.UUIDField(source="public_id", read_only=True)
     case = ScopedSlugRelatedField(slug_field="reference", queryset=Case.objects.all(),
                                         help_text="The case reference.")

@@ -1,12 +1,12 @@
 from rest_framework import serializers
 
-from apps.core.api.fields import PublicIdField
+from apps.core.api.fields import PublicIdField, StrictFieldsMixin
 from apps.people.models import Organization
 from apps.sources.models import Article, Citation
 from apps.sources.services import article_create, article_update, citation_add, quote_locate
 
 
-class ArticleSerializer(serializers.ModelSerializer):
+class ArticleSerializer(StrictFieldsMixin, serializers.ModelSerializer):
     id = serializers.UUIDField(source="public_id", read_only=True)
     outlet = PublicIdField(queryset=Organization.objects.all())
     outlet_name = serializers.CharField(source="outlet.name", read_only=True)
@@ -45,7 +45,7 @@ def _validate_quote(attrs):
     return attrs
 
 
-class CitationInlineSerializer(serializers.ModelSerializer):
+class CitationInlineSerializer(StrictFieldsMixin, serializers.ModelSerializer):
     """A supporting quote inside a fact or proceeding: written as article + exact quote."""
 
     id = serializers.UUIDField(source="public_id", read_only=True)
@@ -107,7 +107,7 @@ class CitationSerializer(CitationInlineSerializer):
 # -- import ----------------------------------------------------------------------------------
 
 
-class _ImportOptionsSerializer(serializers.Serializer):
+class _ImportOptionsSerializer(StrictFieldsMixin, serializers.Serializer):
     """What a client may say about an imported article beside its content: the address, the
     outlet, and corrections of what the importer extracts (given fields replace extracted ones)."""
 

@@ -165,3 +165,50 @@ class PublicIdFieldExtension(OpenApiSerializerFieldExtension):
 
     def map_serializer_field(self, auto_schema, direction):
         return {"type": "string", "format": "uuid"}
+
+
+# -- writes name only fields that exist --------------------------------------------------------
+
+
+class StrictFieldsMixin:
+    """A write that names a field the resource does not have is a 400 naming it.
+
+    Silently dropping ``titel`` or ``legal_nmae`` would tell a client its change was saved when
+    it was not. Fields the resource only shows (``id``, ``created_at``…) are still accepted and
+    ignored, so what a client read can be sent back as it is. Mixed into every write serializer,
+    nested ones included; the schema says the same with ``additionalProperties: false``
+    (:func:`strict_request_bodies`).
+    """
+
+    def to_internal_value(self, data):
+        if hasattr(data, "keys"):
+            unknown = sorted(set(data.keys()) - set(self.fields))
+            if unknown:
+                raise serializers.ValidationError(
+                    {name: ["There is no such field here; check its name in /api/docs/."] for name in unknown}
+                )
+        return super().to_internal_value(data)
+
+
+def strict_request_bodies(result, generator, request, public):
+    """drf-spectacular hook: request bodies of the strict serializers allow no other properties."""
+    strict = {
+        name
+        for serializer in _strict_serializers()
+        for name in (f"{serializer.__name__.removesuffix('Serializer')}Request",
+                     f"Patched{serializer.__name__.removesuffix('Serializer')}Request")
+    }
+    for name, schema in result.get("components", {}).get("schemas", {}).items():
+        if name in strict and schema.get("type") == "object":
+            schema["additionalProperties"] = False
+    return result
+
+
+def _strict_serializers():
+    seen, pending = set(), [StrictFieldsMixin]
+    while pending:
+        for subclass in pending.pop().__subclasses__():
+            if subclass not in seen:
+                seen.add(subclass)
+                pending.append(subclass)
+    return seen
