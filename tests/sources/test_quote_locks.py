@@ -96,7 +96,7 @@ def test_a_body_change_waits_for_a_citation_being_added_and_is_then_refused():
 
     assert changing.error is not None and "body" in changing.error.message_dict
     article.refresh_from_db()
-    citation = Citation.objects.get()
+    citation = Citation.objects.get(article=article)
     assert article.body == BODY
     assert article.body[citation.start : citation.end] == citation.quote == "refused asylum"
 
@@ -111,7 +111,7 @@ def test_a_citation_added_while_the_body_changes_is_found_in_the_new_body():
     run_against(changing, quoting)
 
     assert changing.error is None and quoting.error is None, quoting.error
-    citation = Citation.objects.get()
+    citation = Citation.objects.get(article=article)
     assert citation.start == new_body.find("refused asylum")
     assert new_body[citation.start : citation.end] == citation.quote == "refused asylum"
     assert Article.objects.get(pk=article.pk).body == new_body
@@ -126,5 +126,5 @@ def test_a_citation_of_words_the_new_body_no_longer_has_is_refused():
     run_against(changing, quoting)
 
     assert quoting.error is not None and "quote" in quoting.error.message_dict
-    assert not Citation.objects.exists()
+    assert not Citation.objects.filter(article=article).exists()
     assert Article.objects.get(pk=article.pk).body == "The FMS granted asylum to Kim."
