@@ -19,6 +19,7 @@ again after it, which is what makes ≥ 10k articles/s possible.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import random
 import time
 import uuid
@@ -32,7 +33,7 @@ from apps.core.partial_dates import PartialDate, Precision
 from apps.people.models import Alias, Individual, Organization
 from apps.proceedings.models import Proceeding
 from apps.sources.models import Article, Citation
-from apps.sources.normal_form import body_sha256, normalize_body
+from apps.sources.normal_form import normalize_body
 
 FACTS_PER_CASE = 5
 PROCEEDINGS_PER_CASE = 3
@@ -215,26 +216,74 @@ def _load_organizations(rng: random.Random, report: LoadReport) -> dict[str, lis
     return made
 
 
+def _article_rows(seed: int, total: int, outlets: list[int]) -> Iterator[dict]:
+    rng = random.Random(seed ^ 0x5EED)
+    for index in range(total):
+        title, language, body, _spans = article_text(seed, index)
+        yield {
+            "public_id": _uuid(rng), "title": title, "outlet_id": outlets[index % len(outlets)],
+            "language": language, "body": body, "raw_text": body,
+            # The bodies are built in normal form already: hash them as they are.
+            "sha256": hashlib.sha256(body.encode("utf-8")).hexdigest(),
+            "url": f"https://load.invalid/{seed}/{index}",
+            "published_on": dt.date(2010, 1, 1) + dt.timedelta(days=index % 5000),
+        }
+
+
 def _load_articles(seed, total, batch, outlets, report, progress) -> list[int]:
-    started, ids = time.perf_counter(), []
-
-    def rows():
-        rng = random.Random(seed ^ 0x5EED)
-        for index in range(total):
-            title, language, body, _spans = article_text(seed, index)
-            yield Article(
-                public_id=_uuid(rng), title=title, outlet_id=outlets[index % len(outlets)],
-                language=language, body=body, raw_text=body, sha256=body_sha256(body),
-                url=f"https://load.invalid/{seed}/{index}",
-                published_on=dt.date(2010, 1, 1) + dt.timedelta(days=index % 5000),
-            )
-
-    for chunk in _batches(rows(), batch):
-        with transaction.atomic():
-            ids += [row.pk for row in Article.objects.bulk_create(chunk)]
-        report.articles = len(ids)
-        progress("articles", len(ids), total)
+    started = time.perf_counter()
+    if connection.vendor == "postgresql":
+        ids = _copy_articles(seed, total, batch, outlets, report, progress)
+    else:
+        ids = []
+        for chunk in _batches(_article_rows(seed, total, outlets), batch):
+            with transaction.atomic():
+                ids += [row.pk for row in Article.objects.bulk_create([Article(**values) for values in chunk])]
+            report.articles = len(ids)
+            progress("articles", len(ids), total)
     report.article_seconds = time.perf_counter() - started
+    return ids
+
+
+def _copy_articles(seed, total, batch, outlets, report, progress) -> range:
+    """PostgreSQL's COPY, with a block of ids reserved from the table's sequence first.
+
+    Every column the model has is written: the loader's values, else the field's default (the
+    row version, empty authors…), else now for the timestamps, else NULL.
+    """
+    table = Article._meta.db_table
+    fields = Article._meta.concrete_fields
+    now = dt.datetime.now(dt.UTC)
+    fixed = {}
+    for field in fields:
+        if field.primary_key:
+            continue
+        if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
+            fixed[field.attname] = now
+        elif field.has_default() or not field.null:
+            fixed[field.attname] = field.get_default()  # "" for text, the row version's 1…
+        else:
+            fixed[field.attname] = None
+    columns = [field.attname for field in fields]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_get_serial_sequence(%s, 'id')", [table])
+        (sequence,) = cursor.fetchone()
+        cursor.execute("SELECT nextval(%s)", [sequence])
+        (first,) = cursor.fetchone()
+        cursor.execute("SELECT setval(%s, %s)", [sequence, first + total - 1])
+    ids = range(first, first + total)
+    rows = _article_rows(seed, total, outlets)
+    done = 0
+    for chunk in _batches(rows, batch):
+        with transaction.atomic(), connection.cursor() as cursor:
+            names = ", ".join(connection.ops.quote_name(column) for column in columns)
+            with cursor.connection.cursor().copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+                for offset, values in enumerate(chunk):
+                    record = {**fixed, **values, "id": ids[done + offset]}
+                    copy.write_row([record[column] for column in columns])
+        done += len(chunk)
+        report.articles = done
+        progress("articles", done, total)
     return ids
 
 
