@@ -151,7 +151,8 @@ class Server:
     def __init__(self, app: str, env: dict, workers: int, chdir: Path) -> None:
         self.port = free_port()
         command = [*pin(0), sys.executable, "-m", "gunicorn", app, "--bind", f"{HOST}:{self.port}",
-                   "--workers", str(workers), "--chdir", str(chdir), "--log-level", "warning", "--timeout", "60"]
+                   "--workers", str(workers), "--chdir", str(chdir), "--log-level", "warning", "--timeout", "60",
+                   "--access-logfile", "/dev/null"]
         self.process = subprocess.Popen(command, env={**os.environ, **env})
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
