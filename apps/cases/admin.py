@@ -164,8 +164,8 @@ class FactAdmin(ServiceAdmin):
 
 @admin.register(CaseShare)
 class CaseShareAdmin(ServiceAdmin):
-    fields = ("case", "user", "reason", "expires_on", "granted_by", "created_at")
-    list_display = ("case", "user", "reason", "expires_on", "granted_by", "created_at")
+    fields = ("case", "user", "reason", "expires_on", "reveals_identity", "granted_by", "created_at")
+    list_display = ("case", "user", "reason", "expires_on", "reveals_identity", "granted_by", "created_at")
     list_select_related = ("case", "user", "granted_by")
     list_filter = ("expires_on",)
     search_fields = ("case__reference", "user__username", "reason")
@@ -178,6 +178,7 @@ class CaseShareAdmin(ServiceAdmin):
         return case_share_grant(
             case=data["case"], user=data["user"], by=request.user,
             reason=data["reason"], expires_on=data.get("expires_on"),
+            reveals_identity=data.get("reveals_identity", False),
         )
 
     def update(self, request, share, changes, form):

@@ -155,6 +155,14 @@ class CaseShare(Versioned):
     expires_on = models.DateField(
         null=True, blank=True, help_text="Last day the share is valid; empty for no end date."
     )
+    reveals_identity = models.BooleanField(
+        "shows the protected identity",
+        default=False,
+        help_text=(
+            "Whether this person may also see the subjects' legal names, dates of birth and "
+            "contact details. Off unless you decide they need them."
+        ),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     history = HistoricalRecords(table_name="access_historicalcaseshare")

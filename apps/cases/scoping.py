@@ -55,6 +55,20 @@ def visible_cases(user) -> QuerySet[Case]:
     )
 
 
+def cases_revealing_identity(user) -> QuerySet[Case]:
+    """Cases whose subjects' protected identity ``user`` may see (with the permission to read it).
+
+    Those their organizations hold, and those shared with them by a share that says so
+    (``reveals_identity``): a share alone shows a case, never who its people legally are.
+    """
+    if scoping.sees_everything(user):
+        return Case.objects.all()
+    if not scoping.is_active(user):
+        return Case.objects.none()
+    revealing = _active_shares(user).filter(reveals_identity=True).values("case_id")
+    return Case.objects.filter(Q(organization_id__in=member_organization_ids(user)) | Q(pk__in=revealing))
+
+
 def check_can_write_to_case(user, case: Case | None) -> None:
     """Refuse a write to a case ``user``'s organizations do not hold (shared cases are read-only)."""
     if case is None or not writable_cases(user).filter(pk=case.pk).exists():
@@ -98,7 +112,8 @@ def visible_individuals(user) -> QuerySet[Individual]:
 
 
 def visible_protected_identities(user) -> QuerySet[ProtectedIdentity]:
-    """Protected identities of the subjects of cases ``user`` may see (or in no case yet, recorded by them).
+    """Protected identities of the subjects of the cases that reveal them to ``user``
+    (:func:`cases_revealing_identity`), or of people in no case yet whom ``user`` recorded.
 
     Visibility only: reading the values also needs ``people.view_protectedidentity``, and every
     read is logged (apps.core.audit).
@@ -175,7 +190,7 @@ scoping.register(
 scoping.register(
     ProtectedIdentity,
     visible=lambda user: ProtectedIdentity.objects.filter(
-        Q(individual_id__in=_case_subject_ids(visible_cases(user)))
+        Q(individual_id__in=_case_subject_ids(cases_revealing_identity(user)))
         | Q(individual_id__in=_unattached_recorded_by(user).values("pk"))
     ),
     can_write=lambda user, identity: scoping.can_write(user, identity.individual),

@@ -267,6 +267,7 @@ def case_share_grant(
     by: AbstractBaseUser,
     reason: str,
     expires_on: dt.date | None = None,
+    reveals_identity: bool = False,
 ) -> CaseShare:
     """Let ``user`` read ``case`` (e.g. a partner lawyer); only its organization can share it."""
     _check_can_share(by, case)
@@ -274,12 +275,13 @@ def case_share_grant(
     share.granted_by = by
     share.reason = reason
     share.expires_on = expires_on
+    share.reveals_identity = reveals_identity
     share.full_clean()
     share.save()
     return share
 
 
-SHARE_CHANGEABLE = ("reason", "expires_on")
+SHARE_CHANGEABLE = ("reason", "expires_on", "reveals_identity")
 
 
 def case_share_update(*, share: CaseShare, by: AbstractBaseUser, **changes) -> tuple[CaseShare, bool]:

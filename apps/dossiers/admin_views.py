@@ -56,7 +56,7 @@ def dossier_generate_view(request):
     cases = list(visible_cases(request.user).filter(reference__in=references).order_by("reference"))
     if not cases or len(cases) != len(set(references)):
         raise Http404("No such case.")
-    form = DossierForm(request.POST or None, user=request.user)
+    form = DossierForm(request.POST or None, user=request.user, cases=cases)
     if not form.fields["level"].choices:
         raise PermissionDenied("You may not generate dossiers.")
     if request.method == "POST" and form.is_valid():

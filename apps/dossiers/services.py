@@ -69,7 +69,7 @@ def dossier_generate(
     if user is not None:
         if not visible_cases(user).filter(pk=case.pk).exists():
             raise PermissionDenied("You may not see this case.")
-        dossier_level_check(user=user, level=level)
+        dossier_level_check(user=user, level=level, cases=[case])
     now = timezone.now()
     if format == Format.ZIP:
         content = dossier_content(case=case, level=level)

@@ -24,16 +24,18 @@ def organization_list(*, user: AbstractBaseUser | AnonymousUser) -> QuerySet[Org
     return scoped(Organization.objects.select_related("parent"), user)
 
 
-def individual_list(*, user: AbstractBaseUser | AnonymousUser) -> QuerySet[Individual]:
+def individual_list(*, user: AbstractBaseUser | AnonymousUser, with_identity: bool = True) -> QuerySet[Individual]:
     """The individuals ``user`` may see, with their aliases.
 
     The protected identity is joined only for users allowed to read it, so that nothing
-    shown to anyone else ever holds it in memory.
+    shown to anyone else ever holds it in memory, and only when ``with_identity`` (one person's
+    page, never a list).
     """
     queryset = Individual.objects.prefetch_related("aliases")
-    if can_view_protected_identity(user=user):
-        # Only the identities scoping lets this user read (not those of people in no case
-        # yet, nor of another organization's subjects seen through a shared case).
+    if with_identity and can_view_protected_identity(user=user):
+        # Only the identities scoping lets this user read: not those of people in no case yet
+        # recorded by someone else, nor those of a case merely shared with them (a share
+        # shows a case's people by pseudonym unless it says it reveals their identity).
         queryset = queryset.prefetch_related(
             Prefetch("protected_identity", queryset=visible(ProtectedIdentity, user))
         )

@@ -84,6 +84,9 @@ class IndividualSerializer(StrictFieldsMixin, serializers.ModelSerializer):
         view = self.context.get("view")
         if view is not None and getattr(view, "swagger_fake_view", False):
             return True  # the schema documents the fields (as optional)
+        # Never in lists: a list is what gets exported, cached and shared. One person at a time.
+        if view is not None and getattr(view, "action", None) == "list":
+            return False
         request = self.context.get("request")
         return request is not None and can_view_protected_identity(user=request.user)
 

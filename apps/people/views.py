@@ -42,7 +42,8 @@ class IndividualViewSet(PublicIdViewSet):
     ordering = ["pseudonym"]
 
     def get_queryset(self):
-        return individual_list(user=self.request.user)
+        # Lists never carry protected identity (IndividualSerializer): do not even load it.
+        return individual_list(user=self.request.user, with_identity=self.action != "list")
 
     def get_serializer_context(self):
         context = super().get_serializer_context()
