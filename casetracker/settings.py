@@ -208,6 +208,8 @@ AXES_USERNAME_CALLABLE = "apps.access.lockout.lockout_username"
 AXES_LOCKOUT_CALLABLE = "apps.access.lockout.lockout_response"
 # Its admin pages show the attempts its database handler would store; the cache handler stores none.
 AXES_ENABLE_ADMIN = False
+# Refused sign-ins are in the access log (LOGIN_THROTTLED); axes's own chatter would only repeat them.
+AXES_VERBOSE = False
 
 # Sessions end when the browser closes and after SESSION_COOKIE_AGE seconds at most (8 hours
 # by default: a working day), so a forgotten laptop does not stay signed in.
