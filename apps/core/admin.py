@@ -416,6 +416,8 @@ class ServiceInlineFormSet(BaseInlineFormSet):
         # row's __str__ (e.g. "Agreement: Art. 5") load it again.
         if self.instance.pk is not None:
             self.fk.set_cached_value(form.instance, self.instance)
+        if VERSION_FIELD in form.fields and form.instance.pk is not None:
+            form.fields[VERSION_FIELD].initial = form.instance.version
         form.service_refusal = self.service_refusals.get(form.prefix)
         return form
 
@@ -431,7 +433,21 @@ class ServiceInlineFormSet(BaseInlineFormSet):
 
     def save_existing(self, form, obj, commit=True):
         stored = type(obj)._default_manager.get(pk=obj.pk)
-        return self._on_row(form, lambda: self.update(form, stored, form_changes(form)))
+
+        def write():
+            opened_on = form.cleaned_data.get(VERSION_FIELD)
+            if opened_on is not None:
+                # The row as the page showed it, or refused: someone changed it since.
+                try:
+                    version_hold(record=stored, expected=opened_on)
+                except StaleVersion as stale:
+                    raise ValidationError(
+                        f"{changes_since(stored, opened_on)} Reload the page before changing this row.",
+                        code="stale",
+                    ) from stale
+            return self.update(form, stored, form_changes(form))
+
+        return self._on_row(form, write)
 
     def delete_existing(self, obj, commit=True):
         if commit:
@@ -466,7 +482,25 @@ class ServiceInline(ScopedAdminMixin, LoadedAutocompleteMixin):
             obj is None or scoping.can_write(request.user, obj)
         )
 
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if not _versioned(self.model) or not fieldsets:
+            return fieldsets
+        if any(VERSION_FIELD in (options.get("fields") or ()) for _name, options in fieldsets):
+            return fieldsets
+        # Each row carries the version it was shown at, like the page's own form.
+        (name, options), *rest = fieldsets
+        return [(name, {**options, "fields": [*options["fields"], VERSION_FIELD]}), *rest]
+
     def get_formset(self, request, obj=None, **kwargs):
+        if _versioned(self.model):
+            base = kwargs.get("form", self.form)
+            kwargs["form"] = type(
+                base.__name__,
+                (base,),
+                {"__module__": base.__module__,
+                 VERSION_FIELD: forms.IntegerField(widget=forms.HiddenInput, required=False)},
+            )
         formset = super().get_formset(request, obj, **kwargs)
         formset.form = refusable(formset.form)
         formset.service_refusals = getattr(request, "_service_refusals", {})

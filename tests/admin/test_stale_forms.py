@@ -55,3 +55,24 @@ def test_a_form_of_the_current_version_saves(admin_client, kim_case):
     data = page_data(admin_client.get(case_url(kim_case)))
     assert admin_client.post(case_url(kim_case), {**data, "summary": "New."}).status_code == 302
     assert Case.objects.get(pk=kim_case.pk).version == kim_case.version + 1
+
+
+def test_a_fact_changed_elsewhere_since_the_case_page_opened_is_not_overwritten(admin_client, kim_case):
+    from apps.cases.services import fact_update
+    from tests.admin.forms import page_data
+
+    fact = kim_case.facts.get()
+    url = reverse("admin:cases_case_change", args=[kim_case.pk])
+    data = page_data(admin_client.get(url))
+    # Meanwhile a colleague corrects the fact on its own page; this caseworker renames the case.
+    fact_update(fact=fact, statement="Kim crossed into Russia near Blagoveshchensk.")
+    data["title"] = "Kim: refused twice"
+
+    response = admin_client.post(url, data)
+
+    assert response.status_code == 200
+    assert any("Reload the page" in str(message) for message in response.context["messages"])
+    fact.refresh_from_db()
+    kim_case.refresh_from_db()
+    assert fact.statement == "Kim crossed into Russia near Blagoveshchensk."
+    assert kim_case.title == "Kim: asylum in Russia"  # the page saves whole or not at all
