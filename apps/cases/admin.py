@@ -6,7 +6,8 @@ facts and proceedings together, is the case file in ``apps.workspace``.
 """
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
 from django.db.models import F
 
 from apps.cases.models import CaseShare, Fact
@@ -15,9 +16,9 @@ from apps.cases.services import (
     case_share_revoke,
     case_share_update,
     fact_delete,
-    fact_mark_disputed,
     fact_record,
     fact_update,
+    facts_contradict,
 )
 from apps.core import scoping
 from apps.core.admin import (
@@ -51,7 +52,6 @@ class FactInlineFormSet(ServiceInlineFormSet):
             statement=data["statement"],
             date=data.get("date"),
             supports=form.supports(),
-            disputed=data.get("disputed", False),
             internal=data.get("internal", False),
             added_by=self.request_user,
         )
@@ -72,11 +72,17 @@ def fact_change(*, fact, changes: dict, supports, by):
 
 
 class FactInline(ServiceInline, admin.TabularInline):
+    """The case's timeline on its page; ``disputed`` is shown, not edited, here.
+
+    A fact is disputed exactly when another fact contradicts it, and the links are set on the
+    fact's own page (``contradicts``), so a checkbox here could only be refused.
+    """
+
     model = Fact
     form = FactForm
     formset = FactInlineFormSet
     fields = ("date", "statement", "disputed", "internal", "sources", "support_article", "support_quote")
-    readonly_fields = ("sources",)
+    readonly_fields = ("sources", "disputed")
     show_change_link = True
     extra = 1
     verbose_name_plural = "timeline (a new fact needs the quote that supports it)"
@@ -131,12 +137,20 @@ class FactAdmin(ServiceAdmin):
         # A new fact takes its first quote from the form above; the inline is for the rest.
         return self.inlines if obj is not None else ()
 
-    @admin.action(description="Mark the selected facts as disputed (the sources disagree)")
+    @admin.action(description="Mark the selected facts as contradicting each other (the sources disagree)")
     def mark_disputed(self, request, queryset):
+        """Link the selected facts (two or more, of one case) as contradicting each other.
+
+        A fact is disputed by another fact, so one fact alone cannot be marked: the service's
+        refusal is shown and nothing changes.
+        """
         facts = [fact for fact in queryset if scoping.can_write(request.user, fact)]
-        for fact in facts:
-            fact_mark_disputed(fact=fact)
-        self.message_user(request, f"{len(facts)} fact(s) marked as disputed.")
+        try:
+            facts_contradict(facts=facts)
+        except ValidationError as refusal:
+            self.message_user(request, " ".join(refusal.messages), level=messages.ERROR)
+            return
+        self.message_user(request, f"{len(facts)} fact(s) marked as contradicting each other (disputed).")
 
     @admin.display(description="citations", ordering="citation_total")
     def citation_count(self, fact):
@@ -149,7 +163,8 @@ class FactAdmin(ServiceAdmin):
             statement=data["statement"],
             date=data.get("date"),
             supports=form.supports(),
-            disputed=data.get("disputed", False),
+            # An unticked box on a new fact says nothing: disputed then follows contradicts.
+            disputed=data["disputed"] if "disputed" in form.changed_data else None,
             internal=data.get("internal", False),
             contradicts=data.get("contradicts") or (),
             added_by=request.user,

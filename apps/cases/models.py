@@ -115,7 +115,12 @@ class Fact(PublicRecord):
     date = PartialDateDescriptor()
     statement = models.TextField()
     disputed = models.BooleanField(
-        default=False, db_index=True, help_text="The sources disagree about this fact."
+        default=False,
+        db_index=True,
+        help_text=(
+            "The sources disagree: another fact of the case contradicts this one. Kept by the "
+            "services from the contradiction links; it can be set only to what they say."
+        ),
     )
     contradicts = models.ManyToManyField(
         "self",

@@ -52,7 +52,7 @@ class FactSerializer(StrictFieldsMixin, serializers.ModelSerializer):
                                         help_text="The case reference.")
     date = PartialDateField(required=False, allow_null=True)
     contradicts = PublicIdField(queryset=Fact.objects.all(), many=True, required=False,
-                                help_text="Facts of the same case that say otherwise (marks all disputed).")
+                                help_text="Facts of the same case that say otherwise; the list given replaces the old one.")
     citations = CitationInlineSerializer(
         many=True, required=False,
         help_text="The supporting quotes: at least one when recording a fact. Later quotes: POST /citations/.",

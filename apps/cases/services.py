@@ -9,12 +9,11 @@ from collections.abc import Iterable, Sequence
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F
 
 from apps.access.scoping import can_write_to_organization
 from apps.cases.models import Case, CaseShare, Fact
 from apps.cases.scoping import writable_cases
-from apps.core.services import record_create, record_touch, record_update, version_bump
+from apps.core.services import record_create, record_touch, record_update
 from apps.people.models import Individual, Organization
 from apps.sources.models import Article
 from apps.sources.services import citation_add
@@ -158,6 +157,59 @@ def supports_add(*, supports: Sequence[Support], added_by=None, **target) -> Non
         )
 
 
+# A fact is disputed exactly when at least one other fact of its case is linked as contradicting
+# it (``Fact.contradicts``, a symmetrical link, so both sides carry it). There is no hand-set
+# flag beside the links: a flag alone would say "the sources disagree" without saying with what,
+# and nothing could tell when the disagreement ends. The services keep ``disputed`` equal to
+# "has a link" on every fact a write touches, each change saved (so in the history) and
+# versioned; a caller may send ``disputed`` only when it agrees with the links.
+
+
+def _contradicts_check(*, fact: Fact | None, case: Case, contradicts: list[Fact]) -> None:
+    """Refuse links to the fact itself or to a fact of another case."""
+    for other in contradicts:
+        if fact is not None and other.pk == fact.pk:
+            raise ValidationError({"contradicts": "A fact cannot contradict itself."})
+        if other.case_id != case.pk:
+            raise ValidationError({"contradicts": f"“{other}” belongs to another case."})
+
+
+def _disputed_check(*, disputed: bool | None, contradicted_by: Sequence[Fact]) -> None:
+    """Refuse a ``disputed`` that disagrees with the links the fact will have."""
+    if disputed is None or bool(disputed) == bool(contradicted_by):
+        return
+    if disputed:
+        raise ValidationError(
+            {
+                "disputed": "A fact is disputed when another fact of its case says otherwise: "
+                "name that fact in contradicts (both are then marked disputed)."
+            }
+        )
+    names = "; ".join(f"“{other}”" for other in contradicted_by)
+    raise ValidationError(
+        {
+            "disputed": f"This fact stays disputed while other facts contradict it ({names}); "
+            "unlink them in contradicts to end the dispute."
+        }
+    )
+
+
+def _disputes_follow_links(*, facts: Iterable[Fact]) -> None:
+    """Re-read each fact's links and save ``disputed`` to match, or note the changed links.
+
+    For the facts on the other side of a link that was added or removed: their list of
+    contradicting facts changed, so each gets a new version and a history row, through
+    ``record_update`` when ``disputed`` changes and ``record_touch`` when only the links did.
+    """
+    for other in facts:
+        other = Fact.objects.get(pk=other.pk)  # as stored now, version included
+        _record, changed = record_update(
+            record=other, fields=("disputed",), data={"disputed": other.contradicts.exists()}
+        )
+        if not changed:
+            record_touch(record=other)
+
+
 @transaction.atomic
 def fact_record(
     *,
@@ -165,7 +217,7 @@ def fact_record(
     statement: str,
     date=None,
     supports: Sequence[Support] = (),
-    disputed: bool = False,
+    disputed: bool | None = None,
     internal: bool = False,
     contradicts: Iterable[Fact] = (),
     added_by: AbstractBaseUser | None = None,
@@ -174,26 +226,38 @@ def fact_record(
     """Add a dated statement to a case's timeline, with at least one supporting quote.
 
     A fact nobody can source does not belong in a dossier, so ``supports`` may not be empty.
-    Contradicting facts are linked both ways and all of them are marked disputed.
+    Contradicting facts are linked both ways and all of them are disputed. ``disputed`` follows
+    from ``contradicts``: leave it out, or give the value the links imply (``True`` with
+    contradicting facts, ``False`` without); any other value is refused, naming ``disputed``.
     """
     if not supports:
         raise ValidationError(
             {"citations": "A fact needs a source: at least one supporting quote (the article and its exact words)."}
         )
+    contradicts = list(contradicts)
+    _contradicts_check(fact=None, case=case, contradicts=contradicts)
+    _disputed_check(disputed=disputed, contradicted_by=contradicts)
     fact = record_create(
         model=Fact,
-        data={"case": case, "statement": statement.strip(), "date": date, "disputed": disputed, "internal": internal},
+        data={
+            "case": case,
+            "statement": statement.strip(),
+            "date": date,
+            "disputed": bool(contradicts),
+            "internal": internal,
+        },
         public_id=public_id,
     )
     supports_add(supports=supports, added_by=added_by, fact=fact)
-    contradicts = list(contradicts)
     if contradicts:
-        fact_mark_disputed(fact=fact, contradicts=contradicts)
+        fact.contradicts.add(*contradicts)
+        _disputes_follow_links(facts=contradicts)
     return fact
 
 
 # What a change of a fact may touch; it stays in its case, and its quotes are added and removed
 # on their own (citation_add, citation_remove) so that no edit leaves it without a source.
+# ``disputed`` is accepted only when it agrees with the links (see _disputed_check).
 FACT_CHANGEABLE = ("date", "statement", "disputed", "internal")
 
 
@@ -201,45 +265,68 @@ FACT_CHANGEABLE = ("date", "statement", "disputed", "internal")
 def fact_update(*, fact: Fact, contradicts: Iterable[Fact] | None = None, **changes) -> tuple[Fact, bool]:
     """Change a fact; ``contradicts``, when given, becomes the full list of facts it contradicts.
 
-    Returns the fact and whether anything changed.
+    ``disputed`` then follows the links, on this fact and on each fact linked or unlinked:
+    removing the last contradiction ends the dispute on both sides. A ``disputed`` that
+    disagrees with the links (``False`` while a contradiction remains, ``True`` without one)
+    is refused, naming ``disputed``. Returns the fact and whether anything changed.
     """
     if "case" in changes and changes.pop("case").pk != fact.case_id:
         raise ValidationError({"case": "A fact cannot move to another case."})
-    fact, changed = record_update(record=fact, fields=FACT_CHANGEABLE, data=changes)
-    own_changed = changed
-    if contradicts is not None:
+    current = {other.pk: other for other in Fact.objects.filter(contradicts=fact)}
+    if contradicts is None:
+        after = dict(current)
+    else:
         contradicts = list(contradicts)
-        current = set(fact.contradicts.values_list("pk", flat=True))
-        if contradicts:
-            fact_mark_disputed(fact=fact, contradicts=contradicts)
-        fact.contradicts.remove(*fact.contradicts.exclude(pk__in=[other.pk for other in contradicts]))
-        getattr(fact, "_prefetched_objects_cache", {}).pop("contradicts", None)
-        changed = changed or current != {other.pk for other in contradicts}
-    if changed and not own_changed:
+        _contradicts_check(fact=fact, case=fact.case, contradicts=contradicts)
+        after = {other.pk: other for other in contradicts}
+    _disputed_check(disputed=changes.get("disputed"), contradicted_by=list(after.values()))
+    if "disputed" in changes or fact.disputed != bool(after):
+        changes["disputed"] = bool(after)  # also mends a fact stored out of step with its links
+    unlinked = [other for pk, other in current.items() if pk not in after]
+    linked = [other for pk, other in after.items() if pk not in current]
+    fact.contradicts.remove(*unlinked)
+    fact.contradicts.add(*linked)
+    getattr(fact, "_prefetched_objects_cache", {}).pop("contradicts", None)
+    fact, changed = record_update(record=fact, fields=FACT_CHANGEABLE, data=changes)
+    if (unlinked or linked) and not changed:
         record_touch(record=fact)  # only its links changed: still a new version of the fact
-    return fact, changed
+    _disputes_follow_links(facts=[*unlinked, *linked])
+    return fact, changed or bool(unlinked or linked)
 
 
 @transaction.atomic
-def fact_mark_disputed(*, fact: Fact, contradicts: Iterable[Fact] = ()) -> Fact:
-    """Mark a fact as disputed and link it to the facts of the same case that contradict it."""
+def fact_mark_disputed(*, fact: Fact, contradicts: Iterable[Fact]) -> Fact:
+    """Record that ``contradicts`` (facts of the same case) say otherwise than ``fact``.
+
+    Adds the links (keeping those already there), which marks every one of them disputed.
+    A dispute needs its other side, so an empty ``contradicts`` is refused.
+    """
     contradicts = list(contradicts)
-    for other in contradicts:
-        if other.pk == fact.pk:
-            raise ValidationError({"contradicts": "A fact cannot contradict itself."})
-        if other.case_id != fact.case_id:
-            raise ValidationError({"contradicts": f"“{other}” belongs to another case."})
-    fact.disputed = True
-    version_bump(record=fact)
-    fact.save(update_fields=["disputed", "updated_at"])
-    if contradicts:
-        fact.contradicts.add(*contradicts)
-        # One UPDATE for all of them; each one's version still moves (in SQL), so a client or a
-        # form holding one of them as it was before cannot write over the dispute.
-        Fact.objects.filter(pk__in=[other.pk for other in contradicts]).update(
-            disputed=True, version=F("version") + 1
+    if not contradicts:
+        raise ValidationError(
+            {"contradicts": "Name the fact that says otherwise: a fact is disputed by another fact of its case."}
         )
+    linked = {other.pk: other for other in Fact.objects.filter(contradicts=fact)}
+    linked.update({other.pk: other for other in contradicts})
+    fact, _changed = fact_update(fact=fact, contradicts=list(linked.values()))
     return fact
+
+
+@transaction.atomic
+def facts_contradict(*, facts: Sequence[Fact]) -> list[Fact]:
+    """Link every one of ``facts`` (two or more, of one case) as contradicting each of the others.
+
+    For the admin's action on a selection of facts whose sources disagree.
+    """
+    facts = list(facts)
+    if len(facts) < 2 or len({fact.case_id for fact in facts}) > 1:
+        raise ValidationError(
+            {"contradicts": "Select at least two facts of one case that say otherwise: "
+             "a fact is disputed by another fact of its case."}
+        )
+    for fact in facts:
+        fact_mark_disputed(fact=Fact.objects.get(pk=fact.pk), contradicts=[f for f in facts if f.pk != fact.pk])
+    return [Fact.objects.get(pk=fact.pk) for fact in facts]
 
 
 @transaction.atomic

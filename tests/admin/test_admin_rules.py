@@ -180,15 +180,18 @@ def test_a_new_case_can_be_opened_with_its_first_fact(admin_client, kim, fms, ki
     assert fact.citations.get().quote == "he crossed into Russia"
 
 
-def test_the_disputed_action_marks_the_selected_facts(admin_client, kim_case):
-    fact, untouched = kim_case.facts.get(), FactFactory(case=kim_case)
+def test_the_disputed_action_links_the_selected_facts_as_contradicting_each_other(admin_client, kim_case):
+    fact, other, untouched = kim_case.facts.get(), FactFactory(case=kim_case), FactFactory(case=kim_case)
 
     response = admin_client.post(
         reverse("admin:cases_fact_changelist"),
-        {"action": "mark_disputed", "_selected_action": [fact.pk]},
+        {"action": "mark_disputed", "_selected_action": [fact.pk, other.pk]},
         follow=True,
     )
 
-    assert [str(message) for message in response.context["messages"]] == ["1 fact(s) marked as disputed."]
-    assert Fact.objects.get(pk=fact.pk).disputed
+    assert [str(message) for message in response.context["messages"]] == [
+        "2 fact(s) marked as contradicting each other (disputed)."
+    ]
+    assert list(Fact.objects.get(pk=fact.pk).contradicts.all()) == [other]
+    assert Fact.objects.get(pk=fact.pk).disputed and Fact.objects.get(pk=other.pk).disputed
     assert not Fact.objects.get(pk=untouched.pk).disputed

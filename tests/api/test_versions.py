@@ -144,5 +144,5 @@ def test_writes_around_record_update_move_the_version_too(kim):
         case=kim["case"], statement="Kim was never in Russia.", contradicts=[fact],
         supports=[{"article": kim["article"], "quote": "Kim crossed"}],
     )
-    # Marked disputed by a bulk UPDATE: its version moved, so a stale copy cannot undo that.
+    # Marked disputed by its own save: its version moved, so a stale copy cannot undo that.
     assert Fact.objects.get(pk=fact.pk).version == version + 1

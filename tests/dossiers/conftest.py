@@ -16,7 +16,7 @@ import pytest
 
 from apps.agreements.services import agreement_create, provision_add
 from apps.cases.models import Case
-from apps.cases.services import case_open, fact_mark_disputed, fact_record
+from apps.cases.services import case_open, fact_record
 from apps.people.models import Alias, Organization
 from apps.people.services import individual_create, organization_create, protected_identity_set
 from apps.proceedings.models import Proceeding
@@ -155,7 +155,6 @@ def kim(db) -> KimCase:
         internal=True,
         supports=[{"article": a002, "quote": "Russia and North Korea finalized the deal in September."}],
     )
-    fact_mark_disputed(fact=kim.facts["kazakhstan"])
     agreement = agreement_create(
         title="Agreement on the transfer and acceptance of persons illegally present",
         kind="readmission_agreement",
