@@ -13,3 +13,60 @@ def test_a_caseworker_signs_in_through_the_login_form(page, live_server, casewor
 
     expect(page).to_have_url(f"{live_server.url}/admin/")
     expect(page.get_by_role("link", name="Cases").first).to_be_visible()
+
+
+def test_a_caseworker_finds_kim_by_his_cyrillic_alias_and_opens_his_case(signed_in, live_server):
+    page = signed_in
+    page.locator("#cases-case").get_by_role("link", name="Cases").click()
+    page.locator("#searchbar").fill("Ким")
+    page.get_by_role("button", name="Search").click()
+
+    results = page.locator("#result_list")
+    expect(results.get_by_role("link", name="CT-2013-0001")).to_be_visible()
+    results.get_by_role("link", name="CT-2013-0001").click()
+
+    expect(page.locator("h2", has_text="CT-2013-0001")).to_be_visible()
+    expect(page.get_by_label("Title:")).to_have_value("Kim — asylum in Russia")
+
+
+def open_kims_case(page, live_server):
+    page.goto(f"{live_server.url}/admin/cases/case/")
+    page.locator("#result_list").get_by_role("link", name="CT-2013-0001").click()
+    expect(page.locator("h2", has_text="CT-2013-0001")).to_be_visible()
+
+
+def choose_in_autocomplete(page, field, search: str, option: str):
+    """Django's autocomplete (select2): open it, type, pick the option the server returned."""
+    field.locator("xpath=following-sibling::span[contains(@class, 'select2')]").click()
+    page.locator(".select2-container--open .select2-search__field").fill(search)
+    page.locator(".select2-results__option", has_text=option).click()
+
+
+def test_a_caseworker_records_a_fact_with_a_multi_line_quote_typed_line_by_line(signed_in, live_server):
+    from apps.cases.models import Case, Fact
+
+    page = signed_in
+    open_kims_case(page, live_server)
+    new_row = Case.objects.get(reference="CT-2013-0001").facts.count()  # the inline's empty row
+    prefix = f"#id_facts-{new_row}"
+
+    page.locator(f"{prefix}-date").fill("January 2016")
+    page.locator(f"{prefix}-statement").fill("The Moscow FMS found that Kim was not a refugee.")
+    choose_in_autocomplete(
+        page, page.locator(f"{prefix}-support_article"), "Refuses Asylum", "Russia Refuses Asylum"
+    )
+    page.locator(f"{prefix}-support_quote").click()
+    # Real key presses: Enter is a line break the browser submits as CRLF.
+    page.keyboard.type("if returned to his country of origin, RBC reported.")
+    page.keyboard.press("Enter")
+    page.keyboard.press("Enter")
+    page.keyboard.type("The escapee")
+    page.get_by_role("button", name="Save and continue editing").click()
+
+    expect(page.locator(".messagelist .success")).to_be_visible()
+    fact = Fact.objects.get(statement="The Moscow FMS found that Kim was not a refugee.")
+    citation = fact.citations.get()
+    # The article's own text, with its LF line ends, not what the browser sent.
+    assert citation.quote == "if returned to his country of origin, RBC reported.\n\nThe escapee"
+    assert citation.article.body[citation.start : citation.end] == citation.quote
+    assert str(fact.date) == "January 2016"
