@@ -70,3 +70,39 @@ def test_a_caseworker_records_a_fact_with_a_multi_line_quote_typed_line_by_line(
     assert citation.quote == "if returned to his country of origin, RBC reported.\n\nThe escapee"
     assert citation.article.body[citation.start : citation.end] == citation.quote
     assert str(fact.date) == "January 2016"
+
+
+# Written for this test, not a real report; long enough to be read as an article.
+PASTED_ARTICLE = """Court in Moscow hears appeal of North Korean asylum seeker
+
+A district court in Moscow on Tuesday heard the appeal of a North Korean man against the
+refusal of temporary asylum, his lawyer said.
+
+The man, who asked to be named only as Kim, has lived in Russia since 2013 and says he
+would face prison camps if returned to North Korea.
+
+The court adjourned the hearing until next month to request documents from the migration
+authorities.
+"""
+
+
+def test_a_caseworker_imports_an_article_by_pasting_it(signed_in, live_server):
+    from apps.sources.models import Article
+
+    page = signed_in
+    page.goto(f"{live_server.url}/admin/sources/article/")
+    page.get_by_role("link", name="Import article").click()
+    page.get_by_label("Paste the article").fill(PASTED_ARTICLE)
+    page.get_by_label("Address (URL)").fill(
+        "https://www.themoscowtimes.com/2016/03/01/court-hears-appeal-of-north-korean-asylum-seeker-a51999"
+    )
+    page.get_by_role("button", name="Preview").click()
+
+    expect(page.get_by_label("Title")).to_have_value("Court in Moscow hears appeal of North Korean asylum seeker")
+    page.get_by_role("button", name="Save article").click()
+
+    expect(page.locator(".messagelist .success")).to_contain_text("Imported")
+    article = Article.objects.get(title="Court in Moscow hears appeal of North Korean asylum seeker")
+    assert article.outlet.name == "The Moscow Times"
+    assert article.added_by.username == "olga"
+    assert article.body.startswith("A district court in Moscow on Tuesday heard the appeal")
