@@ -106,3 +106,24 @@ def test_a_caseworker_imports_an_article_by_pasting_it(signed_in, live_server):
     assert article.outlet.name == "The Moscow Times"
     assert article.added_by.username == "olga"
     assert article.body.startswith("A district court in Moscow on Tuesday heard the appeal")
+
+
+def test_a_caseworker_downloads_kims_public_dossier_as_a_pdf(signed_in, live_server):
+    from apps.dossiers.models import DossierGeneration
+
+    page = signed_in
+    open_kims_case(page, live_server)
+    page.get_by_role("link", name="Dossier").click()
+
+    # The least revealing level is chosen for them; they keep it, and PDF.
+    expect(page.get_by_label("Public (journalists, reports)")).to_be_checked()
+    page.get_by_label("PDF").check()
+    with page.expect_download() as download_info:
+        page.get_by_role("button", name="Generate").click()
+
+    download = download_info.value
+    assert download.suggested_filename.endswith(".pdf")
+    with open(download.path(), "rb") as file:
+        assert file.read(5) == b"%PDF-"
+    generation = DossierGeneration.objects.get()
+    assert (generation.case_reference, generation.level) == ("CT-2013-0001", "public")
