@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 from django.contrib.auth.models import Group
 from django.core.management import call_command
+from django.db import connections
 
 from tests.factories import MembershipFactory, UserFactory
 
@@ -44,11 +45,17 @@ def browser():
     from playwright.sync_api import sync_playwright
 
     # Playwright's sync API keeps an asyncio loop marked as running in this thread for as long
-    # as the browser lives, and Django then refuses every ORM call made here (the test's own
-    # setup) as if it came from a coroutine. The calls are synchronous and nothing else runs
-    # on that loop, so the guard is lifted exactly while the browser is open.
+    # as the browser lives. Django then takes the test's own ORM calls for a coroutine's: it
+    # refuses them, and asgiref keeps the database connections of an "async" thread in other
+    # storage than those of a sync one, so the tests would get new connections, without what
+    # pytest-django set up on the old ones (the serialized rollback's snapshot, the test
+    # transaction). The calls are synchronous and nothing else runs on that loop: the guard is
+    # lifted while the browser is open, and the thread's connections are carried over.
+    before = {alias: connections[alias] for alias in connections}
     with pytest.MonkeyPatch.context() as patch, sync_playwright() as playwright:
         patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "1")
+        for alias, connection in before.items():
+            connections[alias] = connection
         browser = playwright.chromium.launch(executable_path=executable, headless=True)
         yield browser
         browser.close()
