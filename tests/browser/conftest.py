@@ -11,18 +11,22 @@ When a test fails, the page as it was is saved as ``test-artifacts/<test>.png``.
 
 import re
 import shutil
+from importlib import import_module
 from pathlib import Path
 
 import pytest
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, Permission
 from django.core.management import call_command
 from django.db import connections
+from django.db.models import Q
 
 from tests.factories import MembershipFactory, UserFactory
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts"
 SEED = ROOT / "fixtures" / "seed.json"
+ROLES_MIGRATION = import_module("apps.access.migrations.0002_roles")
+SHARES_MIGRATION = import_module("apps.cases.migrations.0003_caseshare_from_access")
 VIEWPORT = {"width": 1366, "height": 900}
 PASSWORD = "correct horse battery staple"
 # Auto-waiting covers a slow page; this bounds a wait for something that never comes.
@@ -47,10 +51,10 @@ def browser():
     # Playwright's sync API keeps an asyncio loop marked as running in this thread for as long
     # as the browser lives. Django then takes the test's own ORM calls for a coroutine's: it
     # refuses them, and asgiref keeps the database connections of an "async" thread in other
-    # storage than those of a sync one, so the tests would get new connections, without what
-    # pytest-django set up on the old ones (the serialized rollback's snapshot, the test
-    # transaction). The calls are synchronous and nothing else runs on that loop: the guard is
-    # lifted while the browser is open, and the thread's connections are carried over.
+    # storage than those of a sync one, so the tests would open connections of their own
+    # beside the ones pytest-django set up and tears down. The calls are synchronous and
+    # nothing else runs on that loop: the guard is lifted while the browser is open, and the
+    # thread's connections are carried over.
     before = {alias: connections[alias] for alias in connections}
     with pytest.MonkeyPatch.context() as patch, sync_playwright() as playwright:
         patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "1")
@@ -75,14 +79,33 @@ def page(browser, request):
     context.close()
 
 
-@pytest.fixture
-def seeded(transactional_db, django_db_serialized_rollback):
-    """The seed data (Kim, his case CT-2013-0001 at Memorial, the five articles), committed.
+def roles_restore() -> None:
+    """The roles' groups as the migrations make them, when a flush has emptied the table.
 
-    The live server reads what is committed, hence a transactional database. Each such test
-    ends by emptying every table, the roles' groups (made by a migration) with them; the
-    serialized rollback restores what the migrations made before the next one.
+    A transactional test ends by emptying every table; post_migrate makes the content types
+    and permissions again, but the groups came from a migration (access 0002, with the shares'
+    permissions moved to cases by cases 0003), so they are made again from its own table.
+    Not a serialized rollback: restoring its snapshot collides with the content types that an
+    earlier transactional test's flush made again under new ids (PostgreSQL).
     """
+    if Group.objects.filter(name__in=ROLES_MIGRATION.GROUPS).count() == len(ROLES_MIGRATION.GROUPS):
+        return
+    moved = {f"access.{model}": f"cases.{model}" for model in SHARES_MIGRATION.MOVED}
+    for column, name in enumerate(ROLES_MIGRATION.GROUPS):
+        group, _created = Group.objects.get_or_create(name=name)
+        wanted = Q(pk__in=[])
+        for resource, cells in ROLES_MIGRATION.ROLES.items():
+            app_label, model = moved.get(resource, resource).split(".")
+            codenames = [f"{ROLES_MIGRATION.ACTIONS[letter]}_{model}" for letter in cells[column]]
+            wanted |= Q(content_type__app_label=app_label, codename__in=codenames)
+        group.permissions.set(Permission.objects.filter(wanted))
+
+
+@pytest.fixture
+def seeded(transactional_db):
+    """The seed data (Kim, his case CT-2013-0001 at Memorial, the five articles), committed:
+    the live server reads what is committed, hence a transactional database."""
+    roles_restore()
     call_command("loaddata", str(SEED), verbosity=0)
 
 
