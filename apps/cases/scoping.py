@@ -102,25 +102,6 @@ def _unattached_visible(user) -> QuerySet[Individual]:
     )
 
 
-def visible_individuals(user) -> QuerySet[Individual]:
-    """Subjects of the cases ``user`` may see, plus those in no case yet (see _unattached_visible).
-
-    A proceeding's subject is always a subject of its case (proceedings.services), so the
-    case's subjects are all the people a case makes visible.
-    """
-    return scoping.visible(Individual, user)
-
-
-def visible_protected_identities(user) -> QuerySet[ProtectedIdentity]:
-    """Protected identities of the subjects of the cases that reveal them to ``user``
-    (:func:`cases_revealing_identity`), or of people in no case yet whom ``user`` recorded.
-
-    Visibility only: reading the values also needs ``people.view_protectedidentity``, and every
-    read is logged (apps.core.audit).
-    """
-    return scoping.visible(ProtectedIdentity, user)
-
-
 def register_held_by_case(model, *, case_path: str, parent) -> None:
     """Declare that ``model``'s records are visible and writable exactly when their case is.
 
@@ -175,6 +156,8 @@ scoping.register(
     can_write=lambda user, share: scoping.can_write(user, share.case),
     holder=lambda share: share.case.organization,
 )
+# A proceeding's subject is always a subject of its case (proceedings.services), so the case's
+# subjects are all the people a case makes visible.
 scoping.register(
     Individual,
     visible=lambda user: Individual.objects.filter(
