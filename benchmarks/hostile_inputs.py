@@ -10,6 +10,10 @@ Inputs: a normal page (the baseline), one tag with 50,000 attributes (0.5 MB), 5
 bound to 127.0.0.1 in this process, into a scratch database (a temporary SQLite file unless
 --database-url names another scratch database). The median of --repeat runs is shown; each
 API run imports a variant of the page so that nothing is answered as a duplicate.
+
+Then the scanners that once took quadratic time (the tests check their answers on the large
+inputs; the time is measured here): each is run at a size n and at 4n, and the ratio of the two
+times is printed beside it — about 4 for a linear scan, about 16 for a quadratic one.
 """
 
 from __future__ import annotations
@@ -97,7 +101,59 @@ def main() -> None:
             api.append(time.perf_counter() - started)
         rows.append((label, len(html.encode()), statistics.median(direct), statistics.median(api), statuses))
     print_table(rows, args.repeat)
+    print_scanners(scanner_rows(args.repeat), args.repeat)
     scratch.cleanup()
+
+
+def scanner_rows(repeat: int) -> list[tuple[str, int, float, float]]:
+    """(label, n, median seconds at n, median seconds at 4n) for each scanner."""
+    from apps.agreements.models import Agreement
+    from apps.sources.ingestion.html import looks_like_html
+    from apps.sources.ingestion.mentions import mentions_in_text
+    from tests.factories import AgreementFactory, IndividualFactory
+
+    kim, kim_eun_chol = IndividualFactory(pseudonym="Kim"), IndividualFactory(pseudonym="Kim Eun-chol")
+    readmission = AgreementFactory(
+        title="Agreement on the readmission of persons illegally present",
+        short_title="Russia–DPRK readmission agreement",
+        kind=Agreement.Kind.READMISSION,
+        party_countries=["RU", "KP"],
+    )
+    agreement_text = (
+        "The Russia–DPRK readmission agreement was published. "
+        "Russia and North Korea signed a deal on illegal migrants. "
+    )
+    scanners = {
+        'open tags without ">" (looks_like_html)': (12_500, lambda n: looks_like_html("<a x" * n)),
+        "agreement named n times (mentions)": (
+            5_000,
+            lambda n: mentions_in_text(agreement_text * n, individuals=[], organizations=[], agreements=[readmission]),
+        ),
+        "two overlapping names n times (mentions)": (
+            5_000,
+            lambda n: mentions_in_text("Kim met Kim Eun-chol. " * n, individuals=[kim, kim_eun_chol],
+                                       organizations=[], agreements=[]),
+        ),
+    }
+    rows = []
+    for label, (size, scan) in scanners.items():
+        times = {}
+        for n in (size, 4 * size):
+            runs = []
+            for _ in range(repeat):
+                started = time.perf_counter()
+                scan(n)
+                runs.append(time.perf_counter() - started)
+            times[n] = statistics.median(runs)
+        rows.append((label, size, times[size], times[4 * size]))
+    return rows
+
+
+def print_scanners(rows, repeat: int) -> None:
+    print(f"\nscanners, median of {repeat} run(s): about 4x for a linear scan, 16x for a quadratic one")
+    print(f"{'scanner':<42} {'n':>7} {'s at n':>8} {'s at 4n':>8} {'ratio':>6}")
+    for label, size, small, large in rows:
+        print(f"{label:<42} {size:>7,} {small:>8.3f} {large:>8.3f} {large / max(small, 1e-9):>6.1f}")
 
 
 def serve() -> str:

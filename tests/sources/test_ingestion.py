@@ -1,6 +1,5 @@
 import codecs
 import datetime as dt
-import time
 from pathlib import Path
 
 import pytest
@@ -517,11 +516,10 @@ def test_pasted_text_with_an_event_handler_is_read_as_html(text):
 
 def test_telling_a_long_text_full_of_open_tags_from_html_takes_linear_time():
     # 200 kB of "<a " without a ">": every "<" used to be rescanned to the end of the text
-    # (minutes); a linear scan takes milliseconds, so two seconds is a wide margin.
+    # (minutes), so a quadratic scan shows as a suite that stalls here. The timing itself is
+    # measured by benchmarks/hostile_inputs.py ("scanners"), not asserted.
     text = "<a x" * 50_000
-    started = time.perf_counter()
     assert not looks_like_html(text)
-    assert time.perf_counter() - started < 2
 
 
 @pytest.mark.django_db

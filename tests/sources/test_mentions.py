@@ -1,5 +1,3 @@
-import time
-
 import pytest
 from django.core.management import call_command
 
@@ -121,10 +119,9 @@ def test_an_article_naming_an_agreement_thousands_of_times_is_read_in_linear_tim
         "The Russia–DPRK readmission agreement was published. "
         "Russia and North Korea signed a deal on illegal migrants. "
     ) * 20_000
-    started = time.perf_counter()
+    # Every sentence used to be checked against every title found (half a minute here); the
+    # time is measured by benchmarks/hostile_inputs.py ("scanners"), not asserted.
     (mention,) = mentions_in_text(body, individuals=[], organizations=[], agreements=[readmission])
-    # Every sentence used to be checked against every title found (half a minute here).
-    assert time.perf_counter() - started < 5
     assert [passage.matched for passage in mention.passages[:2]] == ["Russia–DPRK readmission agreement", "deal"]
     assert len(mention.passages) == 40_000
 
@@ -153,10 +150,9 @@ def test_many_mentions_cut_their_passages_from_one_pass_over_the_body(monkeypatc
 def test_thousands_of_mentions_take_linear_time_and_a_longer_name_still_wins():
     kim, kim_eun_chol = IndividualFactory(pseudonym="Kim"), IndividualFactory(pseudonym="Kim Eun-chol")
     body = "Kim met Kim Eun-chol. " * 20_000
-    started = time.perf_counter()
+    # Each name used to be checked against every name claimed before it (a minute here); the
+    # time is measured by benchmarks/hostile_inputs.py ("scanners"), not asserted.
     found = mentions_in_text(body, individuals=[kim, kim_eun_chol], organizations=[], agreements=[])
-    # Each name used to be checked against every name claimed before it (a minute here).
-    assert time.perf_counter() - started < 5
     passages = {mention.record: mention.passages for mention in found}
     assert len(passages[kim]) == len(passages[kim_eun_chol]) == 20_000
     assert {passage.matched for passage in passages[kim]} == {"Kim"}
