@@ -5,6 +5,15 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
     PIP_NO_CACHE_DIR=1
 
+# What the app needs at run time from system-packages.txt (the rest of that list is for tests):
+# Pango, HarfBuzz and fontconfig for WeasyPrint's PDF dossiers, CJK fonts for Hangul and
+# Cyrillic names, pandoc for DOCX dossiers, gettext to compile the translations.
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends \
+        libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 libfontconfig1 \
+        fonts-noto-cjk pandoc gettext \
+    && rm -rf /var/lib/apt/lists/*
+
 WORKDIR /app
 COPY requirements.txt .
 RUN pip install -r requirements.txt
