@@ -110,6 +110,7 @@ def scanner_rows(repeat: int) -> list[tuple[str, int, float, float]]:
     from apps.agreements.models import Agreement
     from apps.sources.ingestion.html import looks_like_html
     from apps.sources.ingestion.mentions import mentions_in_text
+    from apps.sources.ingestion.plain_text import clean_plain_text
     from tests.factories import AgreementFactory, IndividualFactory
 
     kim, kim_eun_chol = IndividualFactory(pseudonym="Kim"), IndividualFactory(pseudonym="Kim Eun-chol")
@@ -123,7 +124,12 @@ def scanner_rows(repeat: int) -> list[tuple[str, int, float, float]]:
         "The Russia–DPRK readmission agreement was published. "
         "Russia and North Korea signed a deal on illegal migrants. "
     )
+    def paragraphs(n):
+        return "Title\n\n" + "\n\n".join(f"Paragraph {number} of a long pasted text, not repeated." for number in range(n))
+
     scanners = {
+        "n paragraphs checked for repeats (plain text)": (5_000, lambda n: clean_plain_text(paragraphs(n))),
+        "unclosed ** markers n times (plain text)": (12_500, lambda n: clean_plain_text("Title\n\n" + "**a " * n)),
         'open tags without ">" (looks_like_html)': (12_500, lambda n: looks_like_html("<a x" * n)),
         "agreement named n times (mentions)": (
             5_000,

@@ -12,7 +12,7 @@ from apps.core.partial_dates import PartialDate, Precision
 from apps.dossiers.models import DossierGeneration, Format, Level
 from apps.people.models import Alias, Individual, Organization, ProtectedIdentity
 from apps.proceedings.models import Proceeding, ProceedingEvent
-from apps.sources.models import Article, Citation
+from apps.sources.models import Article, Citation, KnownOutlet
 from apps.sources.normal_form import body_sha256
 from apps.sources.services import quote_locate
 from apps.tokens.models import ApiToken
@@ -52,6 +52,17 @@ class OrganizationFactory(factory.django.DjangoModelFactory):
 class NewsOutletFactory(OrganizationFactory):
     name = factory.Sequence(lambda n: f"News outlet {n}")
     kind = Organization.Kind.NEWS_OUTLET
+
+
+class KnownOutletFactory(factory.django.DjangoModelFactory):
+    """A registry entry, as ``known_outlet_create`` stores it (bare domain)."""
+
+    class Meta:
+        model = KnownOutlet
+
+    domain = factory.Sequence(lambda n: f"outlet-{n}.example")
+    name = factory.Sequence(lambda n: f"Registered outlet {n}")
+    country = "RU"
 
 
 class IndividualFactory(factory.django.DjangoModelFactory):

@@ -22,7 +22,7 @@ from apps.core.admin import (
 )
 from apps.core.admin_forms import LoadedChoicesForm, formfield
 from apps.sources.admin_import import import_article_view, mention_links
-from apps.sources.models import Article, Citation
+from apps.sources.models import Article, Citation, KnownOutlet
 from apps.sources.normal_form import normalize_body
 from apps.sources.selectors import article_mentions
 from apps.sources.services import (
@@ -33,6 +33,8 @@ from apps.sources.services import (
     citation_add,
     citation_remove,
     citation_update,
+    known_outlet_create,
+    known_outlet_update,
     quote_locate,
 )
 
@@ -375,3 +377,29 @@ class ArticleAdmin(ServiceAdmin):
 
     def delete(self, request, article):
         article_delete(article=article)
+
+
+@admin.register(KnownOutlet)
+class KnownOutletAdmin(ServiceAdmin):
+    """The registry the importer reads to name an article's outlet from its address."""
+
+    list_display = ("domain", "name", "short_name", "country", "organization")
+    list_select_related = ("organization",)
+    search_fields = ("domain", "name", "short_name")
+    autocomplete_fields = ("organization",)
+    readonly_fields = ()
+    fields = ("domain", "name", "short_name", "country", "organization")
+
+    def create(self, request, form):
+        data = form.cleaned_data
+        return known_outlet_create(
+            domain=data["domain"],
+            name=data["name"],
+            short_name=data.get("short_name", ""),
+            country=data.get("country") or "",
+            organization=data.get("organization"),
+        )
+
+    def update(self, request, known_outlet, changes, form):
+        known_outlet, _changed = known_outlet_update(known_outlet=known_outlet, **changes)
+        return known_outlet

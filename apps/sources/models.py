@@ -2,9 +2,10 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Length
+from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
-from apps.core.models import PublicRecord
+from apps.core.models import PublicRecord, Versioned
 
 
 class Article(PublicRecord):
@@ -121,3 +122,42 @@ class Citation(PublicRecord):
         supported = [name for name in self.SUPPORTED if getattr(self, f"{name}_id")]
         if len(supported) != 1:
             raise ValidationError("A citation supports exactly one fact, proceeding or provision.")
+
+
+class KnownOutlet(Versioned):
+    """A news site the importer recognises by its address: a domain and the outlet behind it.
+
+    The registry names outlets as they call themselves ("Meduza", not "meduza.io"). An entry
+    may point at the outlet's organization once it is recorded; until then an import from the
+    domain records the organization under the registry's name and links it here.
+    """
+
+    domain = models.CharField(
+        max_length=253,
+        unique=True,
+        help_text="The site's domain without “www.”, e.g. meduza.io; its subdomains match too.",
+    )
+    name = models.CharField(max_length=255, help_text="The outlet's name as it writes it, e.g. The Moscow Times.")
+    short_name = models.CharField(max_length=64, blank=True)
+    country = CountryField(blank=True)
+    organization = models.ForeignKey(
+        "people.Organization",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="known_domains",
+        help_text="The recorded outlet; filled in by the first import from the domain if left empty.",
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["domain"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(domain="") & ~models.Q(domain__startswith="www."), name="known_outlet_domain_bare"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.domain} → {self.name}"

@@ -12,7 +12,7 @@ from __future__ import annotations
 from django.db.models import Q, QuerySet
 
 from apps.core import scoping
-from apps.sources.models import Article, Citation
+from apps.sources.models import Article, Citation, KnownOutlet
 
 
 def _supported_model(name: str):
@@ -33,6 +33,8 @@ def _can_write_citation(user, citation: Citation) -> bool:
 
 
 scoping.register(Article, visible=scoping.everyone_active(Article))
+# The outlet registry is reference material, like the articles it helps to import.
+scoping.register(KnownOutlet, visible=scoping.everyone_active(KnownOutlet))
 scoping.register(
     Citation,
     visible=_visible_citations,

@@ -7,8 +7,9 @@ from django.db import connection
 from django.db.models import Q, QuerySet
 
 from apps.core.scoping import scoped
+from apps.sources.addresses import site_domain
 from apps.sources.ingestion import mentions
-from apps.sources.models import Article, Citation
+from apps.sources.models import Article, Citation, KnownOutlet
 
 # Must compile to the expression of the GIN index made by migration 0002 (same config, same
 # concatenation), or PostgreSQL falls back to scanning every article.
@@ -69,3 +70,19 @@ def article_mentions(
     API shape). With ``user``, only records that user may see are suggested. Five queries.
     """
     return mentions.article_mentions(article=article, user=user)
+
+
+def known_outlet_for(*, address: str) -> KnownOutlet | None:
+    """The registry's entry for the site ``address`` belongs to, or None.
+
+    A subdomain matches its site's entry (``en.yna.co.kr`` → ``yna.co.kr``) unless it has its
+    own; mobile and AMP copies match the site (``m.meduza.io`` → ``meduza.io``).
+    """
+    domain = site_domain(address)
+    if not domain:
+        return None
+    labels = domain.split(".")
+    # Every suffix of at least two labels, longest (most specific) first.
+    candidates = [".".join(labels[index:]) for index in range(len(labels) - 1)]
+    entries = {entry.domain: entry for entry in KnownOutlet.objects.filter(domain__in=candidates).select_related("organization")}
+    return next((entries[candidate] for candidate in candidates if candidate in entries), None)

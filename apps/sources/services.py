@@ -8,10 +8,10 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from apps.core.services import record_update
+from apps.core.services import record_create, record_update
 from apps.people.models import Organization
-from apps.sources.addresses import url_variants
-from apps.sources.models import Article, Citation
+from apps.sources.addresses import site_domain, url_variants
+from apps.sources.models import Article, Citation, KnownOutlet
 from apps.sources.normal_form import (
     FoldedText,
     body_sha256,
@@ -293,3 +293,45 @@ def citation_remove(*, citation: Citation) -> None:
             code="protected",
         )
     citation.delete()
+
+
+KNOWN_OUTLET_CHANGEABLE = ("domain", "name", "short_name", "country", "organization")
+
+
+def _known_outlet_domain(domain: str) -> str:
+    """The registry's spelling of a domain typed as an address or a host, or a refusal."""
+    spelled = site_domain(domain)
+    if not spelled or "." not in spelled or " " in spelled:
+        raise ValidationError({"domain": "Give the site's domain, e.g. meduza.io (an address is fine too)."})
+    return spelled
+
+
+def known_outlet_create(*, domain: str, name: str, short_name: str = "", country: str = "",
+                        organization: Organization | None = None) -> KnownOutlet:
+    """Add a site to the outlet registry, so that its articles are recognised by address.
+
+    ``domain`` may be typed as an address (https://www.meduza.io/…): it is stored as the
+    site's bare domain. One entry a domain.
+    """
+    domain = _known_outlet_domain(domain)
+    if KnownOutlet.objects.filter(domain=domain).exists():
+        raise ValidationError({"domain": f"{domain} is already in the registry."}, code="unique")
+    return record_create(model=KnownOutlet, data={
+        "domain": domain, "name": name, "short_name": short_name, "country": country, "organization": organization,
+    })
+
+
+def known_outlet_update(*, known_outlet: KnownOutlet, **changes) -> tuple[KnownOutlet, bool]:
+    """Change a registry entry (its domain, name or recorded outlet); returns it and whether it changed."""
+    if "domain" in changes:
+        changes["domain"] = _known_outlet_domain(changes["domain"])
+        if KnownOutlet.objects.filter(domain=changes["domain"]).exclude(pk=known_outlet.pk).exists():
+            raise ValidationError({"domain": f"{changes['domain']} is already in the registry."}, code="unique")
+    return record_update(record=known_outlet, fields=KNOWN_OUTLET_CHANGEABLE, data=changes)
+
+
+def known_outlet_link(*, known_outlet: KnownOutlet, organization: Organization) -> KnownOutlet:
+    """Point a registry entry that named no outlet yet at the one just recorded for it."""
+    if known_outlet.organization_id is None:
+        known_outlet, _changed = known_outlet_update(known_outlet=known_outlet, organization=organization)
+    return known_outlet

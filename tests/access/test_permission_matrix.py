@@ -103,8 +103,29 @@ def test_the_roles_migration_matches_the_table():
         }
         for resource, cells in migration.ROLES.items()
     }
+    # Models added later bring their permissions in their own migration, as ROLES_ADDED.
+    for resource, cells in roles_added_by_later_migrations().items():
+        assert resource not in frozen, f"{resource} is given its roles twice"
+        frozen[resource] = {role: {ACTIONS[letter] for letter in cells[i]} for i, role in enumerate(migration.GROUPS)}
     assert list(migration.GROUPS) == ROLES
     assert frozen == MATRIX
+
+
+def roles_added_by_later_migrations() -> dict[str, tuple[str, ...]]:
+    """Every migration's ROLES_ADDED (resource → one cell a role, in the roles' order)."""
+    from importlib import import_module
+
+    from django.apps import apps as installed
+    from django.db.migrations.loader import MigrationLoader
+
+    added = {}
+    for app_label, name in MigrationLoader(None, ignore_no_migrations=True).disk_migrations:
+        config = installed.get_app_config(app_label)
+        if not config.name.startswith("apps."):
+            continue
+        module = import_module(f"{config.name}.migrations.{name}")
+        added.update(getattr(module, "ROLES_ADDED", {}))
+    return added
 
 
 @pytest.mark.django_db

@@ -1,5 +1,4 @@
 import datetime as dt
-import time
 from pathlib import Path
 
 import pytest
@@ -172,12 +171,12 @@ def test_unwrap_markdown(line, expected):
 
 
 def test_many_paragraphs_are_checked_for_repeats_in_linear_time():
-    # 20,000 short paragraphs were compared pairwise (18 s for 170 kB; the limit is 5 MB).
+    # 20,000 short paragraphs were compared pairwise (18 s for 170 kB; the limit is 5 MB), so
+    # a quadratic check shows as a suite that stalls here; the time is measured by
+    # benchmarks/hostile_inputs.py ("scanners"), not asserted.
     paragraphs = [f"Paragraph {number} of a very long pasted text, not repeated." for number in range(20_000)]
     standfirst = paragraphs[5][:45]
-    started = time.perf_counter()
     body = clean_plain_text("Title\n\n" + "\n\n".join([standfirst, *paragraphs, paragraphs[7]])).body
-    assert time.perf_counter() - started < 2
     # The standfirst and the first copy of paragraph 7 give way to the later ones.
     assert body.split("\n\n") == paragraphs[:7] + paragraphs[8:] + [paragraphs[7]]
 
@@ -185,11 +184,9 @@ def test_many_paragraphs_are_checked_for_repeats_in_linear_time():
 @pytest.mark.parametrize("unit", ["**a ", "__a ", "[x ", "![x "])
 def test_a_long_line_of_unclosed_markup_is_cleaned_in_linear_time(unit):
     # 200 kB of markers that never close: each used to be rescanned to the end of the line
-    # (a minute or more); a linear scan takes milliseconds, so two seconds is a wide margin.
+    # (a minute or more); the time is measured by benchmarks/hostile_inputs.py ("scanners").
     line = unit * 50_000
-    started = time.perf_counter()
     body = clean_plain_text(f"Title\n\n{line}").body
-    assert time.perf_counter() - started < 2
     assert body == line.strip()
 
 

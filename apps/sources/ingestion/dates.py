@@ -2,7 +2,9 @@
 
 Text: "November 14, 2014", "Nov. 14, 2014", "Jan. 29, 2016 at 1:16 PM", "14 Nov 2014",
 "2016-01-28", "14 марта 2016", "14 марта 2016 г.". Addresses: ".../2016/01/28/...",
-".../20160128/...", "...-2016-01-28-...".
+".../20160128/...", "...-2016-01-28-...", month names as The Guardian writes them
+(".../2014/nov/11/...", ".../2014/november/11/..."), "...-11-nov-2014", "...-nov-11-2014",
+and the day-first dotted form of Russian sites (".../28.01.2016/...").
 """
 
 from __future__ import annotations
@@ -36,8 +38,15 @@ TEXT_PATTERNS = (
     re.compile(rf"\b{_DAY}\.(?P<month>\d{{2}})\.{_YEAR}\b"),  # 28.01.2016
 )
 
+_URL_MONTH = r"(?P<month>[A-Za-z]{3,9})"
+_URL_END = r"(?:[/_.-]|$)"
+
 URL_PATTERNS = (
     re.compile(rf"/{_YEAR}/(?P<month>\d{{1,2}})/(?P<day>\d{{1,2}})(?:/|$|[-_])"),
+    re.compile(rf"/{_YEAR}/{_URL_MONTH}/(?P<day>\d{{1,2}})(?:/|$|[-_])", re.I),  # /2014/nov/11/
+    re.compile(rf"[/_-](?P<day>\d{{1,2}})-{_URL_MONTH}-{_YEAR}{_URL_END}", re.I),  # /11-nov-2014
+    re.compile(rf"[/_-]{_URL_MONTH}-(?P<day>\d{{1,2}})-{_YEAR}{_URL_END}", re.I),  # /nov-11-2014
+    re.compile(rf"/(?P<day>\d{{2}})\.(?P<month>\d{{2}})\.{_YEAR}{_URL_END}"),  # /28.01.2016/
     re.compile(rf"[/_-]{_YEAR}-(?P<month>\d{{2}})-(?P<day>\d{{2}})(?:[/_.-]|$)"),
     re.compile(rf"/{_YEAR}(?P<month>\d{{2}})(?P<day>\d{{2}})(?:/|$|[-_])"),
 )

@@ -29,7 +29,7 @@ from django.db import transaction
 
 from apps.people.models import Organization
 from apps.people.services import organization_create
-from apps.sources.addresses import canonical_url
+from apps.sources.addresses import canonical_url, is_copy_address, site_domain
 from apps.sources.ingestion.boilerplate import is_boilerplate_line
 from apps.sources.ingestion.dates import date_in_url
 from apps.sources.ingestion.decoding import (
@@ -43,7 +43,8 @@ from apps.sources.ingestion.language import detect_language
 from apps.sources.ingestion.plain_text import clean_plain_text
 from apps.sources.models import Article
 from apps.sources.normal_form import body_sha256, normalize_body
-from apps.sources.services import DuplicateArticle, article_create, article_find_duplicate
+from apps.sources.selectors import known_outlet_for
+from apps.sources.services import DuplicateArticle, article_create, article_find_duplicate, known_outlet_link
 
 __all__ = [
     "ImportDraft",
@@ -125,14 +126,22 @@ def _outlet_candidates_text(raw: str, body: str) -> list[str]:
 
 
 def detect_outlet(*, url: str, raw: str, body: str, site_name: str = "") -> Organization | None:
-    """The known news outlet an article comes from: by address, site name or boilerplate."""
+    """The known news outlet an article comes from: by address (a recorded outlet's website,
+    then the outlet registry), site name or boilerplate."""
     outlets = list(Organization.objects.filter(kind=Organization.Kind.NEWS_OUTLET))
-    host = urlsplit(url).netloc.lower().removeprefix("www.") if url else ""
+    host = site_domain(url) if url else ""
     if host:
         for outlet in outlets:
-            website = urlsplit(outlet.website).netloc.lower().removeprefix("www.") if outlet.website else ""
+            website = site_domain(outlet.website) if outlet.website else ""
             if website and (host == website or host.endswith("." + website)):
                 return outlet
+        known = known_outlet_for(address=url)
+        if known is not None:
+            if known.organization_id:
+                return known.organization
+            named = [outlet for outlet in outlets if outlet.name.casefold() == known.name.casefold()]
+            if named:
+                return named[0]
     if site_name:
         for outlet in outlets:
             if site_name.casefold() in {outlet.name.casefold(), outlet.short_name.casefold()}:
@@ -207,7 +216,11 @@ def article_extract(
         raise ImportRejected(
             "No article text was found: everything in it looks like site furniture or markup.", code="no_text"
         )
-    address = _valid_url(canonical_url(url or cleaned.url))
+    given = url or cleaned.url
+    if url and cleaned.url and is_copy_address(url) and site_domain(cleaned.url) == site_domain(url):
+        # An AMP or mobile copy names the page it copies (rel=canonical): that is the source.
+        given = cleaned.url
+    address = _valid_url(canonical_url(given))
     if (url or cleaned.url) and not address:
         warnings.append("The address found is not a valid http(s) URL and was left out.")
     published_on = cleaned.published_on or (date_in_url(address) if address else None)
@@ -226,10 +239,14 @@ def article_extract(
         sha256=body_sha256(body),
         warnings=warnings,
     )
+    known = known_outlet_for(address=address) if address and not draft.outlet else None
     if draft.outlet:
         draft.outlet_name = draft.outlet.name
+    elif known is not None:
+        # The registry names the outlet as it names itself ("Meduza", not "meduza.io").
+        draft.outlet_name = known.name
     elif not draft.outlet_name and address:
-        draft.outlet_name = urlsplit(address).netloc.lower().removeprefix("www.")
+        draft.outlet_name = site_domain(address)
     duplicate = article_find_duplicate(body=body, url=address)
     if duplicate:
         draft.duplicate, draft.duplicate_reason = duplicate
@@ -314,15 +331,21 @@ def _resolve_outlet(draft: ImportDraft, outlet: Organization | str | None, *,
             code="no_outlet",
         )
     website = ""
+    known = known_outlet_for(address=draft.url) if draft.url else None
     if draft.url:
         parts = urlsplit(draft.url)
         website = f"{parts.scheme}://{parts.netloc}"
-    return organization_create(
+    recorded = organization_create(
         name=draft.outlet_name[:255],
         kind=Organization.Kind.NEWS_OUTLET,
         website=website,
+        short_name=known.short_name if known and known.name == draft.outlet_name else "",
+        country=known.country.code if known and known.country and known.name == draft.outlet_name else "",
         notes="Recorded when an article from it was imported.",
     )
+    if known is not None and known.name == draft.outlet_name:
+        known_outlet_link(known_outlet=known, organization=recorded)
+    return recorded
 
 
 def article_import(
