@@ -67,6 +67,10 @@ INSTALLED_APPS = [
     "django_countries",
     "rest_framework",
     "axes",
+    # Two-factor sign-in for staff: authenticator apps (TOTP) and recovery codes (apps/access/two_factor.py).
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -95,6 +99,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Which device a session verified with (django-otp), then: a session that gave its password
+    # but not yet its code reaches only the second-factor pages.
+    "django_otp.middleware.OTPMiddleware",
+    "apps.access.middleware.SecondFactorMiddleware",
     # Records who made each change in the history (django-simple-history).
     "simple_history.middleware.HistoryRequestMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -195,6 +203,11 @@ LOGIN_THROTTLE_LIMIT = int(os.environ.get("LOGIN_THROTTLE_LIMIT", "5"))
 LOGIN_THROTTLE_WINDOW = int(os.environ.get("LOGIN_THROTTLE_WINDOW", "900"))
 # Counts in the shared cache above: no table of who tried which username.
 AXES_HANDLER = "axes.handlers.cache.AxesCacheHandler"
+# Staff who can see protected identities, and superusers, sign in with a second factor (TOTP);
+# wrong codes count toward the same lock-out. OTP_REQUIRED=0 turns the requirement off (for a
+# closed demo only; docs/deployment.md).
+OTP_REQUIRED = os.environ.get("OTP_REQUIRED", "1") != "0"
+OTP_TOTP_ISSUER = "Casetracker"
 AXES_FAILURE_LIMIT = LOGIN_THROTTLE_LIMIT
 AXES_COOLOFF_TIME = dt.timedelta(seconds=LOGIN_THROTTLE_WINDOW)
 # Either one locks: a username guessed from many addresses, an address guessing many usernames.
@@ -261,7 +274,8 @@ REST_FRAMEWORK = {
     # Bearer first: its WWW-Authenticate header makes a request without credentials a 401.
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "apps.tokens.authentication.BearerTokenAuthentication",
-        "rest_framework.authentication.SessionAuthentication",
+        # Django's session, except one still owing its second factor (apps/access/two_factor.py).
+        "apps.access.authentication.VerifiedSessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": [
         "rest_framework.permissions.IsAuthenticated",

@@ -10,6 +10,8 @@ urlpatterns = [
     path("", RedirectView.as_view(pattern_name="admin:index", permanent=False)),
     # Before admin.site.urls, whose catch-all view would answer first.
     path("admin/dossiers/", include("apps.dossiers.admin_urls")),
+    # The second sign-in step (apps/access/two_factor.py).
+    path("admin/two-factor/", include("apps.access.two_factor_urls")),
     path("admin/", admin.site.urls),
     path("api/", include("casetracker.api_urls")),
 ]

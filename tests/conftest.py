@@ -55,6 +55,35 @@ def _empty_cache(request, django_db_blocker):
         cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _sign_in_with_second_factor(monkeypatch):
+    """Tests sign staff in as the admin's sign-in does: password *and* second factor.
+
+    ``client.force_login(user)`` stands for the password step; for a staff account this helper
+    then gives it an authenticator and marks the session as verified with it, as the code
+    page does (apps/access/two_factor.py). Tests of the sign-in itself use the real pages
+    (tests/access/test_two_factor.py, tests/browser) with real codes.
+    """
+    from django.test import Client
+
+    plain_force_login = Client.force_login
+
+    def force_login(self, user, backend=None):
+        plain_force_login(self, user, backend)
+        if user.is_staff:
+            from django_otp import DEVICE_ID_SESSION_KEY
+            from django_otp.plugins.otp_totp.models import TOTPDevice
+
+            device = TOTPDevice.objects.filter(user=user, confirmed=True).first() or TOTPDevice.objects.create(
+                user=user, name="Test authenticator", confirmed=True
+            )
+            session = self.session
+            session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+            session.save()
+
+    monkeypatch.setattr(Client, "force_login", force_login)
+
+
 @pytest.fixture
 def superuser(db):
     return SuperuserFactory()

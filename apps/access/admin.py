@@ -5,10 +5,16 @@ entries (retention). Auditors and supervisors browse the entries of their organi
 """
 
 from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin
+from django.utils.translation import gettext_lazy as _
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from apps.access import scoping
 from apps.access.models import AccessLog, Membership
 from apps.access.services import membership_add
+from apps.access.two_factor import second_factor_reset
 from apps.core.admin import ScopedAdminMixin, ServiceAdmin
 
 
@@ -56,3 +62,33 @@ class AccessLogAdmin(ScopedAdminMixin, admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return request.user.is_active and request.user.is_superuser
+
+
+# Authenticator secrets are not records to browse: django-otp's own device pages (which can
+# show a device's QR code to an administrator) are replaced by one action on the user list.
+for device_model in (TOTPDevice, StaticDevice):
+    if admin.site.is_registered(device_model):
+        admin.site.unregister(device_model)
+
+
+@admin.action(description=_("Reset the second factor (lost phone): remove devices, end sessions"),
+              permissions=["change"])
+def reset_second_factor(modeladmin, request, queryset):
+    for user in queryset:
+        second_factor_reset(user=user)
+    modeladmin.message_user(
+        request,
+        _("Second factor reset for %(count)d account(s): they set up a new authenticator at their next sign-in.")
+        % {"count": len(queryset)},
+    )
+
+
+if admin.site.is_registered(get_user_model()):
+    admin.site.unregister(get_user_model())
+
+
+@admin.register(get_user_model())
+class StaffUserAdmin(UserAdmin):
+    """Django's user admin, with the reset of a lost second factor."""
+
+    actions = [reset_second_factor]

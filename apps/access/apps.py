@@ -7,7 +7,8 @@ class AccessConfig(AppConfig):
 
     def ready(self) -> None:
         # Scoping rules; the receiver that logs refused sign-ins (django-axes lock-outs).
-        from apps.access import lockout, scoping  # noqa: F401
+        # Sessions remembered per user and ended when the account is deactivated.
+        from apps.access import lockout, schema, scoping, sessions  # noqa: F401
         from apps.access.services import AccessLogRecorder
         from apps.core import audit
 

@@ -81,3 +81,19 @@ class AccessLog(models.Model):
         if not self._state.adding:
             raise TypeError("The access log is append-only: entries cannot be changed.")
         super().save(*args, **kwargs)
+
+
+class SignedInSession(models.Model):
+    """A session a user signed in with, so that it can be ended when the account is deactivated
+    or its second factor reset — whatever the session backend (database, cache or Redis),
+    which cannot be searched by user."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    session_key = models.CharField(max_length=40, unique=True)
+    signed_in_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-signed_in_at"]
+
+    def __str__(self) -> str:
+        return f"{self.user} since {self.signed_in_at:%Y-%m-%d %H:%M}"

@@ -5,7 +5,7 @@ from django.apps import apps
 from django.db import connection
 from django.urls import reverse
 
-from apps.access.models import AccessLog
+from apps.access.models import AccessLog, SignedInSession
 from apps.cases.models import Case
 from apps.people.models import ProtectedIdentity
 from apps.people.services import individual_identity_erase, protected_identity_set
@@ -22,7 +22,9 @@ def domain_models():
         model
         for label in DOMAIN_APPS
         for model in apps.get_app_config(label).get_models()
-        if not model.__name__.startswith("Historical") and model is not AccessLog
+        # The access log is its own record; a signed-in session is a pointer to a session, not
+        # a record of the domain (it exists to end sessions, and goes with them).
+        if not model.__name__.startswith("Historical") and model not in (AccessLog, SignedInSession)
     ]
 
 

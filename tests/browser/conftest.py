@@ -112,20 +112,35 @@ def seeded(transactional_db):
 @pytest.fixture
 def caseworker(seeded):
     """A caseworker of Memorial, the organization that holds Kim's case."""
+    from apps.access.two_factor import totp_device_enrol
     from apps.people.models import Organization
 
     user = UserFactory(username="olga")  # the factory's password is PASSWORD
     user.groups.set(Group.objects.filter(name="caseworker"))
     MembershipFactory(user=user, organization=Organization.objects.get(name="Memorial"))
+    # A caseworker sees protected identities, so signs in with an authenticator too; an
+    # administrator enrolled hers (manage.py enrol_totp).
+    totp_device_enrol(user=user)
     return user
 
 
+def authenticator_code(user) -> str:
+    """The six digits the user's authenticator app shows now."""
+    from django_otp.oath import TOTP
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.get(user=user, confirmed=True)
+    return f"{TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift).token():06d}"
+
+
 def sign_in(page, live_server, user):
-    """Through the admin's login form, as a person does."""
+    """Through the admin's login form and its second step, as a person does."""
     page.goto(f"{live_server.url}/admin/login/")
     page.get_by_label("Username").fill(user.username)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Log in").click()
+    page.get_by_label("Code").fill(authenticator_code(user))
+    page.get_by_role("button", name="Sign in").click()
 
 
 @pytest.fixture

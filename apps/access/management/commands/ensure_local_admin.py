@@ -4,6 +4,11 @@
 the superuser "admin" with a random password and writes the password to
 ``.local-admin-password`` in the project folder, readable by the owner only (and ignored by
 git). The password is never printed, so it does not end up in terminal logs or CI output.
+
+A superuser signs in with a second factor (apps/access/two_factor.py), so the account also
+gets an authenticator: its otpauth address goes to ``.local-admin-otpauth`` beside the
+password, and its QR code to ``.local-admin-otpauth.svg`` (both readable by the owner only,
+ignored by git), to add to an authenticator app.
 """
 
 import os
@@ -17,10 +22,15 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 PASSWORD_FILE_NAME = ".local-admin-password"
+OTPAUTH_FILE_NAME = ".local-admin-otpauth"
 
 
 def password_file() -> Path:
     return Path(settings.BASE_DIR) / PASSWORD_FILE_NAME
+
+
+def otpauth_file() -> Path:
+    return Path(settings.BASE_DIR) / OTPAUTH_FILE_NAME
 
 
 def write_secret(path: Path, secret: str) -> None:
@@ -47,6 +57,12 @@ class Command(BaseCommand):
         path = password_file()
         existing = User.objects.filter(is_superuser=True, is_active=True).order_by("pk").first()
         if existing is not None:
+            from apps.access.two_factor import has_second_factor
+
+            if path.exists() and not otpauth_file().exists() and not has_second_factor(existing):
+                # An account this command made before sign-in needed a second factor.
+                with transaction.atomic():
+                    self.enrol_authenticator(existing)
             self.explain(existing.get_username(), address, path, created=False)
             return
         if User.objects.filter(**{User.USERNAME_FIELD: username}).exists():
@@ -64,7 +80,18 @@ class Command(BaseCommand):
             # Written inside the transaction: if the file cannot be written, no account is
             # left behind whose password nobody knows.
             write_secret(path, password)
+            self.enrol_authenticator(user)
         self.explain(user.get_username(), address, path, created=True)
+
+    def enrol_authenticator(self, user) -> None:
+        """Give the local admin an authenticator and write where an app can read it."""
+        from apps.access.management.commands.enrol_totp import write_qr
+        from apps.access.two_factor import otpauth_address, totp_device_enrol
+
+        device, _codes = totp_device_enrol(user=user)
+        uri = otpauth_address(device)
+        write_secret(otpauth_file(), uri)
+        write_qr(f"{otpauth_file()}.svg", uri)
 
     def explain(self, username: str, address: str, path: Path, *, created: bool) -> None:
         if created:
@@ -75,4 +102,11 @@ class Command(BaseCommand):
             self.stdout.write(f"Sign in at {address} as “{username}” (an existing superuser).")
             if path.exists():
                 self.stdout.write(f"If this command created that account, its password is in {path.name}.")
+        if otpauth_file().exists():
+            self.stdout.write(
+                f"Then give the code of its authenticator: add it to an authenticator app (FreeOTP, Aegis, "
+                f"Google Authenticator…) by scanning {otpauth_file().name}.svg (open it in a browser) or by "
+                f"pasting the address in {otpauth_file().name}."
+            )
         self.stdout.write(f"Forgot the password? python manage.py changepassword {username}")
+        self.stdout.write(f"Lost the authenticator? python manage.py enrol_totp {username} --qr new-code.svg")
