@@ -10,6 +10,7 @@ urlpatterns = [
     path("", RedirectView.as_view(pattern_name="admin:index", permanent=False)),
     # Before admin.site.urls, whose catch-all view would answer first.
     path("admin/dossiers/", include("apps.dossiers.admin_urls")),
+    path("admin/jobs/", include("apps.jobs.admin_urls")),
     path("admin/", admin.site.urls),
     path("api/", include("casetracker.api_urls")),
 ]
