@@ -85,7 +85,9 @@ JOBS_RETRY_BACKOFF = 0
 import tempfile  # noqa: E402
 from pathlib import Path  # noqa: E402
 
-JOBS_FILES_ROOT = Path(os.environ.get("TEST_JOBS_FILES_ROOT") or tempfile.mkdtemp(prefix="casetracker-test-jobs-"))
+JOBS_FILES_ROOT = Path(
+    os.environ.get("TEST_JOBS_FILES_ROOT") or Path(tempfile.gettempdir()) / f"casetracker-test-jobs-{os.getpid()}"
+)
 MEDIA_ROOT = JOBS_FILES_ROOT.parent
 # The real worker tests (tests/jobs/test_celery_worker.py) use Redis database 14 of the local
 # server, which they empty; JOBS_BACKEND stays "thread" unless a test switches it.
