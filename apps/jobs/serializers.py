@@ -1,5 +1,6 @@
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from apps.jobs.models import Job
@@ -51,7 +52,8 @@ class JobSerializer(serializers.ModelSerializer):
         except LookupError:
             return job.kind
 
-    def get_result(self, job) -> JobResultSerializer | None:
+    @extend_schema_field(JobResultSerializer(allow_null=True))
+    def get_result(self, job) -> dict | None:
         if job.state != Job.State.SUCCEEDED or not job.result_file:
             return None
         return {

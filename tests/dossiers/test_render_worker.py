@@ -37,6 +37,8 @@ def _redis():
     try:
         client.ping()
     except redis.exceptions.ConnectionError as exc:
+        if os.environ.get("JOBS_WORKER_REQUIRED"):  # .ci/run's worker stage: no Redis is a failure
+            pytest.fail(f"Redis is not reachable at {django_settings.CELERY_BROKER_URL} ({exc})")
         pytest.skip(
             f"Redis is not reachable at {django_settings.CELERY_BROKER_URL} ({exc}): start redis-server"
         )
@@ -47,6 +49,8 @@ def _redis():
 def worker(settings):
     """A Celery worker (one process, solo pool) on Redis database 14 and the test database."""
     if connection.vendor != "postgresql":
+        if os.environ.get("JOBS_WORKER_REQUIRED"):
+            pytest.fail("the worker test needs PostgreSQL (DATABASE_URL)")
         pytest.skip(
             "a worker process cannot reach the SQLite test database, which is in this process's memory"
         )
