@@ -44,11 +44,21 @@ def job_enqueue(
         job.subject_id = subject.pk
     job.full_clean()
     job.save()
+    # After the commit: a worker that looked for the row before it was committed would not find it.
+    transaction.on_commit(lambda: _hand_over(job))
+    return job
+
+
+def _hand_over(job: Job) -> None:
+    """Give the job to a worker; if the queue cannot be reached, fail it with a plain message."""
     from apps.jobs.runner import dispatch
 
-    # After the commit: a worker that looked for the row before it was committed would not find it.
-    transaction.on_commit(lambda: dispatch(job.pk))
-    return job
+    try:
+        dispatch(job.pk)
+    except Exception:
+        logger.exception("Job %s (%s) could not be queued", job.public_id, job.kind)
+        _fail(job, _("The job queue could not be reached, so the job was not started. Try again in a moment."))
+        job.refresh_from_db()
 
 
 def job_progress(*, job: Job, percent: int) -> None:

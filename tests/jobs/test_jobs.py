@@ -144,3 +144,18 @@ def test_the_prune_command_says_what_it_did(db, capsys):
 
     call_command("jobs_prune")
     assert "Deleted 0 jobs and 0 files" in capsys.readouterr().out
+
+
+def test_a_job_the_queue_cannot_take_fails_plainly(
+    scripted_kind, user, monkeypatch, django_capture_on_commit_callbacks
+):
+    from apps.jobs import runner
+
+    def unreachable(job_id, *, delay=0):
+        raise ConnectionRefusedError("Redis is down")
+
+    monkeypatch.setattr(runner, "dispatch", unreachable)
+    with django_capture_on_commit_callbacks(execute=True):
+        job = _job(user)
+    job.refresh_from_db()
+    assert job.state == "failed" and job.error.startswith("The job queue could not be reached")
