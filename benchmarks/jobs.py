@@ -202,10 +202,15 @@ def main() -> None:
 
         def watch() -> None:
             # Whether any job is still queued or running, checked every second on its own connection.
-            while time.monotonic() - started < 600:
-                if not any(request("GET", url, token)[1]["state"] in ("queued", "running") for url in jobs):
-                    break
-                time.sleep(1)
+            try:
+                while time.monotonic() - started < 600:
+                    if not any(
+                        request("GET", url, token)[1]["state"] in ("queued", "running") for url in jobs
+                    ):
+                        break
+                    time.sleep(1)
+            except OSError:
+                pass  # the servers were stopped
             pending["jobs"] = False
 
         watcher = threading.Thread(target=watch, daemon=True)
