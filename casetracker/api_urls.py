@@ -30,6 +30,8 @@ router.register("facts", FactViewSet, basename="fact")
 urlpatterns = [
     # GET /api/v1/cases/{reference}/dossier/ — a file response, so a plain view beside the router.
     path("v1/", include("apps.dossiers.urls")),
+    # GET /api/v1/jobs/{id}/ and its /result/ (apps/jobs).
+    path("v1/", include("apps.jobs.urls")),
     path("v1/", include((router.urls, "api"), namespace="v1")),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),

@@ -9,6 +9,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -83,6 +84,7 @@ INSTALLED_APPS = [
     "apps.access",
     "simple_history",
     "apps.tokens",
+    "apps.jobs",
     "apps.dossiers",
     "apps.workspace",
 ]
@@ -178,6 +180,47 @@ else:
         }
     }
 
+# Heavy work off the request path (apps/jobs). With REDIS_URL, jobs are Celery tasks on that
+# Redis, run by `celery -A casetracker worker` (and periodic work by `celery -A casetracker beat`);
+# without it, by a background thread of the server process, so `make run` needs nothing more.
+JOBS_BACKEND = "celery" if REDIS_URL else "thread"
+CELERY_BROKER_URL = REDIS_URL
+CELERY_RESULT_BACKEND = REDIS_URL or None
+# A job's state lives in its Job row; Celery's own result is not read.
+CELERY_TASK_IGNORE_RESULT = True
+# A task is acknowledged when it ends, so a worker killed mid-render hands it to another.
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+# One render at a time per worker process: a long PDF must not hold back the tasks queued behind it.
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Periodic work, run by `celery -A casetracker beat` (its own process; see docs/deployment.md).
+# Without Redis there is no beat: cron runs the same work as management commands.
+CELERY_BEAT_SCHEDULE = {
+    # Jobs finished more than JOBS_KEEP_DAYS ago, their files, and jobs left queued or running
+    # by a process that stopped (apps/jobs/tasks.py).
+    "jobs-prune": {"task": "jobs.prune", "schedule": crontab(hour=3, minute=10)},
+    # Idempotency-Key answers past IDEMPOTENCY_KEY_HOURS (apps/core/idempotency.py).
+    "idempotency-prune": {"task": "jobs.idempotency_prune", "schedule": crontab(hour=3, minute=20)},
+    # Named places for periodic work other issues add, each with its task when it exists:
+    #   "reminders-send"          — deadline reminders to caseworkers;
+    #   "deadlines-mark-missed"   — time limits that passed without the step they require;
+    #   "backups-nightly"         — the database dump of docs/deployment.md.
+}
+# How many threads run jobs in each server process without Redis.
+JOBS_THREADS = int(os.environ.get("JOBS_THREADS", "1"))
+# Attempts per job; a transient failure waits JOBS_RETRY_BACKOFF seconds, doubled each time.
+JOBS_MAX_ATTEMPTS = int(os.environ.get("JOBS_MAX_ATTEMPTS", "3"))
+JOBS_RETRY_BACKOFF = float(os.environ.get("JOBS_RETRY_BACKOFF", "10"))
+# Finished jobs and their files are kept this long (a render stays cached while a job holds it).
+JOBS_KEEP_DAYS = int(os.environ.get("JOBS_KEEP_DAYS", "7"))
+# A job queued or running for longer belongs to a process that stopped: pruning fails it.
+JOBS_STALE_MINUTES = int(os.environ.get("JOBS_STALE_MINUTES", "60"))
+# Files users upload or jobs make (rendered dossiers); never served directly, only through
+# scoped, logged downloads. Give every web and worker process the same folder (a shared volume).
+MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT") or BASE_DIR / "media")
+JOBS_FILES_ROOT = Path(os.environ.get("JOBS_FILES_ROOT") or MEDIA_ROOT / "jobs")
+
 # How many reverse proxies sit in front of the app, each appending to X-Forwarded-For. The
 # client's address is read from the right of that header, past them (apps/core/client_address.py);
 # 0 means clients connect to gunicorn directly and REMOTE_ADDR is theirs.
@@ -254,6 +297,8 @@ AUTH_PASSWORD_VALIDATORS = [
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = os.environ.get("TIME_ZONE", "UTC")
+# The beat schedule's hours are in the same zone.
+CELERY_TIMEZONE = TIME_ZONE
 USE_I18N = True
 USE_TZ = True
 

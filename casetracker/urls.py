@@ -12,6 +12,7 @@ urlpatterns = [
     path("admin/dossiers/", include("apps.dossiers.admin_urls")),
     # The second sign-in step (apps/access/two_factor.py).
     path("admin/two-factor/", include("apps.access.two_factor_urls")),
+    path("admin/jobs/", include("apps.jobs.admin_urls")),
     path("admin/", admin.site.urls),
     path("api/", include("casetracker.api_urls")),
 ]

@@ -198,3 +198,17 @@ def desk(db) -> Desk:
     FactFactory(case=hidden)
     ProceedingFactory(case=hidden)
     return Desk(user=user, home=home, second=second, shared=shared, hidden=hidden)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _job_files_of_this_run():
+    """Remove the job files folder tests/settings.py made for this run (unless it was named)."""
+    yield
+    import os
+    import shutil
+
+    from django.conf import settings
+
+    root = str(settings.JOBS_FILES_ROOT)
+    if not os.environ.get("TEST_JOBS_FILES_ROOT") and "casetracker-test-jobs-" in root:
+        shutil.rmtree(root, ignore_errors=True)

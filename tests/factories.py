@@ -4,6 +4,7 @@ import datetime as dt
 
 import factory
 from django.contrib.auth import get_user_model
+from django.contrib.contenttypes.models import ContentType
 
 from apps.access.models import AccessLog, Membership
 from apps.agreements.models import Agreement, Provision
@@ -149,7 +150,9 @@ class ProceedingFactory(factory.django.DjangoModelFactory):
     case = factory.SubFactory(CaseFactory)
     kind = Proceeding.Kind.TEMPORARY_ASYLUM
     authority = factory.SubFactory(
-        OrganizationFactory, kind=Organization.Kind.GOVERNMENT_AGENCY, name=factory.Sequence(lambda n: f"Agency {n}")
+        OrganizationFactory,
+        kind=Organization.Kind.GOVERNMENT_AGENCY,
+        name=factory.Sequence(lambda n: f"Agency {n}"),
     )
     country = "RU"
     outcome = Proceeding.Outcome.PENDING
@@ -275,3 +278,23 @@ class DossierGenerationFactory(factory.django.DjangoModelFactory):
     digest = "0" * 64
     file_sha256 = "1" * 64
     size = 1024
+
+
+class JobFactory(factory.django.DjangoModelFactory):
+    """A queued dossier job of a case, as apps.dossiers.jobs.dossier_render_enqueue records one
+    (without handing it to a worker)."""
+
+    class Meta:
+        model = "jobs.Job"
+
+    class Params:
+        case = factory.SubFactory(CaseFactory)
+
+    kind = "dossier_render"
+    requested_by = factory.SubFactory(UserFactory)
+    subject_type = factory.LazyAttribute(lambda o: ContentType.objects.get_for_model(o.case))
+    subject_id = factory.LazyAttribute(lambda o: o.case.pk)
+    subject_label = factory.LazyAttribute(lambda o: o.case.reference)
+    params = factory.LazyAttribute(
+        lambda o: {"case": o.case.pk, "format": "pdf", "level": "public", "language": "en", "channel": "api"}
+    )

@@ -36,6 +36,13 @@ CALLER_VARIABLES_IGNORED = frozenset(
         "API_THROTTLE_RATE",
         "REDIS_URL",
         "TRUSTED_PROXY_COUNT",
+        "JOBS_THREADS",
+        "JOBS_MAX_ATTEMPTS",
+        "JOBS_RETRY_BACKOFF",
+        "JOBS_KEEP_DAYS",
+        "JOBS_STALE_MINUTES",
+        "MEDIA_ROOT",
+        "JOBS_FILES_ROOT",
     }
 )
 for name in CALLER_VARIABLES_IGNORED:
@@ -70,3 +77,19 @@ STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.s
 # Nor a collected static folder: let WhiteNoise look files up when asked instead of scanning
 # (and warning about) a STATIC_ROOT that a test run never fills.
 WHITENOISE_AUTOREFRESH = True
+
+# Jobs: the thread path by default (no REDIS_URL, as `make run`), retried without waiting.
+JOBS_RETRY_BACKOFF = 0
+# Job files in a folder of this run (TEST_JOBS_FILES_ROOT names it for a worker process a test
+# starts, so that both see the same files); tests/conftest.py removes it at the end.
+import tempfile  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+JOBS_FILES_ROOT = Path(
+    os.environ.get("TEST_JOBS_FILES_ROOT") or Path(tempfile.gettempdir()) / f"casetracker-test-jobs-{os.getpid()}"
+)
+MEDIA_ROOT = JOBS_FILES_ROOT.parent
+# The real worker tests (tests/jobs/test_celery_worker.py) use Redis database 14 of the local
+# server, which they empty; JOBS_BACKEND stays "thread" unless a test switches it.
+CELERY_BROKER_URL = os.environ.get("TEST_JOBS_REDIS_URL", "redis://127.0.0.1:6379/14")
+CELERY_RESULT_BACKEND = None

@@ -1,5 +1,9 @@
 """The admin's dossier page: choose format and level for one or more cases, get the file.
 
+HTML and JSON come back at once. PDF, DOCX and ZIP are rendered by jobs (one per case): the
+page sends the caseworker on to the job page (apps/jobs/admin_views.py), which refreshes itself
+until each file can be downloaded.
+
 Reached from the "Dossier" button of a case page (one case) and from the "Generate dossiers"
 action of the case list (several). Registered under /admin/dossiers/ by casetracker/urls.py and
 wrapped in ``admin.site.admin_view`` there, so only signed-in staff reach it.
@@ -21,8 +25,10 @@ from django.utils.http import urlencode
 from apps.cases.models import Case
 from apps.cases.scoping import visible_cases
 from apps.dossiers.forms import DossierForm
-from apps.dossiers.models import DossierGeneration
+from apps.dossiers.jobs import dossier_render_enqueue
+from apps.dossiers.models import DossierGeneration, Format
 from apps.dossiers.services import dossier_generate
+from apps.jobs.admin_views import jobs_page_url
 
 
 def _attachment(data: bytes, filename: str, content_type: str) -> HttpResponse:
@@ -50,6 +56,18 @@ def _dossier_response(request, cases: list[Case], *, format: str, level: str) ->
     return _attachment(buffer.getvalue(), f"dossiers-{level}.zip", "application/zip")
 
 
+def _dossier_jobs(request, cases: list[Case], *, format: str, level: str) -> HttpResponse:
+    """One render job per case, then on to the page that follows them."""
+    jobs = [
+        dossier_render_enqueue(
+            case=case, format=format, level=level, user=request.user, channel=DossierGeneration.Channel.ADMIN
+        )
+        for case in cases
+    ]
+    back = request.get_full_path()
+    return redirect(jobs_page_url(jobs) + "&" + urlencode({"back": back}))
+
+
 def dossier_generate_view(request):
     """GET: the choice of format and level for the cases named by ?case=; POST: the file."""
     references = request.POST.getlist("case") if request.method == "POST" else request.GET.getlist("case")
@@ -61,7 +79,9 @@ def dossier_generate_view(request):
         raise PermissionDenied("You may not generate dossiers.")
     if request.method == "POST" and form.is_valid():
         try:
-            return _dossier_response(request, cases, **form.cleaned_data)
+            if form.cleaned_data["format"] in (Format.HTML, Format.JSON):
+                return _dossier_response(request, cases, **form.cleaned_data)
+            return _dossier_jobs(request, cases, **form.cleaned_data)
         except ImproperlyConfigured as exc:
             # A renderer's system package is missing: say which, and let another format be chosen.
             form.add_error("format", f"This server cannot make this format: {exc}")

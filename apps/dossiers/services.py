@@ -62,6 +62,68 @@ def dossier_generate(
     so that it stays reproducible; the record keeps both. Every generation is also written to
     the access log (``request`` gives it the client's address).
     """
+    dossier_access_check(case=case, format=format, level=level, user=user)
+    now = timezone.now()
+    if format == Format.ZIP:
+        content = dossier_content(case=case, level=level)
+    else:
+        author = (user.get_full_name() or user.get_username()) if user is not None else None
+        content = dossier_content(case=case, level=level, generated_by=author, generated_at=now)
+    data = RENDERERS[Format(format)](content)
+    dossier_generation_record(
+        case=case,
+        user=user,
+        level=level,
+        format=format,
+        channel=channel,
+        digest=content["cover"]["digest"],
+        file_sha256=hashlib.sha256(data).hexdigest(),
+        size=len(data),
+        generated_at=now,
+        request=request,
+    )
+    return data, dossier_filename(case=case, format=format, level=level), CONTENT_TYPES[Format(format)]
+
+
+def dossier_generation_record(
+    *,
+    case: Case,
+    user: AbstractBaseUser | None,
+    level: str,
+    format: str,
+    channel: str,
+    digest: str,
+    file_sha256: str,
+    size: int,
+    generated_at=None,
+    request=None,
+) -> DossierGeneration:
+    """Record that ``user`` was handed ``case``'s dossier (DossierGeneration and the access log)."""
+    with transaction.atomic():
+        record = DossierGeneration.objects.create(
+            case=case,
+            case_reference=case.reference,
+            generated_by=user if user is not None and user.is_authenticated else None,
+            generated_at=generated_at or timezone.now(),
+            level=level,
+            format=format,
+            channel=channel,
+            digest=digest,
+            file_sha256=file_sha256,
+            size=size,
+        )
+        access_log_record(
+            user=user,
+            action=AccessLog.Action.DOSSIER_GENERATE,
+            obj=case,
+            detail={"format": format, "level": level, "channel": channel, "digest": digest},
+            request=request,
+        )
+    return record
+
+
+def dossier_access_check(*, case: Case, format: str, level: str, user: AbstractBaseUser | None) -> None:
+    """Raise ValueError for an unknown format or level, PermissionDenied unless ``user`` may have it."""
     if format not in Format.values:
         raise ValueError(f"Unknown dossier format {format!r}.")
     if level not in Level.values:
@@ -70,36 +132,13 @@ def dossier_generate(
         if not visible_cases(user).filter(pk=case.pk).exists():
             raise PermissionDenied("You may not see this case.")
         dossier_level_check(user=user, level=level, cases=[case])
-    now = timezone.now()
-    if format == Format.ZIP:
-        content = dossier_content(case=case, level=level)
-    else:
-        author = (user.get_full_name() or user.get_username()) if user is not None else None
-        content = dossier_content(case=case, level=level, generated_by=author, generated_at=now)
-    data = RENDERERS[Format(format)](content)
-    with transaction.atomic():
-        DossierGeneration.objects.create(
-            case=case,
-            case_reference=case.reference,
-            generated_by=user if user is not None and user.is_authenticated else None,
-            generated_at=now,
-            level=level,
-            format=format,
-            channel=channel,
-            digest=content["cover"]["digest"],
-            file_sha256=hashlib.sha256(data).hexdigest(),
-            size=len(data),
-        )
-        access_log_record(
-            user=user,
-            action=AccessLog.Action.DOSSIER_GENERATE,
-            obj=case,
-            detail={
-                "format": format,
-                "level": level,
-                "channel": channel,
-                "digest": content["cover"]["digest"],
-            },
-            request=request,
-        )
-    return data, dossier_filename(case=case, format=format, level=level), CONTENT_TYPES[Format(format)]
+
+
+def format_check(format: str) -> None:
+    """Raise ImproperlyConfigured now if this server lacks pandoc for a DOCX, rather than after
+    the job waited in the queue. (Pango is not checked here: loading it would cost each web
+    process the memory the renders were moved out of it to save; a job fails plainly without it.)"""
+    if format == Format.DOCX:
+        from apps.dossiers.renderers.docx import _pandoc
+
+        _pandoc()

@@ -2,8 +2,9 @@
 
 from django.urls import path
 
-from apps.dossiers.views import case_dossier
+from apps.dossiers.views import case_dossier, case_dossiers
 
 urlpatterns = [
     path("cases/<str:reference>/dossier/", case_dossier, name="case-dossier"),
+    path("cases/<str:reference>/dossiers/", case_dossiers, name="case-dossiers"),
 ]

@@ -1,19 +1,37 @@
-"""GET /api/v1/cases/{reference}/dossier/?format=pdf|docx|html|json|zip&level=full|legal|public"""
+"""A case's dossier through the API.
+
+- ``GET /api/v1/cases/{reference}/dossier/?format=…&level=…``: HTML and JSON made in the request
+  (they are quick); PDF, DOCX and ZIP only when a render of the case's current data is already
+  stored, else a 409 problem that says to POST for one;
+- ``POST /api/v1/cases/{reference}/dossiers/`` ``{"format": "pdf", "level": "public"}``: a job
+  that renders it in a worker (202, the job resource, Location: /api/v1/jobs/{id}/).
+"""
 
 from __future__ import annotations
 
 from django.core.exceptions import ImproperlyConfigured
 from django.http import Http404, HttpResponse
+from django.urls import reverse
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import exceptions
+from rest_framework import exceptions, permissions, serializers
 from rest_framework.renderers import JSONRenderer
+from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from apps.cases.models import Case
 from apps.cases.scoping import visible_cases
+from apps.core.api.policies import ModelPermissions
+from apps.core.api.problems import PROBLEM_MEDIA_TYPE, problem
+from apps.core.api.views import IdempotencyMixin
+from apps.dossiers.jobs import dossier_cached_open, dossier_render_enqueue
 from apps.dossiers.models import DossierGeneration, Format, Level
-from apps.dossiers.services import dossier_generate
+from apps.dossiers.services import dossier_generate, format_check
+from apps.jobs.serializers import JobSerializer
+
+# Made in the request: quick enough not to need a worker.
+SYNCHRONOUS_FORMATS = (Format.HTML, Format.JSON)
 
 
 class FormatUnavailable(exceptions.APIException):
@@ -73,7 +91,11 @@ class CaseDossierView(APIView):
             (200, "text/html"): OpenApiTypes.STR,
             (200, "application/json"): OpenApiTypes.OBJECT,
             (200, "application/zip"): OpenApiTypes.BINARY,
+            (409, PROBLEM_MEDIA_TYPE): OpenApiTypes.OBJECT,
         },
+        description="HTML and JSON are made in the request. PDF, DOCX and ZIP are served only when a "
+        "render of the case's current data is stored (one made by an earlier job); otherwise the answer "
+        "is 409 with `render`, the POST that starts a job for it (see POST …/dossiers/).",
     )
     def get(self, request, reference: str):
         format = request.query_params.get("format", Format.PDF)
@@ -89,14 +111,28 @@ class CaseDossierView(APIView):
         if case is None:
             raise Http404("No such case.")
         try:
-            data, filename, content_type = dossier_generate(
-                case=case,
-                format=format,
-                level=level,
-                user=request.user,
-                channel=DossierGeneration.Channel.API,
-                request=request,
-            )
+            if format in SYNCHRONOUS_FORMATS:
+                data, filename, content_type = dossier_generate(
+                    case=case,
+                    format=format,
+                    level=level,
+                    user=request.user,
+                    channel=DossierGeneration.Channel.API,
+                    request=request,
+                )
+            else:
+                format_check(format)
+                found = dossier_cached_open(
+                    case=case,
+                    format=format,
+                    level=level,
+                    user=request.user,
+                    channel=DossierGeneration.Channel.API,
+                    request=request,
+                )
+                if found is None:
+                    return render_required(case=case, format=format, level=level)
+                data, filename, content_type = found
         except ImproperlyConfigured as exc:
             raise FormatUnavailable(f"This server cannot make this format: {exc}") from exc
         response = HttpResponse(data, content_type=content_type)
@@ -105,4 +141,73 @@ class CaseDossierView(APIView):
         return response
 
 
+def render_required(*, case: Case, format: str, level: str) -> Response:
+    """409: no stored render of this data; the problem names the POST that makes one."""
+    url = reverse("case-dossiers", kwargs={"reference": case.reference})
+    body = problem(
+        409,
+        _(
+            "No %(format)s of this dossier's current data is ready: POST %(url)s with "
+            '{"format": "%(format_value)s", "level": "%(level)s"} to have it rendered, then follow the job.'
+        )
+        % {"format": Format(format).label, "url": url, "format_value": format, "level": level},
+        "render_required",
+    )
+    body["render"] = {"method": "POST", "url": url, "body": {"format": format, "level": level}}
+    response = Response(body, status=409, content_type=PROBLEM_MEDIA_TYPE)
+    response["Link"] = f'<{url}>; rel="create-form"'
+    return response
+
+
+class DossierRequestSerializer(serializers.Serializer):
+    format = serializers.ChoiceField(choices=Format.choices, default=Format.PDF.value)
+    level = serializers.ChoiceField(choices=Level.choices, default=Level.PUBLIC.value)
+
+
+class DossierPermissions(ModelPermissions):
+    """Asking for a dossier is a read of the case (cases.view_case), whatever the method."""
+
+    perms_map = {**ModelPermissions.perms_map, "POST": ["%(app_label)s.view_%(model_name)s"]}
+
+
+class CaseDossiersView(IdempotencyMixin, APIView):
+    """Start rendering a case's dossier in a worker: 202 with the job to follow."""
+
+    queryset = Case.objects.none()
+    # A read of the case, so a read-only token may ask for one (no TokenScopePermission).
+    permission_classes = [permissions.IsAuthenticated, DossierPermissions]
+
+    @extend_schema(
+        operation_id="cases_dossiers_create",
+        summary="Render a case's dossier (a job)",
+        tags=["cases"],
+        request=DossierRequestSerializer,
+        responses={202: JobSerializer},
+        description="Answers 202 Accepted with the job (its address also in Location): GET it until "
+        "`state` is `succeeded`, then GET its `result.url` for the file. Any format may be asked for; "
+        "the same data in the same format, level and language is rendered once and reused. "
+        "Idempotency-Key is honoured.",
+    )
+    def post(self, request, reference: str):
+        case = visible_cases(request.user).filter(reference=reference).first()
+        if case is None:
+            raise Http404("No such case.")
+        serializer = DossierRequestSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        try:
+            job = dossier_render_enqueue(
+                case=case,
+                user=request.user,
+                channel=DossierGeneration.Channel.API,
+                **serializer.validated_data,
+            )
+        except ImproperlyConfigured as exc:
+            raise FormatUnavailable(f"This server cannot make this format: {exc}") from exc
+        data = JobSerializer(job).data
+        response = Response(data, status=202)
+        response["Location"] = data["url"]
+        return response
+
+
 case_dossier = CaseDossierView.as_view()
+case_dossiers = CaseDossiersView.as_view()

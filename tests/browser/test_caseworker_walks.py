@@ -119,8 +119,13 @@ def test_a_caseworker_downloads_kims_public_dossier_as_a_pdf(signed_in, live_ser
     # The least revealing level is chosen for them; they keep it, and PDF.
     expect(page.get_by_label("Public (journalists, reports)")).to_be_checked()
     page.get_by_label("PDF").check()
+    page.get_by_role("button", name="Generate").click()
+    # The PDF is rendered by a job: its page refreshes itself until the download is there.
+    expect(page.locator(".job-state")).to_be_visible()
+    download_link = page.locator("a.job-download")
+    expect(download_link).to_be_visible(timeout=120_000)
     with page.expect_download() as download_info:
-        page.get_by_role("button", name="Generate").click()
+        download_link.click()
 
     download = download_info.value
     assert download.suggested_filename.endswith(".pdf")

@@ -16,6 +16,7 @@ from tests.factories import (
     CaseFactory,
     CaseShareFactory,
     FactFactory,
+    JobFactory,
     MembershipFactory,
     ProceedingEventFactory,
     ProceedingFactory,
@@ -90,6 +91,7 @@ def world():
     ArticleFactory()
     share = CaseShareFactory(case=case)
     AccessLogFactory(case=case)
+    JobFactory(case=case)
     return case, share
 
 

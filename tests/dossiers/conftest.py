@@ -250,3 +250,9 @@ def docx_footnote_count(data: bytes) -> int:
         root = ElementTree.fromstring(archive.read("word/footnotes.xml"))
     # Word keeps two built-in separators (ids -1 and 0 or types separator/continuationSeparator).
     return sum(1 for note in root.iter(f"{WORD}footnote") if not note.get(f"{WORD}type"))
+
+
+@pytest.fixture(autouse=True)
+def _own_job_files(settings, tmp_path):
+    """Each test its own job files, so a render cached by another test is not found here."""
+    settings.JOBS_FILES_ROOT = tmp_path / "jobs"

@@ -12,6 +12,8 @@ from django.urls import reverse
 from apps.access.models import AccessLog, Membership
 from apps.dossiers.models import DossierGeneration
 from apps.dossiers.services import dossier_generate
+from apps.jobs.models import Job
+from apps.jobs.services import job_attempt
 from tests.dossiers.conftest import SECRET, pdf_text
 from tests.factories import CaseFactory, OrganizationFactory, UserFactory
 
@@ -109,7 +111,7 @@ def test_the_command_rejects_an_unknown_case(db):
 # -- the admin ------------------------------------------------------------------------------------
 
 
-def test_a_caseworker_gets_the_public_pdf_in_two_clicks(kim, caseworker, client, tmp_path):
+def test_a_caseworker_gets_the_public_pdf_from_the_dossier_button(kim, caseworker, client, tmp_path):
     client.force_login(caseworker)
     page = client.get(reverse("admin:cases_case_change", args=[kim.case.pk]))
     assert page.status_code == 200
@@ -120,11 +122,18 @@ def test_a_caseworker_gets_the_public_pdf_in_two_clicks(kim, caseworker, client,
     assert form_page.status_code == 200
     form = form_page.context["form"]
     assert (form["format"].value(), form["level"].value()) == ("pdf", "public")
-    # Click 2: Generate.
+    # Click 2: Generate starts a render job and leads to its page.
     response = client.post(button, {"case": "CT-2013-0001", "format": "pdf", "level": "public"})
-    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
-    assert response["Content-Disposition"] == 'attachment; filename="CT-2013-0001-dossier-public.pdf"'
-    assert "CT-2013-0001" in pdf_text(response.content, tmp_path)
+    assert response.status_code == 302
+    job = Job.objects.get()
+    job_attempt(job_id=job.pk)  # what the worker does (tests/dossiers/test_render_jobs.py runs the real one)
+    # Click 3: the job page's download.
+    download = reverse("jobs_admin:download", args=[job.public_id])
+    assert f'href="{download}"' in client.get(response["Location"]).content.decode()
+    file = client.get(download)
+    assert file.status_code == 200 and file["Content-Type"] == "application/pdf"
+    assert file["Content-Disposition"] == 'attachment; filename="CT-2013-0001-dossier-public.pdf"'
+    assert "CT-2013-0001" in pdf_text(b"".join(file.streaming_content), tmp_path)
 
 
 def test_the_admin_page_offers_only_the_levels_the_user_may_have(kim, lawyer, client):
@@ -204,13 +213,24 @@ API = "/api/v1/cases/CT-2013-0001/dossier/"
 
 def test_the_api_gives_the_same_bundle_as_the_admin(kim, caseworker, api_client, client):
     api_client.force_authenticate(caseworker)
+    # No render yet: GET points at the POST, which starts a job.
+    assert api_client.get(API, {"format": "zip", "level": "public"}).status_code == 409
+    started = api_client.post(
+        "/api/v1/cases/CT-2013-0001/dossiers/", {"format": "zip", "level": "public"}, format="json"
+    )
+    job_attempt(job_id=Job.objects.get(public_id=started.json()["id"]).pk)
     response = api_client.get(API, {"format": "zip", "level": "public"})
     assert response.status_code == 200 and response["Content-Type"] == "application/zip"
     client.force_login(caseworker)
-    from_admin = client.post(
+    client.post(
         reverse("dossiers_admin:generate"), {"case": "CT-2013-0001", "format": "zip", "level": "public"}
     )
-    assert from_admin.content == response.content
+    from_admin = Job.objects.filter(params__channel="admin").get()
+    job_attempt(job_id=from_admin.pk)
+    from_admin.refresh_from_db()
+    assert from_admin.result_meta["cached"] is True
+    download = client.get(reverse("jobs_admin:download", args=[from_admin.public_id]))
+    assert b"".join(download.streaming_content) == response.content
     assert DossierGeneration.objects.filter(channel="api").count() == 1
 
 
@@ -240,7 +260,9 @@ def test_the_api_lets_a_lawyer_have_the_legal_json(kim, lawyer, api_client):
     assert response.json()["cover"]["level"] == "legal" and SECRET["phone"] not in response.content.decode()
 
 
-def test_the_api_answers_503_for_a_format_this_server_cannot_make(kim, caseworker, api_client, without_pandoc):
+def test_the_api_answers_503_for_a_format_this_server_cannot_make(
+    kim, caseworker, api_client, without_pandoc
+):
     api_client.force_authenticate(caseworker)
     response = api_client.get(API, {"format": "docx", "level": "public"})
     assert response.status_code == 503 and response["Content-Type"] == "application/problem+json"

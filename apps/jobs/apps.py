@@ -1,0 +1,12 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class JobsConfig(AppConfig):
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "apps.jobs"
+    verbose_name = _("Jobs")
+
+    def ready(self) -> None:
+        # Who may read a job: apps/jobs/scoping.py.
+        from apps.jobs import scoping  # noqa: F401
