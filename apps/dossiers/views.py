@@ -1,9 +1,11 @@
-"""GET /api/v1/cases/{reference}/dossier/?format=pdf|docx|html|json|zip&level=full|legal|public"""
+"""GET /api/v1/cases/{reference}/dossier/?format=pdf|docx|html|json|zip&level=full|legal|public&language=en|ru"""
 
 from __future__ import annotations
 
 from django.core.exceptions import ImproperlyConfigured
 from django.http import Http404, HttpResponse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions
@@ -13,14 +15,14 @@ from rest_framework.views import APIView
 from apps.cases.models import Case
 from apps.cases.scoping import visible_cases
 from apps.dossiers.models import DossierGeneration, Format, Level
-from apps.dossiers.services import dossier_generate
+from apps.dossiers.services import DEFAULT_DOSSIER_LANGUAGE, DOSSIER_LANGUAGES, dossier_generate
 
 
 class FormatUnavailable(exceptions.APIException):
     """A renderer's system package (Pango, pandoc) is missing on this server."""
 
     status_code = 503
-    default_detail = "This server cannot make this format."
+    default_detail = _lazy("This server cannot make this format.")
     default_code = "format_unavailable"
 
 
@@ -63,6 +65,14 @@ class CaseDossierView(APIView):
                 description="full (with protected identities; needs people.view_protectedidentity), "
                 "legal (lawyers, courts) or public (also without caseworkers and internal facts).",
             ),
+            OpenApiParameter(
+                "language",
+                str,
+                enum=list(DOSSIER_LANGUAGES),
+                default=DEFAULT_DOSSIER_LANGUAGE,
+                description="The language of the dossier's headings, labels and dates: en or ru. "
+                "Quotes and what caseworkers wrote are given as stored, untranslated.",
+            ),
         ],
         responses={
             (200, "application/pdf"): OpenApiTypes.BINARY,
@@ -78,16 +88,19 @@ class CaseDossierView(APIView):
     def get(self, request, reference: str):
         format = request.query_params.get("format", Format.PDF)
         level = request.query_params.get("level", Level.PUBLIC)
+        language = request.query_params.get("language", DEFAULT_DOSSIER_LANGUAGE)
         errors = {}
         if format not in Format.values:
-            errors["format"] = [f"Choose one of {', '.join(Format.values)}."]
+            errors["format"] = [_("Choose one of %(choices)s.") % {"choices": ", ".join(Format.values)}]
         if level not in Level.values:
-            errors["level"] = [f"Choose one of {', '.join(Level.values)}."]
+            errors["level"] = [_("Choose one of %(choices)s.") % {"choices": ", ".join(Level.values)}]
+        if language not in DOSSIER_LANGUAGES:
+            errors["language"] = [_("Choose one of %(choices)s.") % {"choices": ", ".join(DOSSIER_LANGUAGES)}]
         if errors:
             raise exceptions.ValidationError(errors)
         case = visible_cases(request.user).filter(reference=reference).first()
         if case is None:
-            raise Http404("No such case.")
+            raise Http404(_("No such case."))
         try:
             data, filename, content_type = dossier_generate(
                 case=case,
@@ -96,9 +109,10 @@ class CaseDossierView(APIView):
                 user=request.user,
                 channel=DossierGeneration.Channel.API,
                 request=request,
+                language=language,
             )
         except ImproperlyConfigured as exc:
-            raise FormatUnavailable(f"This server cannot make this format: {exc}") from exc
+            raise FormatUnavailable(_("This server cannot make this format: %(reason)s") % {"reason": exc}) from exc
         response = HttpResponse(data, content_type=content_type)
         response["Content-Disposition"] = f'attachment; filename="{filename}"'
         response["Cache-Control"] = "no-store"

@@ -8,6 +8,7 @@ from django import forms
 from django.contrib import admin
 from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 
 from apps.sources.models import Article, Citation
 from apps.sources.services import quote_locate
@@ -27,8 +28,8 @@ def supporting_quote_field() -> forms.CharField:
     return forms.CharField(
         required=False,
         strip=False,  # the quote is matched as pasted; what is stored is the article's own text
-        label="Supporting quote",
-        help_text="Copy the words from the article's text (line ends, quote marks, dashes and spaces may differ).",
+        label=_("Supporting quote"),
+        help_text=_("Copy the words from the article's text (line ends, quote marks, dashes and spaces may differ)."),
         widget=forms.Textarea(attrs={"rows": 2, "cols": 30}),
     )
 
@@ -50,9 +51,9 @@ class SupportingQuoteForm(forms.Form):
         cleaned = super().clean()
         article, quote = cleaned.get("support_article"), cleaned.get("support_quote") or ""
         if quote.strip() and article is None and "support_article" not in self.errors:
-            self.add_error("support_article", "Choose the article the quote comes from.")
+            self.add_error("support_article", _("Choose the article the quote comes from."))
         elif article is not None and not quote.strip():
-            self.add_error("support_quote", "Copy the words from the article that support this.")
+            self.add_error("support_quote", _("Copy the words from the article that support this."))
         elif article is not None:
             try:
                 start, end = quote_locate(body=article.body, quote=quote)

@@ -26,6 +26,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from apps.people.models import Organization
 from apps.people.services import organization_create
@@ -266,7 +267,7 @@ def _correction_value(name: str, value: Any) -> Any:
         if isinstance(value, str):
             value = value.split(",")
         if not isinstance(value, list | tuple) or not all(isinstance(part, str) for part in value):
-            raise ValidationError({name: "Give the authors as names separated by commas, or a list of names."})
+            raise ValidationError({name: _("Give the authors as names separated by commas, or a list of names.")})
         return [part.strip() for part in value if part.strip()]
     if name == "published_on":
         if value in (None, ""):
@@ -276,9 +277,9 @@ def _correction_value(name: str, value: Any) -> Any:
         try:
             return dt.date.fromisoformat(value)
         except (TypeError, ValueError):
-            raise ValidationError({name: "Give the date as YYYY-MM-DD."}) from None
+            raise ValidationError({name: _("Give the date as YYYY-MM-DD.")}) from None
     if not isinstance(value, str):
-        raise ValidationError({name: "Give this field as text."})
+        raise ValidationError({name: _("Give this field as text.")})
     return value
 
 
