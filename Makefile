@@ -29,8 +29,11 @@ messages: $(VENV)/.installed
 	$(I18N_ENV) $(PY) manage.py makemessages -l ru --add-location file \
 	  --ignore '.venv/*' --ignore 'tests/*' --ignore 'benchmarks/*' --ignore 'staticfiles/*' \
 	  --ignore 'test-artifacts/*' --ignore 'fixtures/*' --ignore 'docs/*' --ignore 'scripts/*'
-	@msgattrib --untranslated --no-obsolete locale/ru/LC_MESSAGES/django.po | grep -c '^msgid' \
-	  | awk '{ n = $$1 - 1; if (n > 0) print n " string(s) to translate: msgattrib --untranslated locale/ru/LC_MESSAGES/django.po"; else print "Every string is translated." }'
+	@untranslated=$$(msgattrib --untranslated --no-obsolete locale/ru/LC_MESSAGES/django.po | grep -c '^msgid'); \
+	 fuzzy=$$(msgattrib --only-fuzzy --no-obsolete locale/ru/LC_MESSAGES/django.po | grep -c '^msgid'); \
+	 n=$$(( (untranslated > 0 ? untranslated - 1 : 0) + (fuzzy > 0 ? fuzzy - 1 : 0) )); \
+	 if [ "$$n" -gt 0 ]; then echo "$$n string(s) to translate or check (untranslated or fuzzy): see docs/translation.md"; \
+	 else echo "Every string is translated."; fi
 
 # Pango, fonts, pandoc and the rest of system-packages.txt; installs what is missing (apt-get).
 system-packages:

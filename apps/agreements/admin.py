@@ -67,9 +67,9 @@ class AgreementAdmin(ServiceAdmin):
         (_("Record"), {"fields": READONLY_RECORD_FIELDS, "classes": ("collapse",)}),
     )
 
-    drafted_display = partial_date_display("drafted", "drafted")
-    signed_display = partial_date_display("signed", "signed")
-    in_force_display = partial_date_display("in_force", "in force")
+    drafted_display = partial_date_display("drafted", _("drafted"))
+    signed_display = partial_date_display("signed", _("signed"))
+    in_force_display = partial_date_display("in_force", _("in force"))
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(provision_total=related_count(Provision, "agreement"))

@@ -115,7 +115,7 @@ class FactAdmin(ServiceAdmin):
     inlines = (FactCitationInline,)
     actions = ("mark_disputed",)
 
-    date_display = partial_date_display("date", "date")
+    date_display = partial_date_display("date", _("date"))
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(citation_total=related_count(Citation, "fact"))

@@ -18,6 +18,7 @@ from django.db.models.functions import Coalesce
 from django.forms.models import BaseInlineFormSet
 from django.http import HttpResponseRedirect
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from apps.core import scoping
 from apps.core.admin_forms import LoadedAutocompleteSelect, show_partial_date_warnings
@@ -52,7 +53,7 @@ def related_count(model, field: str):
     return Coalesce(Subquery(rows.annotate(total=Count("pk")).values("total")), 0)
 
 
-def country_filter(field: str, title: str = "country"):
+def country_filter(field: str, title=None):
     """A list filter offering only the countries that occur, by name (not all 249 of them)."""
     from django_countries import countries
 
@@ -66,7 +67,7 @@ def country_filter(field: str, title: str = "country"):
         def queryset(self, request, queryset):
             return queryset.filter(**{field: self.value()}) if self.value() else queryset
 
-    CountryPresentFilter.title = title
+    CountryPresentFilter.title = title if title is not None else gettext_lazy("country")
     return CountryPresentFilter
 
 
@@ -283,7 +284,9 @@ class ServiceAdmin(ScopedAdminMixin, ScopedDeleteMixin, LoadedAutocompleteMixin,
                 (base,),
                 {
                     "__module__": base.__module__,
-                    VERSION_FIELD: forms.IntegerField(widget=forms.HiddenInput, required=False, initial=current),
+                    VERSION_FIELD: forms.IntegerField(
+                        label=gettext_lazy("row version"), widget=forms.HiddenInput, required=False, initial=current
+                    ),
                 },
             )
         form = refusable(super().get_form(request, obj, change=change, **kwargs))
@@ -501,7 +504,7 @@ class ServiceInline(ScopedAdminMixin, LoadedAutocompleteMixin):
                 base.__name__,
                 (base,),
                 {"__module__": base.__module__,
-                 VERSION_FIELD: forms.IntegerField(widget=forms.HiddenInput, required=False)},
+                 VERSION_FIELD: forms.IntegerField(label=gettext_lazy("row version"), widget=forms.HiddenInput, required=False)},
             )
         formset = super().get_formset(request, obj, **kwargs)
         formset.form = refusable(formset.form)

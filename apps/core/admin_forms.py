@@ -8,7 +8,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from apps.core.partial_dates import PartialDate, ambiguous_readings, parse_partial_date
 
@@ -87,7 +87,7 @@ def partial_date_form(model, names: tuple[str, ...], *, required: tuple[str, ...
     attrs = {
         name: PartialDateFormField(
             # The model's label for the date ("in force"), in the language of the page.
-            label=capfirst(_lazy(name.replace("_", " "))),
+            label=capfirst(gettext_lazy(name.replace("_", " "))),
             required=name in required,
         )
         for name in names

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.core.exceptions import ImproperlyConfigured
 from django.http import Http404, HttpResponse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions
@@ -22,7 +22,7 @@ class FormatUnavailable(exceptions.APIException):
     """A renderer's system package (Pango, pandoc) is missing on this server."""
 
     status_code = 503
-    default_detail = _lazy("This server cannot make this format.")
+    default_detail = gettext_lazy("This server cannot make this format.")
     default_code = "format_unavailable"
 
 

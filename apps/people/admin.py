@@ -156,7 +156,7 @@ IndividualForm = partial_date_form(Individual, ("born",))
 class IndividualAdmin(ServiceAdmin):
     form = IndividualForm
     list_display = ("pseudonym", "alias_names", "nationality", "born_display", "status", "case_count")
-    list_filter = ("status", country_filter("nationality", "nationality"), "born_precision")
+    list_filter = ("status", country_filter("nationality", _("nationality")), "born_precision")
     # Never the protected fields: a search is a way to read them (they are encrypted anyway).
     search_fields = ("pseudonym", "aliases__name", "cases__reference", "summary")
     inlines = (AliasInline, ProtectedIdentityInline)
@@ -165,7 +165,7 @@ class IndividualAdmin(ServiceAdmin):
         (_("Record"), {"fields": READONLY_RECORD_FIELDS, "classes": ("collapse",)}),
     )
 
-    born_display = partial_date_display("born", "born")
+    born_display = partial_date_display("born", _("born"))
 
     def get_queryset(self, request):
         return (

@@ -128,7 +128,7 @@ class ProtectedIdentity(Versioned):
         verbose_name_plural = _("protected identities")
 
     def __str__(self) -> str:
-        return f"Protected identity of {self.individual}"
+        return _("Protected identity of %(individual)s") % {"individual": self.individual}
 
     def natural_key(self):
         return self.individual.natural_key()

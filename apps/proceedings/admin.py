@@ -207,8 +207,8 @@ class ProceedingAdmin(ServiceAdmin):
         (_("Record"), {"fields": READONLY_RECORD_FIELDS, "classes": ("collapse",)}),
     )
 
-    filed_display = partial_date_display("filed", "filed")
-    decided_display = partial_date_display("decided", "decided")
+    filed_display = partial_date_display("filed", _("filed"))
+    decided_display = partial_date_display("decided", _("decided"))
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         formfield = super().formfield_for_manytomany(db_field, request, **kwargs)
@@ -256,7 +256,7 @@ class ProceedingEventAdmin(ServiceAdmin):
         (_("Record"), {"fields": READONLY_RECORD_FIELDS, "classes": ("collapse",)}),
     )
 
-    date_display = partial_date_display("date", "date")
+    date_display = partial_date_display("date", _("date"))
 
     @admin.display(description=_("case"), ordering="proceeding__case__reference")
     def case_reference(self, event):

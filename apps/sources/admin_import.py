@@ -87,12 +87,12 @@ class ImportSourceForm(forms.Form):
         if upload is not None and text.strip():
             raise ValidationError(_("Paste the text or upload a file, not both."))
         if upload is None and not text.strip():
-            raise ValidationError(rejection_message(ImportRejected("The text is empty.", code="empty")))
+            raise ValidationError(rejection_message(ImportRejected(_("The text is empty."), code="empty")))
         if upload is not None:
             if not upload.name.lower().endswith(UPLOAD_SUFFIXES):
                 raise ValidationError(
                     rejection_message(
-                        ImportRejected(f"“{upload.name}” is not a .txt or .html file.", code="unsupported")
+                        ImportRejected(_("“%(name)s” is not a .txt or .html file.") % {"name": upload.name}, code="unsupported")
                     )
                 )
             # Refused before reading: the limit exists so that huge files are never loaded.

@@ -15,8 +15,7 @@ from django.db.models import ProtectedError, RestrictedError
 from django.http import Http404, JsonResponse
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext_lazy, gettext_noop
 from django.views import defaults
 from rest_framework import exceptions, serializers, status
 from rest_framework.serializers import as_serializer_error
@@ -30,7 +29,7 @@ class Conflict(exceptions.APIException):
     """The request is valid but the stored data forbid it (e.g. deleting a quoted source)."""
 
     status_code = status.HTTP_409_CONFLICT
-    default_detail = _lazy("The request conflicts with stored data.")
+    default_detail = gettext_lazy("The request conflicts with stored data.")
     default_code = "conflict"
 
 
@@ -38,7 +37,7 @@ class PayloadTooLarge(exceptions.APIException):
     """A body over one of the request limits (settings.DATA_UPLOAD_MAX_*)."""
 
     status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
-    default_detail = _lazy("The request body is over the limit.")
+    default_detail = gettext_lazy("The request body is over the limit.")
     default_code = "too_large"
 
 
@@ -64,7 +63,7 @@ class PreconditionRequired(exceptions.APIException):
     """A write to a record without ``If-Match`` (RFC 6585): it could overwrite unseen changes."""
 
     status_code = 428
-    default_detail = _lazy("Send If-Match with the record's ETag.")
+    default_detail = gettext_lazy("Send If-Match with the record's ETag.")
     default_code = "precondition_required"
 
 
@@ -72,7 +71,7 @@ class PreconditionFailed(exceptions.APIException):
     """``If-Match`` names another version than the stored one; ``etag`` is the current one."""
 
     status_code = status.HTTP_412_PRECONDITION_FAILED
-    default_detail = _lazy("The record changed since you read it.")
+    default_detail = gettext_lazy("The record changed since you read it.")
     default_code = "precondition_failed"
 
     def __init__(self, detail=None, *, etag: str | None = None):
@@ -84,7 +83,7 @@ class IdempotencyKeyReused(exceptions.APIException):
     """An ``Idempotency-Key`` sent again with another request (the httpapi draft's 422)."""
 
     status_code = status.HTTP_422_UNPROCESSABLE_ENTITY
-    default_detail = _lazy("This Idempotency-Key was used for another request.")
+    default_detail = gettext_lazy("This Idempotency-Key was used for another request.")
     default_code = "idempotency_key_reused"
 
 
@@ -92,22 +91,22 @@ class IdempotencyKeyInFlight(exceptions.APIException):
     """The first request with this ``Idempotency-Key`` is still being processed (the draft's 409)."""
 
     status_code = status.HTTP_409_CONFLICT
-    default_detail = _lazy("A request with this Idempotency-Key is still being processed.")
+    default_detail = gettext_lazy("A request with this Idempotency-Key is still being processed.")
     default_code = "idempotency_key_in_flight"
 
 
 class ProblemSerializer(serializers.Serializer):
     """RFC 9457 problem details, the body of every error response."""
 
-    type = serializers.CharField(help_text=_lazy("A URI naming the kind of problem, e.g. urn:casetracker:problem:conflict."))
-    title = serializers.CharField(help_text=_lazy("The HTTP status phrase."))
-    status = serializers.IntegerField(help_text=_lazy("The HTTP status code."))
-    detail = serializers.CharField(help_text=_lazy("What went wrong, for a person to read."))
+    type = serializers.CharField(help_text=gettext_lazy("A URI naming the kind of problem, e.g. urn:casetracker:problem:conflict."))
+    title = serializers.CharField(help_text=gettext_lazy("The HTTP status phrase."))
+    status = serializers.IntegerField(help_text=gettext_lazy("The HTTP status code."))
+    detail = serializers.CharField(help_text=gettext_lazy("What went wrong, for a person to read."))
     errors = serializers.DictField(
         child=serializers.ListField(child=serializers.CharField()),
         required=False,
         help_text=(
-            _("Only on 400: each invalid field (dotted path for nested fields, "
+            gettext_lazy("Only on 400: each invalid field (dotted path for nested fields, "
             "`non_field_errors` for the request as a whole) with the reasons.")
         ),
     )

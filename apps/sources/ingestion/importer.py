@@ -173,7 +173,7 @@ def article_extract(
     content = "" if content is None else content
     filename, url, title = filename or "", url or "", title or ""
     if not isinstance(content, str | bytes):
-        raise ImportRejected("An article is imported from text or from the bytes of a file.", code="unsupported")
+        raise ImportRejected(_("An article is imported from text or from the bytes of a file."), code="unsupported")
     is_html_name = filename.lower().endswith(HTML_SUFFIXES)
     if isinstance(content, bytes):
         text, encoding = decode_bytes(content, is_html=is_html_name or format == "html")
@@ -182,9 +182,9 @@ def article_extract(
         check_text(content)
         text, encoding = content, ""
     if not text.strip():
-        raise ImportRejected("The text is empty.", code="empty")
+        raise ImportRejected(_("The text is empty."), code="empty")
     if format not in (None, "", "text", "html"):
-        raise ImportRejected(f"Unknown format “{format}”: use text or html.", code="unsupported")
+        raise ImportRejected(_("Unknown format “%(format)s”: use text or html.") % {"format": format}, code="unsupported")
     is_html = format == "html" or (format != "text" and (is_html_name or looks_like_html(text)))
 
     warnings: list[str] = []
@@ -206,11 +206,11 @@ def article_extract(
     body = normalize_body(cleaned.body)
     if not body.strip():
         raise ImportRejected(
-            "No article text was found: everything in it looks like site furniture or markup.", code="no_text"
+            _("No article text was found: everything in it looks like site furniture or markup."), code="no_text"
         )
     address = _valid_url(canonical_url(url or cleaned.url))
     if (url or cleaned.url) and not address:
-        warnings.append("The address found is not a valid http(s) URL and was left out.")
+        warnings.append(_("The address found is not a valid http(s) URL and was left out."))
     published_on = cleaned.published_on or (date_in_url(address) if address else None)
     draft = ImportDraft(
         body=body,
@@ -244,7 +244,7 @@ def _apply_corrections(draft: ImportDraft, corrections: dict[str, Any]) -> None:
     # The outlet is its own argument of article_import: it may create an organization.
     unknown = set(corrections) - set(CORRECTABLE)
     if unknown:
-        raise ValidationError({name: "This field cannot be set on import." for name in sorted(unknown)})
+        raise ValidationError({name: _("This field cannot be set on import.") for name in sorted(unknown)})
     for name, value in corrections.items():
         if value in (None, "") and name != "published_on":
             continue
@@ -299,7 +299,7 @@ def _resolve_outlet(draft: ImportDraft, outlet: Organization | str | None, *,
         return draft.outlet
     if not draft.outlet_name:
         raise ImportRejected(
-            "The outlet could not be told from the article; choose or name it.", code="no_outlet"
+            _("The outlet could not be told from the article; choose or name it."), code="no_outlet"
         )
     # A source from a site nobody recorded yet: record the site as a news outlet, so the
     # article can be saved now and the outlet completed later.
@@ -310,8 +310,7 @@ def _resolve_outlet(draft: ImportDraft, outlet: Organization | str | None, *,
     # command line, with no user, is run by an administrator).
     if added_by is not None and not added_by.has_perm("people.add_organization"):
         raise ImportRejected(
-            f"The outlet “{draft.outlet_name}” is not recorded yet, and you may not add organizations: "
-            "choose a recorded outlet, or ask someone who may add it.",
+            _("The outlet “%(outlet_name)s” is not recorded yet, and you may not add organizations: choose a recorded outlet, or ask someone who may add it.") % {"outlet_name": draft.outlet_name},
             code="no_outlet",
         )
     website = ""
