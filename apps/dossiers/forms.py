@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.dossiers.levels import dossier_levels_allowed
 from apps.dossiers.models import Format, Level
+from apps.dossiers.services import DEFAULT_DOSSIER_LANGUAGE
 
 
 class DossierForm(forms.Form):
@@ -15,6 +16,8 @@ class DossierForm(forms.Form):
     language = forms.ChoiceField(
         label=_("Language of the dossier"),
         choices=settings.LANGUAGES,
+        # A form posted without it (a bookmarklet, an older page) gets an English dossier, as before.
+        required=False,
         help_text=_("Headings, labels and dates; quotes stay in the language of their source."),
     )
 
@@ -27,3 +30,6 @@ class DossierForm(forms.Form):
         # The language of the page the caseworker is reading, unless they choose another.
         current = (get_language() or "en").split("-")[0]
         self.fields["language"].initial = current if current in dict(settings.LANGUAGES) else "en"
+
+    def clean_language(self):
+        return self.cleaned_data.get("language") or DEFAULT_DOSSIER_LANGUAGE
