@@ -15,12 +15,16 @@ RUN apt-get update \
     && rm -rf /var/lib/apt/lists/*
 
 WORKDIR /app
+# gettext's msgfmt compiles the translations below (the .mo files are built, not committed).
+RUN apt-get update && apt-get install -y --no-install-recommends gettext && rm -rf /var/lib/apt/lists/*
 COPY requirements.txt .
 RUN pip install -r requirements.txt
 
 COPY . .
 # collectstatic needs settings, not secrets: throwaway keys for this build step only.
 RUN SECRET_KEY=build-only-not-secret SALT_KEY=build-only-not-secret python manage.py collectstatic --noinput
+# The Russian catalogue (locale/ru/LC_MESSAGES/django.po) into the django.mo Django reads.
+RUN SECRET_KEY=build-only-not-secret SALT_KEY=build-only-not-secret python manage.py compilemessages --ignore .venv
 
 RUN useradd --system --home /app casetracker && chown -R casetracker /app
 USER casetracker

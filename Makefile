@@ -6,7 +6,7 @@ PORT ?= 8000
 # Local runs are development runs; production sets DEBUG/SECRET_KEY itself (see README).
 DEV_ENV := DEBUG=$${DEBUG:-1}
 
-.PHONY: install system-packages run test lint format migrations-check seed-fixtures check
+.PHONY: install translations messages system-packages run test lint format migrations-check seed-fixtures check
 
 $(VENV)/.installed: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -14,7 +14,26 @@ $(VENV)/.installed: requirements.txt
 	$(PY) -m pip install --quiet -r requirements.txt
 	touch $@
 
-install: $(VENV)/.installed
+install: $(VENV)/.installed translations
+
+# The translations (locale/*/LC_MESSAGES/django.po) compiled to the .mo files Django reads. The
+# .mo files are built, never committed (.gitignore); msgfmt comes from gettext
+# (system-packages.txt). compilemessages skips a catalogue whose .mo is up to date.
+I18N_ENV := DJANGO_SETTINGS_MODULE=tests.settings
+translations: $(VENV)/.installed
+	$(I18N_ENV) $(PY) manage.py compilemessages --ignore .venv -v0
+
+# After adding or changing strings: refresh the Russian catalogue from the code and the
+# templates, then translate what `msgattrib --untranslated` lists (docs/translation.md).
+messages: $(VENV)/.installed
+	$(I18N_ENV) $(PY) manage.py makemessages -l ru --add-location file \
+	  --ignore '.venv/*' --ignore 'tests/*' --ignore 'benchmarks/*' --ignore 'staticfiles/*' \
+	  --ignore 'test-artifacts/*' --ignore 'fixtures/*' --ignore 'docs/*' --ignore 'scripts/*'
+	@untranslated=$$(msgattrib --untranslated --no-obsolete locale/ru/LC_MESSAGES/django.po | grep -c '^msgid'); \
+	 fuzzy=$$(msgattrib --only-fuzzy --no-obsolete locale/ru/LC_MESSAGES/django.po | grep -c '^msgid'); \
+	 n=$$(( (untranslated > 0 ? untranslated - 1 : 0) + (fuzzy > 0 ? fuzzy - 1 : 0) )); \
+	 if [ "$$n" -gt 0 ]; then echo "$$n string(s) to translate or check (untranslated or fuzzy): see docs/translation.md"; \
+	 else echo "Every string is translated."; fi
 
 # Pango, fonts, pandoc and the rest of system-packages.txt; installs what is missing (apt-get).
 system-packages:

@@ -98,6 +98,9 @@ MIDDLEWARE = [
     # The database down or read-only: a 503 (problem details under /api/) instead of a 500.
     "apps.core.middleware.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # The language: the one chosen with the admin's switch (a cookie), else Accept-Language,
+    # else LANGUAGE_CODE. After sessions, before CommonMiddleware, as Django requires.
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -296,6 +299,10 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LANGUAGE_CODE = "en-us"
+# The languages the interface, the API's messages and the dossiers are offered in. The Russian
+# catalogue is locale/ru/LC_MESSAGES/django.po, compiled by `make install` (docs/translation.md).
+LANGUAGES = [("en", "English"), ("ru", "Русский")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = os.environ.get("TIME_ZONE", "UTC")
 # The beat schedule's hours are in the same zone.
 CELERY_TIMEZONE = TIME_ZONE

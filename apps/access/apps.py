@@ -1,9 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class AccessConfig(AppConfig):
     name = "apps.access"
-    verbose_name = "Access control and audit"
+    verbose_name = _("Access control and audit")
 
     def ready(self) -> None:
         # Scoping rules; the receiver that logs refused sign-ins (django-axes lock-outs).

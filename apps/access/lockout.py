@@ -16,6 +16,7 @@ from axes.signals import user_locked_out
 from django.conf import settings
 from django.dispatch import receiver
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 
 from apps.access.models import AccessLog
 from apps.access.services import access_log_record
@@ -40,7 +41,9 @@ def lockout_minutes() -> int:
 def lockout_response(request, original_response=None, credentials=None):
     """The page a locked-out sign-in gets: what happened and for how long, status 429."""
     context = {
-        "title": "Sign-in locked",
+        "title": _("Sign-in locked"),
+        # The same bytes for every locked-out attempt (a form would carry a fresh CSRF token).
+        "hide_language_switch": True,
         "minutes": lockout_minutes(),
         "site_header": "Casetracker",
         "site_title": "Casetracker",

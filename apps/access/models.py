@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from apps.core.audit import SensitiveAction
@@ -14,15 +15,17 @@ class Membership(models.Model):
     belongs to; the membership only decides *which* records the role applies to.
     """
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("user"))
     organization = models.ForeignKey(
-        "people.Organization", on_delete=models.PROTECT, related_name="memberships"
+        "people.Organization", on_delete=models.PROTECT, related_name="memberships", verbose_name=_("organization")
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
 
     history = HistoricalRecords()
 
     class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
         ordering = ["organization", "user"]
         constraints = [
             models.UniqueConstraint(fields=["user", "organization"], name="membership_unique"),
@@ -47,30 +50,32 @@ class AccessLog(models.Model):
     # The actions are the audit port's, so that lower apps name them without importing this one.
     Action = SensitiveAction
 
-    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    at = models.DateTimeField(auto_now_add=True, db_index=True, verbose_name=_("at"))
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("user")
     )
     # Kept as text too: the entry must still say who it was after the account is deleted.
-    username = models.CharField(max_length=150, blank=True)
-    action = models.CharField(max_length=32, choices=Action.choices, db_index=True)
-    object_type = models.CharField(max_length=100, blank=True, help_text="app_label.model")
-    object_id = models.CharField(max_length=64, blank=True)
-    object_repr = models.CharField(max_length=200, blank=True)
+    username = models.CharField(max_length=150, blank=True, verbose_name=_("username"))
+    action = models.CharField(max_length=32, choices=Action.choices, db_index=True, verbose_name=_("action"))
+    object_type = models.CharField(max_length=100, blank=True, help_text=_("app_label.model"), verbose_name=_("object type"))
+    object_id = models.CharField(max_length=64, blank=True, verbose_name=_("object id"))
+    object_repr = models.CharField(max_length=200, blank=True, verbose_name=_("object repr"))
     organization = models.ForeignKey(
         "people.Organization",
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
-        help_text="The organization whose record was read: its supervisors and auditors see the entry.",
+        help_text=_("The organization whose record was read: its supervisors and auditors see the entry."), verbose_name=_("organization"),
     )
-    ip_address = models.GenericIPAddressField(null=True, blank=True)
-    detail = models.JSONField(default=dict, blank=True)
+    ip_address = models.GenericIPAddressField(null=True, blank=True, verbose_name=_("ip address"))
+    detail = models.JSONField(default=dict, blank=True, verbose_name=_("detail"))
 
     objects = AccessLogQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("access log")
+        verbose_name_plural = _("access logs")
         ordering = ["-at", "-id"]
         indexes = [models.Index(fields=["object_type", "object_id"], name="accesslog_object")]
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 
 from apps.access.models import AccessLog, Membership
 from apps.core import scoping
@@ -51,7 +52,7 @@ def check_can_write_to_organization(user, organization: Organization | None) -> 
     stops mass assignment (a crafted ``organization`` field moving a case out of reach).
     """
     if not can_write_to_organization(user, organization):
-        raise PermissionDenied("You can only write to the organizations you are a member of.")
+        raise PermissionDenied(_("You can only write to the organizations you are a member of."))
 
 
 def _visible_access_logs(user) -> QuerySet[AccessLog]:

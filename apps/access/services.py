@@ -7,6 +7,7 @@ from typing import Any
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.translation import gettext as _
 
 from apps.access.models import AccessLog, Membership
 from apps.access.scoping import can_write_to_organization
@@ -50,7 +51,7 @@ def access_log_record(
 def membership_add(*, user: AbstractBaseUser, organization: Organization, by: AbstractBaseUser) -> Membership:
     """Make ``user`` a member of ``organization``; ``by`` must belong to it already."""
     if not can_write_to_organization(by, organization):
-        raise ValidationError({"organization": "You can only add people to organizations you are a member of."})
+        raise ValidationError({"organization": _("You can only add people to organizations you are a member of.")})
     membership, _created = Membership.objects.get_or_create(user=user, organization=organization)
     return membership
 

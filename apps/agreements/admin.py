@@ -1,6 +1,7 @@
 """Admin for agreements and their provisions."""
 
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from apps.agreements.models import LIFECYCLE, Agreement, Provision
 from apps.agreements.services import agreement_create, agreement_update, provision_add, provision_update
@@ -60,24 +61,24 @@ class AgreementAdmin(ServiceAdmin):
     inlines = (ProvisionInline,)
     fieldsets = (
         (None, {"fields": ("title", "short_title", "kind", "status")}),
-        ("Parties", {"fields": ("party_countries", "party_organizations")}),
-        ("Lifecycle", {"fields": (("drafted", "signed"), ("ratified", "in_force"))}),
+        (_("Parties"), {"fields": ("party_countries", "party_organizations")}),
+        (_("Lifecycle"), {"fields": (("drafted", "signed"), ("ratified", "in_force"))}),
         (None, {"fields": ("summary", "url")}),
-        ("Record", {"fields": READONLY_RECORD_FIELDS, "classes": ("collapse",)}),
+        (_("Record"), {"fields": READONLY_RECORD_FIELDS, "classes": ("collapse",)}),
     )
 
-    drafted_display = partial_date_display("drafted", "drafted")
-    signed_display = partial_date_display("signed", "signed")
-    in_force_display = partial_date_display("in_force", "in force")
+    drafted_display = partial_date_display("drafted", _("drafted"))
+    signed_display = partial_date_display("signed", _("signed"))
+    in_force_display = partial_date_display("in_force", _("in force"))
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(provision_total=related_count(Provision, "agreement"))
 
-    @admin.display(description="parties")
+    @admin.display(description=_("parties"))
     def parties(self, agreement):
         return ", ".join(country.code for country in agreement.party_countries) or "—"
 
-    @admin.display(description="provisions", ordering="provision_total")
+    @admin.display(description=_("provisions"), ordering="provision_total")
     def provision_count(self, agreement):
         return agreement.provision_total
 
@@ -113,7 +114,7 @@ class ProvisionAdmin(ServiceAdmin):
     inlines = (ProvisionCitationInline,)
     fieldsets = (
         (None, {"fields": ("agreement", "position", "number", "summary", "text", "time_limit_days")}),
-        ("Record", {"fields": READONLY_RECORD_FIELDS, "classes": ("collapse",)}),
+        (_("Record"), {"fields": READONLY_RECORD_FIELDS, "classes": ("collapse",)}),
     )
 
     def create(self, request, form):

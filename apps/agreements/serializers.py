@@ -1,3 +1,4 @@
+from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 from rest_framework import serializers
 
@@ -19,7 +20,7 @@ class AgreementSerializer(StrictFieldsMixin, serializers.ModelSerializer):
     id = serializers.UUIDField(source="public_id", read_only=True)
     party_countries = serializers.ListField(
         child=serializers.ChoiceField(choices=list(countries)), required=False,
-        help_text="ISO 3166 codes of the states party to it.",
+        help_text=_("ISO 3166 codes of the states party to it."),
     )
     party_organizations = PublicIdField(queryset=Organization.objects.all(), many=True, required=False)
     drafted = PartialDateField(required=False, allow_null=True)
@@ -53,7 +54,7 @@ class ProvisionSerializer(StrictFieldsMixin, serializers.ModelSerializer):
     agreement = PublicIdField(queryset=Agreement.objects.all())
     position = serializers.IntegerField(
         required=False, min_value=0, max_value=32767,
-        help_text="Order within the agreement; after the known provisions if left out.",
+        help_text=_("Order within the agreement; after the known provisions if left out."),
     )
 
     class Meta:

@@ -6,6 +6,7 @@ from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from apps.agreements.models import Agreement, Provision
 from apps.core.services import record_create, record_update
@@ -69,5 +70,5 @@ def agreement_update(*, agreement: Agreement, **changes) -> tuple[Agreement, boo
 def provision_update(*, provision: Provision, **changes) -> tuple[Provision, bool]:
     """Change a provision of an agreement (its wording, summary, time limit…)."""
     if "agreement" in changes and changes.pop("agreement").pk != provision.agreement_id:
-        raise ValidationError({"agreement": "A provision cannot move to another agreement."})
+        raise ValidationError({"agreement": _("A provision cannot move to another agreement.")})
     return record_update(record=provision, fields=PROVISION_CHANGEABLE, data=changes)

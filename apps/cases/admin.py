@@ -9,6 +9,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db.models import F
+from django.utils.translation import gettext_lazy as _
 
 from apps.cases.models import CaseShare, Fact
 from apps.cases.services import (
@@ -85,7 +86,7 @@ class FactInline(ServiceInline, admin.TabularInline):
     readonly_fields = ("sources", "disputed")
     show_change_link = True
     extra = 1
-    verbose_name_plural = "timeline (a new fact needs the quote that supports it)"
+    verbose_name_plural = _("timeline (a new fact needs the quote that supports it)")
 
     def get_queryset(self, request):
         # The timeline in the order things happened; undated facts at the end.
@@ -96,7 +97,7 @@ class FactInline(ServiceInline, admin.TabularInline):
             .order_by(F("date_start").asc(nulls_last=True), F("date_end").desc(), "created_at")
         )
 
-    @admin.display(description="sources")
+    @admin.display(description=_("sources"))
     def sources(self, fact):
         return citation_list(fact)
 
@@ -114,7 +115,7 @@ class FactAdmin(ServiceAdmin):
     inlines = (FactCitationInline,)
     actions = ("mark_disputed",)
 
-    date_display = partial_date_display("date", "date")
+    date_display = partial_date_display("date", _("date"))
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(citation_total=related_count(Citation, "fact"))
@@ -137,7 +138,7 @@ class FactAdmin(ServiceAdmin):
         # A new fact takes its first quote from the form above; the inline is for the rest.
         return self.inlines if obj is not None else ()
 
-    @admin.action(description="Mark the selected facts as contradicting each other (the sources disagree)")
+    @admin.action(description=_("Mark the selected facts as contradicting each other (the sources disagree)"))
     def mark_disputed(self, request, queryset):
         """Link the selected facts (two or more, of one case) as contradicting each other.
 
@@ -150,9 +151,9 @@ class FactAdmin(ServiceAdmin):
         except ValidationError as refusal:
             self.message_user(request, " ".join(refusal.messages), level=messages.ERROR)
             return
-        self.message_user(request, f"{len(facts)} fact(s) marked as contradicting each other (disputed).")
+        self.message_user(request, _("%(count)s fact(s) marked as contradicting each other (disputed).") % {"count": len(facts)})
 
-    @admin.display(description="citations", ordering="citation_total")
+    @admin.display(description=_("citations"), ordering="citation_total")
     def citation_count(self, fact):
         return fact.citation_total
 

@@ -1,9 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class CasesConfig(AppConfig):
     name = "apps.cases"
-    verbose_name = "Cases"
+    verbose_name = _("Cases")
 
     def ready(self) -> None:
         # Declares who sees this app's records (apps.core.scoping dispatches to it).

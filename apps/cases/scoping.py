@@ -22,6 +22,7 @@ import datetime as dt
 from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from apps.access.models import Membership
 from apps.access.scoping import can_write_to_organization, is_member_anywhere, member_organization_ids
@@ -72,7 +73,7 @@ def cases_revealing_identity(user) -> QuerySet[Case]:
 def check_can_write_to_case(user, case: Case | None) -> None:
     """Refuse a write to a case ``user``'s organizations do not hold (shared cases are read-only)."""
     if case is None or not writable_cases(user).filter(pk=case.pk).exists():
-        raise PermissionDenied("You can only change cases your organization holds.")
+        raise PermissionDenied(_("You can only change cases your organization holds."))
 
 
 def _case_subject_ids(cases: QuerySet[Case]):

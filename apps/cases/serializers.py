@@ -1,4 +1,5 @@
 from django.contrib.auth import get_user_model
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from apps.cases.models import Case, Fact
@@ -15,15 +16,15 @@ class CaseSerializer(StrictFieldsMixin, serializers.ModelSerializer):
     reference = serializers.CharField(
         required=False, allow_blank=True, max_length=32,
         help_text=(
-            "CT-YYYY-NNNNNN, given by the server when the case is opened (a reference sent then "
-            "is refused with 400); it never changes, so sending it back unchanged is fine."
+            _("CT-YYYY-NNNNNN, given by the server when the case is opened (a reference sent then "
+            "is refused with 400); it never changes, so sending it back unchanged is fine.")
         ),
     )
     subjects = PublicIdField(queryset=Individual.objects.all(), many=True, allow_empty=False)
     organization = PublicIdField(queryset=Organization.objects.all())
     caseworkers = serializers.SlugRelatedField(
         slug_field="username", queryset=User.objects.all(), many=True, required=False,
-        help_text="Usernames of the assigned caseworkers.",
+        help_text=_("Usernames of the assigned caseworkers."),
     )
 
     class Meta:
@@ -49,13 +50,13 @@ class CaseSerializer(StrictFieldsMixin, serializers.ModelSerializer):
 class FactSerializer(StrictFieldsMixin, serializers.ModelSerializer):
     id = serializers.UUIDField(source="public_id", read_only=True)
     case = ScopedSlugRelatedField(slug_field="reference", queryset=Case.objects.all(),
-                                        help_text="The case reference.")
+                                        help_text=_("The case reference."))
     date = PartialDateField(required=False, allow_null=True)
     contradicts = PublicIdField(queryset=Fact.objects.all(), many=True, required=False,
-                                help_text="Facts of the same case that say otherwise; the list given replaces the old one.")
+                                help_text=_("Facts of the same case that say otherwise; the list given replaces the old one."))
     citations = CitationInlineSerializer(
         many=True, required=False,
-        help_text="The supporting quotes: at least one when recording a fact. Later quotes: POST /citations/.",
+        help_text=_("The supporting quotes: at least one when recording a fact. Later quotes: POST /citations/."),
     )
 
     class Meta:
@@ -66,10 +67,10 @@ class FactSerializer(StrictFieldsMixin, serializers.ModelSerializer):
 
     def validate(self, attrs):
         if self.instance is None and not attrs.get("citations"):
-            raise serializers.ValidationError({"citations": ["A fact needs at least one supporting quote."]})
+            raise serializers.ValidationError({"citations": [_("A fact needs at least one supporting quote.")]})
         if self.instance is not None and "citations" in attrs:
             raise serializers.ValidationError(
-                {"citations": ["Add or remove quotes through /api/v1/citations/."]}
+                {"citations": [_("Add or remove quotes through /api/v1/citations/.")]}
             )
         return attrs
 

@@ -9,6 +9,7 @@ from collections.abc import Iterable, Sequence
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
 
 from apps.access.scoping import can_write_to_organization
 from apps.cases.models import Case, CaseShare, Fact
@@ -54,13 +55,13 @@ def _check_organization(by: AbstractBaseUser | None, organization: Organization)
     # Mass assignment: a case only ever goes into one of the acting user's own organizations.
     # ``by`` is None for commands and the seed builder, which act for the installation.
     if by is not None and not can_write_to_organization(by, organization):
-        raise ValidationError({"organization": f"You are not a member of {organization}: choose your organization."})
+        raise ValidationError({"organization": _("You are not a member of %(organization)s: choose your organization.") % {"organization": organization}})
 
 
 def _check_subjects(subjects) -> list[Individual]:
     subjects = list(subjects)
     if not subjects:
-        raise ValidationError({"subjects": "A case needs at least one subject."})
+        raise ValidationError({"subjects": _("A case needs at least one subject.")})
     return subjects
 
 
@@ -92,11 +93,11 @@ def case_open(
     """
     if reference and by is not None:
         # The same answer whatever the value: taken, free, malformed or another organization's.
-        raise ValidationError({"reference": "References are given by the server: leave this field out."})
+        raise ValidationError({"reference": _("References are given by the server: leave this field out.")})
     subjects = _check_subjects(subjects)
     _check_organization(by, organization)
     if status == Case.Status.CLOSED or closed_on or closed_reason:
-        raise ValidationError({"status": "Open the case first, then close it with its date and reason."})
+        raise ValidationError({"status": _("Open the case first, then close it with its date and reason.")})
     data = {
         "title": title, "organization": organization, "opened_on": opened_on, "priority": priority,
         "status": status, "summary": summary, "subjects": subjects, "caseworkers": list(caseworkers),
@@ -114,7 +115,7 @@ def case_open(
         except ValidationError as error:
             if reference or "reference" not in getattr(error, "error_dict", {}):
                 raise
-    raise ValidationError({"reference": "Could not number the case; try again."})
+    raise ValidationError({"reference": _("Could not number the case; try again.")})
 
 
 @transaction.atomic
@@ -126,7 +127,7 @@ def case_update(*, case: Case, by: AbstractBaseUser | None = None, **changes) ->
     and the reason (the model's constraint).
     """
     if "reference" in changes and changes.pop("reference") != case.reference:
-        raise ValidationError({"reference": "A case's reference cannot change."})
+        raise ValidationError({"reference": _("A case's reference cannot change.")})
     if "subjects" in changes:
         changes["subjects"] = _check_subjects(changes["subjects"])
     if "organization" in changes and changes["organization"] != case.organization:
@@ -145,7 +146,7 @@ def supports_add(*, supports: Sequence[Support], added_by=None, **target) -> Non
     for support in supports:
         article = support["article"]
         if not isinstance(article, Article):
-            raise ValidationError({"article": "Choose a stored article."})
+            raise ValidationError({"article": _("Choose a stored article.")})
         citation_add(
             article=article,
             quote=support["quote"],
@@ -169,9 +170,9 @@ def _contradicts_check(*, fact: Fact | None, case: Case, contradicts: list[Fact]
     """Refuse links to the fact itself or to a fact of another case."""
     for other in contradicts:
         if fact is not None and other.pk == fact.pk:
-            raise ValidationError({"contradicts": "A fact cannot contradict itself."})
+            raise ValidationError({"contradicts": _("A fact cannot contradict itself.")})
         if other.case_id != case.pk:
-            raise ValidationError({"contradicts": f"“{other}” belongs to another case."})
+            raise ValidationError({"contradicts": _("“%(other)s” belongs to another case.") % {"other": other}})
 
 
 def _disputed_check(*, disputed: bool | None, contradicted_by: Sequence[Fact]) -> None:
@@ -181,15 +182,14 @@ def _disputed_check(*, disputed: bool | None, contradicted_by: Sequence[Fact]) -
     if disputed:
         raise ValidationError(
             {
-                "disputed": "A fact is disputed when another fact of its case says otherwise: "
-                "name that fact in contradicts (both are then marked disputed)."
+                "disputed": _("A fact is disputed when another fact of its case says otherwise: "
+                "name that fact in contradicts (both are then marked disputed).")
             }
         )
     names = "; ".join(f"“{other}”" for other in contradicted_by)
     raise ValidationError(
         {
-            "disputed": f"This fact stays disputed while other facts contradict it ({names}); "
-            "unlink them in contradicts to end the dispute."
+            "disputed": _("This fact stays disputed while other facts contradict it (%(names)s); unlink them in contradicts to end the dispute.") % {"names": names}
         }
     )
 
@@ -232,7 +232,7 @@ def fact_record(
     """
     if not supports:
         raise ValidationError(
-            {"citations": "A fact needs a source: at least one supporting quote (the article and its exact words)."}
+            {"citations": _("A fact needs a source: at least one supporting quote (the article and its exact words).")}
         )
     contradicts = list(contradicts)
     _contradicts_check(fact=None, case=case, contradicts=contradicts)
@@ -271,7 +271,7 @@ def fact_update(*, fact: Fact, contradicts: Iterable[Fact] | None = None, **chan
     is refused, naming ``disputed``. Returns the fact and whether anything changed.
     """
     if "case" in changes and changes.pop("case").pk != fact.case_id:
-        raise ValidationError({"case": "A fact cannot move to another case."})
+        raise ValidationError({"case": _("A fact cannot move to another case.")})
     current = {other.pk: other for other in Fact.objects.filter(contradicts=fact)}
     if contradicts is None:
         after = dict(current)
@@ -304,7 +304,7 @@ def fact_mark_disputed(*, fact: Fact, contradicts: Iterable[Fact]) -> Fact:
     contradicts = list(contradicts)
     if not contradicts:
         raise ValidationError(
-            {"contradicts": "Name the fact that says otherwise: a fact is disputed by another fact of its case."}
+            {"contradicts": _("Name the fact that says otherwise: a fact is disputed by another fact of its case.")}
         )
     linked = {other.pk: other for other in Fact.objects.filter(contradicts=fact)}
     linked.update({other.pk: other for other in contradicts})
@@ -321,8 +321,8 @@ def facts_contradict(*, facts: Sequence[Fact]) -> list[Fact]:
     facts = list(facts)
     if len(facts) < 2 or len({fact.case_id for fact in facts}) > 1:
         raise ValidationError(
-            {"contradicts": "Select at least two facts of one case that say otherwise: "
-             "a fact is disputed by another fact of its case."}
+            {"contradicts": _("Select at least two facts of one case that say otherwise: "
+             "a fact is disputed by another fact of its case.")}
         )
     for fact in facts:
         fact_mark_disputed(fact=Fact.objects.get(pk=fact.pk), contradicts=[f for f in facts if f.pk != fact.pk])
@@ -335,8 +335,7 @@ def fact_delete(*, fact: Fact) -> None:
     others = list(fact.contradicts.all())
     if others:
         raise ValidationError(
-            f"{len(others)} other fact(s) are recorded as contradicting this one; "
-            "unlink them (contradicts) before deleting it.",
+            _("%(count)s other fact(s) are recorded as contradicting this one; unlink them (contradicts) before deleting it.") % {"count": len(others)},
             code="protected",
         )
     fact.delete()
@@ -344,7 +343,7 @@ def fact_delete(*, fact: Fact) -> None:
 
 def _check_can_share(by: AbstractBaseUser, case: Case) -> None:
     if not writable_cases(by).filter(pk=case.pk).exists():
-        raise ValidationError({"case": "Only the organization holding a case can share it."})
+        raise ValidationError({"case": _("Only the organization holding a case can share it.")})
 
 
 def case_share_grant(
@@ -376,7 +375,7 @@ def case_share_update(*, share: CaseShare, by: AbstractBaseUser, **changes) -> t
     _check_can_share(by, share.case)
     for name in ("case", "user"):
         if name in changes and changes.pop(name) != getattr(share, name):
-            raise ValidationError({name: "Revoke this share and grant a new one instead."})
+            raise ValidationError({name: _("Revoke this share and grant a new one instead.")})
     return record_update(record=share, fields=SHARE_CHANGEABLE, data=changes)
 
 

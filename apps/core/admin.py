@@ -17,6 +17,8 @@ from django.db.models import Count, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.forms.models import BaseInlineFormSet
 from django.http import HttpResponseRedirect
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from apps.core import scoping
 from apps.core.admin_forms import LoadedAutocompleteSelect, show_partial_date_warnings
@@ -51,7 +53,7 @@ def related_count(model, field: str):
     return Coalesce(Subquery(rows.annotate(total=Count("pk")).values("total")), 0)
 
 
-def country_filter(field: str, title: str = "country"):
+def country_filter(field: str, title=None):
     """A list filter offering only the countries that occur, by name (not all 249 of them)."""
     from django_countries import countries
 
@@ -65,7 +67,7 @@ def country_filter(field: str, title: str = "country"):
         def queryset(self, request, queryset):
             return queryset.filter(**{field: self.value()}) if self.value() else queryset
 
-    CountryPresentFilter.title = title
+    CountryPresentFilter.title = title if title is not None else gettext_lazy("country")
     return CountryPresentFilter
 
 
@@ -174,7 +176,7 @@ def changes_since(record, version: int) -> str:
     """
     history = getattr(record, "history", None)
     if history is None:
-        return "It was changed by someone else."
+        return _("It was changed by someone else.")
     parts = []
     for entry in history.filter(version__gt=version).select_related("history_user").order_by("history_date"):
         previous = entry.prev_record
@@ -185,12 +187,15 @@ def changes_since(record, version: int) -> str:
                 for change in entry.diff_against(previous).changes
                 if change.field not in ("updated_at", "version")
             ]
-        who = entry.history_user.get_username() if entry.history_user else "a system process"
-        what = ", ".join(fields) or entry.history_change_reason or "rows on its page"
-        parts.append(f"{who} changed {what} at {entry.history_date:%Y-%m-%d %H:%M}")
+        who = entry.history_user.get_username() if entry.history_user else _("a system process")
+        what = ", ".join(fields) or entry.history_change_reason or _("rows on its page")
+        parts.append(
+            _("%(who)s changed %(what)s at %(when)s")
+            % {"who": who, "what": what, "when": f"{entry.history_date:%Y-%m-%d %H:%M}"}
+        )
     if not parts:
-        return "It was changed by someone else."
-    return "Since you opened this page, " + "; ".join(parts) + "."
+        return _("It was changed by someone else.")
+    return _("Since you opened this page, %(changes)s.") % {"changes": "; ".join(parts)}
 
 
 def form_changes(form, *, every_field: bool = False) -> dict:
@@ -279,7 +284,9 @@ class ServiceAdmin(ScopedAdminMixin, ScopedDeleteMixin, LoadedAutocompleteMixin,
                 (base,),
                 {
                     "__module__": base.__module__,
-                    VERSION_FIELD: forms.IntegerField(widget=forms.HiddenInput, required=False, initial=current),
+                    VERSION_FIELD: forms.IntegerField(
+                        label=gettext_lazy("row version"), widget=forms.HiddenInput, required=False, initial=current
+                    ),
                 },
             )
         form = refusable(super().get_form(request, obj, change=change, **kwargs))
@@ -312,9 +319,7 @@ class ServiceAdmin(ScopedAdminMixin, ScopedDeleteMixin, LoadedAutocompleteMixin,
             version_hold(record=stored, expected=opened_on)
         except StaleVersion as stale:
             raise ValidationError(
-                f"{changes_since(stored, opened_on)} Your changes would overwrite theirs: reload the "
-                "page to see what it says now, then make your changes again (what you typed is kept "
-                "below to copy from).",
+                _("%(changes)s Your changes would overwrite theirs: reload the page to see what it says now, then make your changes again (what you typed is kept below to copy from).") % {"changes": changes_since(stored, opened_on)},
                 code="stale",
             ) from stale
 
@@ -354,7 +359,7 @@ class ServiceAdmin(ScopedAdminMixin, ScopedDeleteMixin, LoadedAutocompleteMixin,
             # Nothing was saved (the admin's transaction was rolled back). Validate the same
             # POST again with the refusal attached to the form or inline row it is about.
             request._service_refusals = {getattr(error, "form_prefix", ""): error}
-            self.message_user(request, f"Nothing was saved. {readable(error)}", messages.ERROR)
+            self.message_user(request, _("Nothing was saved. %(reason)s") % {"reason": readable(error)}, messages.ERROR)
             try:
                 return super().changeform_view(request, object_id, form_url, extra_context)
             except ValidationError:
@@ -363,7 +368,7 @@ class ServiceAdmin(ScopedAdminMixin, ScopedDeleteMixin, LoadedAutocompleteMixin,
             # A race with another caseworker that validation could not see.
             self.message_user(
                 request,
-                "Nothing was saved: the record conflicts with one saved meanwhile. Check and try again.",
+                _("Nothing was saved: the record conflicts with one saved meanwhile. Check and try again."),
                 messages.ERROR,
             )
         return HttpResponseRedirect(request.get_full_path())
@@ -377,14 +382,14 @@ class ServiceAdmin(ScopedAdminMixin, ScopedDeleteMixin, LoadedAutocompleteMixin,
         try:
             return super().delete_view(request, object_id, extra_context)
         except ValidationError as error:
-            self.message_user(request, f"Nothing was deleted. {readable(error)}", messages.ERROR)
+            self.message_user(request, _("Nothing was deleted. %(reason)s") % {"reason": readable(error)}, messages.ERROR)
             return HttpResponseRedirect(request.get_full_path())
 
     def changelist_view(self, request, extra_context=None):
         try:
             return super().changelist_view(request, extra_context)
         except ValidationError as error:  # "delete selected" refused by a delete service
-            self.message_user(request, f"Nothing was deleted. {readable(error)}", messages.ERROR)
+            self.message_user(request, _("Nothing was deleted. %(reason)s") % {"reason": readable(error)}, messages.ERROR)
             return HttpResponseRedirect(request.get_full_path())
 
 
@@ -442,7 +447,7 @@ class ServiceInlineFormSet(BaseInlineFormSet):
                     version_hold(record=stored, expected=opened_on)
                 except StaleVersion as stale:
                     raise ValidationError(
-                        f"{changes_since(stored, opened_on)} Reload the page before changing this row.",
+                        _("%(changes)s Reload the page before changing this row.") % {"changes": changes_since(stored, opened_on)},
                         code="stale",
                     ) from stale
             return self.update(form, stored, form_changes(form))
@@ -499,7 +504,7 @@ class ServiceInline(ScopedAdminMixin, LoadedAutocompleteMixin):
                 base.__name__,
                 (base,),
                 {"__module__": base.__module__,
-                 VERSION_FIELD: forms.IntegerField(widget=forms.HiddenInput, required=False)},
+                 VERSION_FIELD: forms.IntegerField(label=gettext_lazy("row version"), widget=forms.HiddenInput, required=False)},
             )
         formset = super().get_formset(request, obj, **kwargs)
         formset.form = refusable(formset.form)

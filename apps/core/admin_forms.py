@@ -6,6 +6,9 @@ from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
+from django.utils.text import capfirst
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from apps.core.partial_dates import PartialDate, ambiguous_readings, parse_partial_date
 
@@ -39,8 +42,7 @@ class PartialDateFormField(forms.CharField):
         if readings:
             month, years = readings
             raise ValidationError(
-                f"“{text.strip()}” can mean {month} or the years {years.first.year} to "
-                f"{years.last.year}. Type “{month}” or “{years}” to say which.",
+                _("“%(text)s” can mean %(month)s or the years %(year)s to %(year2)s. Type “%(month)s” or “%(years)s” to say which.") % {"text": text.strip(), "month": month, "year": years.first.year, "year2": years.last.year, "years": years},
                 code="ambiguous",
             )
         return parse_partial_date(text)
@@ -54,7 +56,10 @@ def future_warning(label: str, value: PartialDate | None) -> str | None:
     """
     if value is None or value.start <= timezone.localdate():
         return None
-    return f"{label}: {value} is in the future. It was saved; check that this is what the source says."
+    return _("%(label)s: %(date)s is in the future. It was saved; check that this is what the source says.") % {
+        "label": label,
+        "date": value,
+    }
 
 
 def show_partial_date_warnings(request, form, formsets) -> None:
@@ -81,7 +86,8 @@ def partial_date_form(model, names: tuple[str, ...], *, required: tuple[str, ...
 
     attrs = {
         name: PartialDateFormField(
-            label=model._meta.get_field(f"{name}_start").verbose_name.replace(" (from)", "").capitalize(),
+            # The model's label for the date ("in force"), in the language of the page.
+            label=capfirst(gettext_lazy(name.replace("_", " "))),
             required=name in required,
         )
         for name in names

@@ -13,6 +13,7 @@ from __future__ import annotations
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
+from django.utils.translation import gettext as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from apps.core import scoping
@@ -37,7 +38,7 @@ class ScopedHistoryAdmin(SimpleHistoryAdmin):
         if request.user.is_superuser:
             return
         if not self.get_queryset(request).filter(pk=unquote(object_id)).exists():
-            raise Http404("No such record.")
+            raise Http404(_("No such record."))
 
     def history_view(self, request, object_id, extra_context=None):
         if not self._has_history():
@@ -47,7 +48,7 @@ class ScopedHistoryAdmin(SimpleHistoryAdmin):
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         if not self._has_history():
-            raise Http404("This record keeps no history.")
+            raise Http404(_("This record keeps no history."))
         self._check_visible(request, object_id)
         if request.method == "POST":
             # SimpleHistoryAdmin only hides the revert button from those who may not change

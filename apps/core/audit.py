@@ -15,19 +15,20 @@ from typing import Any, Protocol
 
 from django.core.exceptions import ImproperlyConfigured
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class SensitiveAction(models.TextChoices):
     """What was done with protected data; the access log's ``action``."""
 
-    VIEW_PROTECTED = "view_protected", "Viewed protected identity"
-    CHANGE_PROTECTED = "change_protected", "Changed protected identity"
-    ERASE_PROTECTED = "erase_protected", "Erased protected identity"
-    DOSSIER_GENERATE = "dossier_generate", "Generated a dossier"
-    DOSSIER_DOWNLOAD = "dossier_download", "Downloaded a dossier"
-    EXPORT = "export", "Exported data"
-    API_PROTECTED_READ = "api_protected_read", "Read protected data through the API"
-    LOGIN_THROTTLED = "login_throttled", "Login refused after repeated failures"
+    VIEW_PROTECTED = "view_protected", _("Viewed protected identity")
+    CHANGE_PROTECTED = "change_protected", _("Changed protected identity")
+    ERASE_PROTECTED = "erase_protected", _("Erased protected identity")
+    DOSSIER_GENERATE = "dossier_generate", _("Generated a dossier")
+    DOSSIER_DOWNLOAD = "dossier_download", _("Downloaded a dossier")
+    EXPORT = "export", _("Exported data")
+    API_PROTECTED_READ = "api_protected_read", _("Read protected data through the API")
+    LOGIN_THROTTLED = "login_throttled", _("Login refused after repeated failures")
 
 
 class Recorder(Protocol):

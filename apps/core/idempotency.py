@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from apps.core.models import IdempotencyKey
 
@@ -56,11 +57,14 @@ def key_lifetime() -> dt.timedelta:
 def key_problem(value: str) -> str | None:
     """Why ``value`` is not a usable key, or None. The draft's sf-string quotes are optional."""
     if not value:
-        return "Idempotency-Key is empty: send a unique value, e.g. a UUID, for each new request."
+        return _("Idempotency-Key is empty: send a unique value, e.g. a UUID, for each new request.")
     if len(value) > MAX_KEY_LENGTH:
-        return f"Idempotency-Key is {len(value)} characters long; at most {MAX_KEY_LENGTH} are kept."
+        return _("Idempotency-Key is %(length)d characters long; at most %(limit)d are kept.") % {
+            "length": len(value),
+            "limit": MAX_KEY_LENGTH,
+        }
     if not value.isascii() or not value.isprintable():
-        return "Idempotency-Key must be printable ASCII."
+        return _("Idempotency-Key must be printable ASCII.")
     return None
 
 

@@ -13,6 +13,8 @@ import logging
 
 from django.db import DatabaseError, InterfaceError, OperationalError
 from django.http import HttpResponse, JsonResponse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from apps.core.api.problems import PROBLEM_MEDIA_TYPE, problem
 
@@ -34,19 +36,24 @@ def is_database_unavailable(exc: BaseException) -> bool:
     return False
 
 
+UNAVAILABLE_TEXT = gettext_noop(
+    "The database cannot be reached for the moment. Nothing you sent was saved; "
+    "go back and try again in a few seconds."
+)
+
+
 def database_unavailable_response(request) -> HttpResponse:
     """The 503 answer: problem details under /api/, a short page elsewhere."""
     if request.path.startswith("/api/"):
         response = JsonResponse(
-            problem(503, "The database is unavailable for the moment; retry shortly.", "service_unavailable"),
+            problem(503, _("The database is unavailable for the moment; retry shortly."), "service_unavailable"),
             status=503,
             content_type=PROBLEM_MEDIA_TYPE,
         )
     else:
         response = HttpResponse(
-            "<!doctype html><title>Unavailable</title><h1>Casetracker is unavailable</h1>"
-            "<p>The database cannot be reached for the moment. Nothing you sent was saved; "
-            "go back and try again in a few seconds.</p>",
+            f"<!doctype html><title>{_('Unavailable')}</title><h1>{_('Casetracker is unavailable')}</h1>"
+            f"<p>{_(UNAVAILABLE_TEXT)}</p>",
             status=503,
             content_type="text/html; charset=utf-8",
         )

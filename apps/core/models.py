@@ -3,6 +3,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 
 class PublicIdManager(models.Manager):
@@ -25,7 +26,7 @@ class Versioned(models.Model):
     # A database default too: rows inserted by raw SQL or by a worker still running the
     # previous release during a deploy start at 1 rather than fail.
     version = models.PositiveIntegerField(
-        default=1, db_default=1, editable=False, help_text="Incremented by every write; the API's ETag."
+        default=1, db_default=1, editable=False, help_text=_("Incremented by every write; the API's ETag."), verbose_name=_("version")
     )
 
     class Meta:
@@ -39,9 +40,9 @@ class PublicRecord(Versioned):
     auto-increment id, does not tell an outsider how many people the NGO follows.
     """
 
-    public_id = models.UUIDField("public ID", default=uuid.uuid4, unique=True, editable=False)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    public_id = models.UUIDField(_("public ID"), default=uuid.uuid4, unique=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated at"))
 
     objects = PublicIdManager()
 
@@ -59,17 +60,19 @@ class IdempotencyKey(models.Model):
     with no ``status`` is a request still in flight. Kept 24 hours (``IDEMPOTENCY_KEY_HOURS``).
     """
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    key = models.CharField(max_length=255)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name=_("user"))
+    key = models.CharField(max_length=255, verbose_name=_("key"))
     # SHA-256 of the method, the path and the request's parsed content: a retry must match it.
-    fingerprint = models.CharField(max_length=64, blank=True)
-    status = models.PositiveSmallIntegerField(null=True, blank=True)
+    fingerprint = models.CharField(max_length=64, blank=True, verbose_name=_("fingerprint"))
+    status = models.PositiveSmallIntegerField(null=True, blank=True, verbose_name=_("status"))
     # The headers replayed with the body: Content-Type, Location, ETag.
-    headers = models.JSONField(default=dict, blank=True)
-    body = models.BinaryField(blank=True, default=b"")
-    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    headers = models.JSONField(default=dict, blank=True, verbose_name=_("headers"))
+    body = models.BinaryField(blank=True, default=b"", verbose_name=_("body"))
+    created_at = models.DateTimeField(default=timezone.now, db_index=True, verbose_name=_("created at"))
 
     class Meta:
+        verbose_name = _("idempotency key")
+        verbose_name_plural = _("idempotency keys")
         constraints = [models.UniqueConstraint(fields=["user", "key"], name="idempotency_key_unique")]
 
     def __str__(self) -> str:

@@ -24,21 +24,24 @@ from typing import NamedTuple
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.text import capfirst, format_lazy
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
 
 
 class Precision(models.TextChoices):
-    DAY = "day", "Day"
-    MONTH = "month", "Month"
-    SEASON = "season", "Season"
-    YEAR = "year", "Year"
+    DAY = "day", _("Day")
+    MONTH = "month", _("Month")
+    SEASON = "season", _("Season")
+    YEAR = "year", _("Year")
     # A range runs from one day, month, season or year to a later one of the same kind;
     # a part is the early, middle or late third of a month or a year.
-    DAY_RANGE = "day_range", "Days (from–to)"
-    MONTH_RANGE = "month_range", "Months (from–to)"
-    SEASON_RANGE = "season_range", "Seasons (from–to)"
-    YEAR_RANGE = "year_range", "Years (from–to)"
-    MONTH_PART = "month_part", "Early, mid or late in a month"
-    YEAR_PART = "year_part", "Early, mid or late in a year"
+    DAY_RANGE = "day_range", _("Days (from–to)")
+    MONTH_RANGE = "month_range", _("Months (from–to)")
+    SEASON_RANGE = "season_range", _("Seasons (from–to)")
+    YEAR_RANGE = "year_range", _("Years (from–to)")
+    MONTH_PART = "month_part", _("Early, mid or late in a month")
+    YEAR_PART = "year_part", _("Early, mid or late in a year")
 
 
 # The longest precision value, which the stored column must hold.
@@ -137,11 +140,11 @@ DASHES = str.maketrans({"—": "–", "‒": "–", "―": "–", "−": "–", 
 RANGE_OPENER = re.compile(r"^(from|between|с|со|от)\s+")
 RANGE_SEPARATOR = re.compile(r"\s*(?:–|-|/)\s*|\s+(to|till|until|through|and|по|до)\s+")
 
-UNREADABLE = (
+UNREADABLE = _(
     "“{text}” is not a date we can read. Write the date as a source does, e.g. 1997, "
     "spring 2013, 14 Nov 2014 or 26.05.2016 (put “c.” in front when it is approximate)."
 )
-MIXED_RANGE = (
+MIXED_RANGE = _(
     "Write both ends of a range the same way, e.g. 2014–2015, May–June 2016, 3–5 May 2016 "
     "or spring–summer 2013."
 )
@@ -176,18 +179,18 @@ class PartialDate:
             _check_point(self.end_year, unit, self.end_month, self.end_day)
             first, last = self.first, self.last
             if first == last:
-                raise ValidationError("A range needs two different ends.")
+                raise ValidationError(_("A range needs two different ends."))
             if first.start > last.start:
                 raise ValidationError(
-                    f"This range ends before it begins ({first} to {last}). Write the earlier date first."
+                    _("This range ends before it begins (%(first)s to %(last)s). Write the earlier date first.") % {"first": first, "last": last}
                 )
         elif (self.end_year, self.end_month, self.end_day) != (None, None, None):
-            raise ValidationError("Only a range has an end.")
+            raise ValidationError(_("Only a range has an end."))
         if self.precision in PART_OF:
             if self.part not in PARTS:
-                raise ValidationError("Say early, mid or late.")
+                raise ValidationError(_("Say early, mid or late."))
         elif self.part is not None:
-            raise ValidationError("Only a month or a year can be narrowed to early, mid or late.")
+            raise ValidationError(_("Only a month or a year can be narrowed to early, mid or late."))
 
     # -- construction -------------------------------------------------------------------
 
@@ -323,6 +326,8 @@ class PartialDate:
     # -- rendering --------------------------------------------------------------------------
 
     def __str__(self) -> str:
+        if (get_language() or "").startswith("ru"):
+            return russian_text(self)
         text = self._range_text() if self.precision in RANGE_OF else self._point_text()
         return f"c. {text}" if self.approximate else text
 
@@ -469,7 +474,7 @@ def _iso_month(year: int, number: int) -> _Reading:
     if number > 12 and later_year > year:
         # "2014-15" is most likely two years; say how to write them.
         raise ValidationError(
-            f"There is no month {number}. For the years {year} to {later_year}, type {year}–{later_year}."
+            _("There is no month %(number)s. For the years %(year)s to %(later_year)s, type %(year)s–%(later_year)s.") % {"number": number, "year": year, "later_year": later_year}
         )
     return _Reading(Precision.MONTH, year, number)
 
@@ -586,31 +591,31 @@ def _range(first: _Reading, last: _Reading) -> PartialDate | None:
 def _check_point(year: int | None, precision: str, month: int | None, day: int | None) -> None:
     """Refuse a year, season, month or day that does not exist, saying so plainly."""
     if year is None or not 1 <= year <= 9999:
-        raise ValidationError("Write the year with four digits, e.g. 1997.")
+        raise ValidationError(_("Write the year with four digits, e.g. 1997."))
     if precision == Precision.YEAR:
         if month is not None or day is not None:
-            raise ValidationError("A year alone has no month or day.")
+            raise ValidationError(_("A year alone has no month or day."))
         return
     if month is None or not 1 <= month <= 12:
-        raise ValidationError(f"There is no month {month}." if month is not None else "Say which month.")
+        raise ValidationError(_("There is no month %(month)s.") % {"month": month} if month is not None else _("Say which month."))
     if precision == Precision.SEASON:
         if month not in SEASON_BY_START_MONTH:
-            raise ValidationError("A season starts in March, June, September or December.")
+            raise ValidationError(_("A season starts in March, June, September or December."))
         if year == 9999 and month == 12:
-            raise ValidationError("Winter 9999 ends after the last year we can store.")
+            raise ValidationError(_("Winter 9999 ends after the last year we can store."))
     if precision != Precision.DAY:
         if day is not None:
-            raise ValidationError("Only a day has a day of the month.")
+            raise ValidationError(_("Only a day has a day of the month."))
         return
     if day is None:
-        raise ValidationError("Say which day.")
+        raise ValidationError(_("Say which day."))
     try:
         dt.date(year, month, day)
     except ValueError:
         name = calendar.month_name[month]
         if 1 <= day <= calendar.monthrange(2000, month)[1]:  # 29 February: only in leap years
-            raise ValidationError(f"There is no {day} {name} in {year}.") from None
-        raise ValidationError(f"There is no {day} {name}.") from None
+            raise ValidationError(_("There is no %(day)s %(name)s in %(year)s.") % {"day": day, "name": name, "year": year}) from None
+        raise ValidationError(_("There is no %(day)s %(name)s.") % {"day": day, "name": name}) from None
 
 
 def _last_day(year: int, month: int) -> dt.date:
@@ -667,12 +672,15 @@ def partial_date_fields(label: str, *, required: bool = False):
     """
     null = not required
     return (
-        models.DateField(f"{label} (from)", null=null, blank=null, db_index=True),
-        models.DateField(f"{label} (until)", null=null, blank=null),
+        models.DateField(format_lazy(_("{label} (from)"), label=label), null=null, blank=null, db_index=True),
+        models.DateField(format_lazy(_("{label} (until)"), label=label), null=null, blank=null),
         models.CharField(
-            f"{label} precision", max_length=PRECISION_MAX_LENGTH, choices=Precision.choices, blank=null
+            format_lazy(_("{label} precision"), label=label),
+            max_length=PRECISION_MAX_LENGTH,
+            choices=Precision.choices,
+            blank=null,
         ),
-        models.BooleanField(f"{label} approximate", default=False),
+        models.BooleanField(format_lazy(_("{label} approximate"), label=label), default=False),
     )
 
 
@@ -709,7 +717,15 @@ def partial_dates_in_order_constraint(model_name: str, earlier: str, later: str)
             | models.Q(**{f"{earlier}_start__lte": models.F(f"{later}_end")})
         ),
         name=f"{model_name}_{earlier}_before_{later}",
-        violation_error_message=f"{earlier.replace('_', ' ').capitalize()} must not be after {later.replace('_', ' ')}.",
+        # Lazy, so that it is said in the language of whoever meets it; the field names are
+        # looked up in the catalogue (they are the models' verbose names).
+        violation_error_message=capfirst(
+            format_lazy(
+                _("{earlier} must not be after {later}."),
+                earlier=_(earlier.replace("_", " ")),
+                later=_(later.replace("_", " ")),
+            )
+        ),
     )
 
 
@@ -718,5 +734,69 @@ def check_in_order(instance, earlier: str, later: str) -> None:
     first, second = getattr(instance, earlier), getattr(instance, later)
     if first and second and first.start > second.end:
         raise ValidationError(
-            {later: f"{later.replace('_', ' ').capitalize()} ({second}) is before {earlier.replace('_', ' ')} ({first})."}
+            {
+                later: _("%(later)s (%(second)s) is before %(earlier)s (%(first)s).")
+                % {
+                    "later": capfirst(_(later.replace("_", " "))),
+                    "second": second,
+                    "earlier": _(earlier.replace("_", " ")),
+                    "first": first,
+                }
+            }
         )
+
+
+# -- Russian display ------------------------------------------------------------------------
+# How a Russian source writes these dates, and what the parser above reads back: "весна 2013",
+# "январь 2016", "14 ноября 2014", "середина 2016", "начало мая 2016", "3–5 мая 2016",
+# "около 1997". Only the display: the parser's word lists are not translations and stay as
+# they are.
+RUSSIAN_MONTH_NOMINATIVE = (
+    "", "январь", "февраль", "март", "апрель", "май", "июнь",
+    "июль", "август", "сентябрь", "октябрь", "ноябрь", "декабрь",
+)  # fmt: skip
+RUSSIAN_MONTH_GENITIVE = (
+    "", "января", "февраля", "марта", "апреля", "мая", "июня",
+    "июля", "августа", "сентября", "октября", "ноября", "декабря",
+)  # fmt: skip
+RUSSIAN_SEASON_NAMES = {"spring": "весна", "summer": "лето", "autumn": "осень", "winter": "зима"}
+RUSSIAN_PART_NAMES = {"early": "начало", "mid": "середина", "late": "конец"}
+
+
+def _russian_point(value: PartialDate) -> str:
+    if value.precision == Precision.YEAR:
+        return str(value.year)
+    if value.precision == Precision.SEASON:
+        return f"{RUSSIAN_SEASON_NAMES[SEASON_BY_START_MONTH[value.month]]} {value.year}"
+    if value.precision == Precision.MONTH:
+        return f"{RUSSIAN_MONTH_NOMINATIVE[value.month]} {value.year}"
+    if value.precision == Precision.YEAR_PART:
+        return f"{RUSSIAN_PART_NAMES[value.part]} {value.year}"
+    if value.precision == Precision.MONTH_PART:
+        return f"{RUSSIAN_PART_NAMES[value.part]} {RUSSIAN_MONTH_GENITIVE[value.month]} {value.year}"
+    return f"{value.day} {RUSSIAN_MONTH_GENITIVE[value.month]} {value.year}"
+
+
+def russian_text(value: PartialDate) -> str:
+    """``value`` as a Russian text writes it (the display when the language is Russian)."""
+    if value.precision not in RANGE_OF:
+        text = _russian_point(value)
+    else:
+        first, last = value.first, value.last
+        unit = first.precision
+        if unit == Precision.YEAR:
+            text = f"{first.year}–{last.year}"
+        elif first.year != last.year:
+            text = f"{_russian_point(first)} – {_russian_point(last)}"
+        elif unit == Precision.SEASON:
+            text = (
+                f"{RUSSIAN_SEASON_NAMES[SEASON_BY_START_MONTH[first.month]]}–"
+                f"{RUSSIAN_SEASON_NAMES[SEASON_BY_START_MONTH[last.month]]} {last.year}"
+            )
+        elif unit == Precision.MONTH:
+            text = f"{RUSSIAN_MONTH_NOMINATIVE[first.month]}–{RUSSIAN_MONTH_NOMINATIVE[last.month]} {last.year}"
+        elif first.month == last.month:
+            text = f"{first.day}–{last.day} {RUSSIAN_MONTH_GENITIVE[last.month]} {last.year}"
+        else:
+            text = f"{first.day} {RUSSIAN_MONTH_GENITIVE[first.month]} – {_russian_point(last)}"
+    return f"около {text}" if value.approximate else text

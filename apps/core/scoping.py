@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 
 UserRule = Callable[[object], QuerySet]
 
@@ -146,7 +147,7 @@ def can_write(user, obj) -> bool:
 def check_can_write(user, obj) -> None:
     """Raise PermissionDenied unless ``user`` may write ``obj`` (see :func:`can_write`)."""
     if not can_write(user, obj):
-        raise PermissionDenied("This record belongs to an organization you are not a member of.")
+        raise PermissionDenied(_("This record belongs to an organization you are not a member of."))
 
 
 def organization_holding(obj):

@@ -21,6 +21,7 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.http import urlencode
+from django.utils.translation import gettext_lazy as _
 
 from apps.cases.models import Case
 from apps.cases.scoping import visible_cases
@@ -38,12 +39,12 @@ def _attachment(data: bytes, filename: str, content_type: str) -> HttpResponse:
     return response
 
 
-def _dossier_response(request, cases: list[Case], *, format: str, level: str) -> HttpResponse:
+def _dossier_response(request, cases: list[Case], *, format: str, level: str, language: str) -> HttpResponse:
     """The dossier of one case as its file, or of several as one ZIP of their files."""
     files = [
         dossier_generate(
             case=case, format=format, level=level, user=request.user,
-            channel=DossierGeneration.Channel.ADMIN, request=request,
+            channel=DossierGeneration.Channel.ADMIN, request=request, language=language,
         )
         for case in cases
     ]
@@ -56,11 +57,12 @@ def _dossier_response(request, cases: list[Case], *, format: str, level: str) ->
     return _attachment(buffer.getvalue(), f"dossiers-{level}.zip", "application/zip")
 
 
-def _dossier_jobs(request, cases: list[Case], *, format: str, level: str) -> HttpResponse:
+def _dossier_jobs(request, cases: list[Case], *, format: str, level: str, language: str) -> HttpResponse:
     """One render job per case, then on to the page that follows them."""
     jobs = [
         dossier_render_enqueue(
-            case=case, format=format, level=level, user=request.user, channel=DossierGeneration.Channel.ADMIN
+            case=case, format=format, level=level, user=request.user, channel=DossierGeneration.Channel.ADMIN,
+            language=language,
         )
         for case in cases
     ]
@@ -73,10 +75,10 @@ def dossier_generate_view(request):
     references = request.POST.getlist("case") if request.method == "POST" else request.GET.getlist("case")
     cases = list(visible_cases(request.user).filter(reference__in=references).order_by("reference"))
     if not cases or len(cases) != len(set(references)):
-        raise Http404("No such case.")
+        raise Http404(_("No such case."))
     form = DossierForm(request.POST or None, user=request.user, cases=cases)
     if not form.fields["level"].choices:
-        raise PermissionDenied("You may not generate dossiers.")
+        raise PermissionDenied(_("You may not generate dossiers."))
     if request.method == "POST" and form.is_valid():
         try:
             if form.cleaned_data["format"] in (Format.HTML, Format.JSON):
@@ -84,10 +86,10 @@ def dossier_generate_view(request):
             return _dossier_jobs(request, cases, **form.cleaned_data)
         except ImproperlyConfigured as exc:
             # A renderer's system package is missing: say which, and let another format be chosen.
-            form.add_error("format", f"This server cannot make this format: {exc}")
+            form.add_error("format", _("This server cannot make this format: %(reason)s") % {"reason": exc})
     context = {
         **admin.site.each_context(request),
-        "title": "Dossier" if len(cases) == 1 else f"Dossiers of {len(cases)} cases",
+        "title": _("Dossier") if len(cases) == 1 else _("Dossiers of %(count)d cases") % {"count": len(cases)},
         "cases": cases,
         "form": form,
         "opts": Case._meta,
@@ -96,12 +98,12 @@ def dossier_generate_view(request):
     return TemplateResponse(request, "admin/dossiers/generate.html", context)
 
 
-@admin.action(description="Generate dossiers of the selected cases", permissions=["view"])
+@admin.action(description=_("Generate dossiers of the selected cases"), permissions=["view"])
 def generate_dossiers(modeladmin, request, queryset):
     """Case-list action: on to the dossier page with the selected cases."""
     references = list(queryset.order_by("reference").values_list("reference", flat=True))
     if not references:
-        messages.warning(request, "No case selected.")
+        messages.warning(request, _("No case selected."))
         return None
     url = reverse("dossiers_admin:generate") + "?" + urlencode([("case", ref) for ref in references])
     return redirect(url)

@@ -23,6 +23,7 @@ from apps.dossiers.models import DossierGeneration, Format
 from apps.dossiers.selectors import dossier_content
 from apps.dossiers.services import (
     CONTENT_TYPES,
+    DEFAULT_DOSSIER_LANGUAGE,
     RENDERERS,
     dossier_access_check,
     dossier_filename,
@@ -45,41 +46,41 @@ def render_name(*, digest: str, format: str, level: str, language: str) -> str:
     return f"dossiers/{digest}-{level}-{language}-r{RENDER_REVISION}.{format}"
 
 
-def _language() -> str:
-    return translation.get_language() or "en"
-
-
-def dossier_render_enqueue(*, case: Case, format: str, level: str, user, channel: str) -> Job:
+def dossier_render_enqueue(*, case: Case, format: str, level: str, user, channel: str,
+                           language: str = DEFAULT_DOSSIER_LANGUAGE) -> Job:
     """Ask for ``case``'s dossier to be rendered in a worker; returns the queued job.
 
     Checks first what the synchronous path checked (format, level, the user's view of the case,
     and pandoc for DOCX), so that a refusal is an answer now rather than a failed job later.
     """
-    dossier_access_check(case=case, format=format, level=level, user=user)
+    dossier_access_check(case=case, format=format, level=level, user=user, language=language)
     format_check(format)
     return job_enqueue(
         kind=KIND,
-        params={"case": case.pk, "format": format, "level": level, "language": _language(), "channel": channel},
+        params={"case": case.pk, "format": format, "level": level, "language": language, "channel": channel},
         requested_by=user,
         subject=case,
         subject_label=case.reference,
     )
 
 
-def dossier_cached(*, case: Case, format: str, level: str) -> tuple[dict, str] | None:
+def dossier_cached(*, case: Case, format: str, level: str,
+                   language: str = DEFAULT_DOSSIER_LANGUAGE) -> tuple[dict, str] | None:
     """(content, file name) of the render of ``case``'s current data if one is stored, else None."""
-    content = dossier_content(case=case, level=level)
-    name = render_name(digest=content["cover"]["digest"], format=format, level=level, language=_language())
+    with translation.override(language):
+        content = dossier_content(case=case, level=level)
+    name = render_name(digest=content["cover"]["digest"], format=format, level=level, language=language)
     return (content, name) if job_file_exists(name) else None
 
 
-def dossier_cached_open(*, case: Case, format: str, level: str, user, channel: str, request=None):
+def dossier_cached_open(*, case: Case, format: str, level: str, user, channel: str, request=None,
+                        language: str = DEFAULT_DOSSIER_LANGUAGE):
     """The stored render of ``case``'s current data for ``user``, recorded as handed out; or None.
 
     Returns (bytes, download name, content type). Checks as :func:`dossier_render_enqueue` does.
     """
-    dossier_access_check(case=case, format=format, level=level, user=user)
-    found = dossier_cached(case=case, format=format, level=level)
+    dossier_access_check(case=case, format=format, level=level, user=user, language=language)
+    found = dossier_cached(case=case, format=format, level=level, language=language)
     if found is None:
         return None
     content, name = found
@@ -95,6 +96,7 @@ def dossier_cached_open(*, case: Case, format: str, level: str, user, channel: s
         file_sha256=hashlib.sha256(data).hexdigest(),
         size=len(data),
         request=request,
+        language=language,
     )
     return data, dossier_filename(case=case, format=format, level=level), CONTENT_TYPES[Format(format)]
 
@@ -106,11 +108,12 @@ def dossier_render_run(*, job: Job, progress) -> JobResult:
     if case is None:
         raise JobFailed(_("The case %(reference)s was deleted.") % {"reference": job.subject_label})
     format, level = params["format"], params["level"]
-    with translation.override(params.get("language") or "en"):
+    language = params.get("language") or DEFAULT_DOSSIER_LANGUAGE
+    with translation.override(language):
         content = dossier_content(case=case, level=level)
         progress(20)
         digest = content["cover"]["digest"]
-        name = render_name(digest=digest, format=format, level=level, language=params.get("language") or "en")
+        name = render_name(digest=digest, format=format, level=level, language=language)
         cached = job_file_exists(name)
         if not cached:
             try:
@@ -150,6 +153,7 @@ def dossier_render_deliver(*, job: Job, user, request=None, channel: str = "api"
         file_sha256=job.result_meta.get("sha256", ""),
         size=job.result_size or 0,
         request=request,
+        language=params.get("language") or DEFAULT_DOSSIER_LANGUAGE,
     )
 
 

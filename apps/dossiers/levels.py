@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext as _
 
 from apps.cases.scoping import cases_revealing_identity
 from apps.dossiers.models import Level
@@ -31,4 +32,4 @@ def dossier_levels_allowed(*, user: AbstractBaseUser | AnonymousUser | None, cas
 def dossier_level_check(*, user: AbstractBaseUser | AnonymousUser | None, level: str, cases=()) -> None:
     """Raise PermissionDenied unless ``user`` may generate a dossier of ``cases`` at ``level``."""
     if level not in dossier_levels_allowed(user=user, cases=cases):
-        raise PermissionDenied(f"You may not generate a dossier at the “{level}” level.")
+        raise PermissionDenied(_("You may not generate a dossier at the “%(level)s” level.") % {"level": level})

@@ -253,7 +253,7 @@ def cover_section(
         "reference": case.reference,
         "pseudonyms": pseudonyms,
         "level": level,
-        "level_display": Level(level).label,
+        "level_display": str(Level(level).label),
         "issued_by": case.organization.name,
         "generated_at": generated_at.isoformat(),
         "generated_by": None if level == Level.PUBLIC else generated_by,

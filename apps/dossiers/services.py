@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import hashlib
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from apps.access.models import AccessLog
 from apps.access.services import access_log_record
@@ -39,6 +41,12 @@ RENDERERS = {
 }
 
 
+# The languages a dossier can be written in (its headings, labels and dates; the quoted
+# sources stay as they were published). English unless asked, whatever the reader's interface.
+DOSSIER_LANGUAGES = tuple(code for code, _name in settings.LANGUAGES)
+DEFAULT_DOSSIER_LANGUAGE = "en"
+
+
 def dossier_filename(*, case: Case, format: str, level: str) -> str:
     """The download name, which says the case, the level and, for a ZIP, that it is evidence."""
     kind = "evidence" if format == Format.ZIP else "dossier"
@@ -53,6 +61,7 @@ def dossier_generate(
     user: AbstractBaseUser | None,
     channel: str = DossierGeneration.Channel.ADMIN,
     request=None,
+    language: str = DEFAULT_DOSSIER_LANGUAGE,
 ) -> tuple[bytes, str, str]:
     """Render ``case``'s dossier and record who generated it: (file bytes, filename, content type).
 
@@ -60,16 +69,19 @@ def dossier_generate(
     (apps.dossiers.levels); ``None`` means the operator of the command line, who already holds
     the database. The evidence bundle (ZIP) leaves out the time and the author from its content
     so that it stays reproducible; the record keeps both. Every generation is also written to
-    the access log (``request`` gives it the client's address).
+    the access log (``request`` gives it the client's address). ``language`` (one of
+    ``DOSSIER_LANGUAGES``) is the language of the dossier's headings, labels and dates; quotes
+    and everything caseworkers typed are shown as stored.
     """
-    dossier_access_check(case=case, format=format, level=level, user=user)
+    dossier_access_check(case=case, format=format, level=level, user=user, language=language)
     now = timezone.now()
-    if format == Format.ZIP:
-        content = dossier_content(case=case, level=level)
-    else:
-        author = (user.get_full_name() or user.get_username()) if user is not None else None
-        content = dossier_content(case=case, level=level, generated_by=author, generated_at=now)
-    data = RENDERERS[Format(format)](content)
+    with translation.override(language):
+        if format == Format.ZIP:
+            content = dossier_content(case=case, level=level)
+        else:
+            author = (user.get_full_name() or user.get_username()) if user is not None else None
+            content = dossier_content(case=case, level=level, generated_by=author, generated_at=now)
+        data = RENDERERS[Format(format)](content)
     dossier_generation_record(
         case=case,
         user=user,
@@ -81,6 +93,7 @@ def dossier_generate(
         size=len(data),
         generated_at=now,
         request=request,
+        language=language,
     )
     return data, dossier_filename(case=case, format=format, level=level), CONTENT_TYPES[Format(format)]
 
@@ -97,6 +110,7 @@ def dossier_generation_record(
     size: int,
     generated_at=None,
     request=None,
+    language: str = DEFAULT_DOSSIER_LANGUAGE,
 ) -> DossierGeneration:
     """Record that ``user`` was handed ``case``'s dossier (DossierGeneration and the access log)."""
     with transaction.atomic():
@@ -116,21 +130,27 @@ def dossier_generation_record(
             user=user,
             action=AccessLog.Action.DOSSIER_GENERATE,
             obj=case,
-            detail={"format": format, "level": level, "channel": channel, "digest": digest},
+            detail={"format": format, "level": level, "channel": channel, "digest": digest, "language": language},
             request=request,
         )
     return record
 
 
-def dossier_access_check(*, case: Case, format: str, level: str, user: AbstractBaseUser | None) -> None:
-    """Raise ValueError for an unknown format or level, PermissionDenied unless ``user`` may have it."""
+def dossier_access_check(*, case: Case, format: str, level: str, user: AbstractBaseUser | None,
+                         language: str = DEFAULT_DOSSIER_LANGUAGE) -> None:
+    """Raise ValueError for an unknown format, level or language, PermissionDenied unless
+    ``user`` may have it."""
     if format not in Format.values:
         raise ValueError(f"Unknown dossier format {format!r}.")
     if level not in Level.values:
         raise ValueError(f"Unknown redaction level {level!r}.")
+    if language not in DOSSIER_LANGUAGES:
+        raise ValueError(f"Unknown dossier language {language!r}.")
+    if language not in DOSSIER_LANGUAGES:
+        raise ValueError(f"Unknown dossier language {language!r}.")
     if user is not None:
         if not visible_cases(user).filter(pk=case.pk).exists():
-            raise PermissionDenied("You may not see this case.")
+            raise PermissionDenied(_("You may not see this case."))
         dossier_level_check(user=user, level=level, cases=[case])
 
 

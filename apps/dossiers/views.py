@@ -1,9 +1,9 @@
 """A case's dossier through the API.
 
-- ``GET /api/v1/cases/{reference}/dossier/?format=…&level=…``: HTML and JSON made in the request
+- ``GET /api/v1/cases/{reference}/dossier/?format=…&level=…&language=en|ru``: HTML and JSON made in the request
   (they are quick); PDF, DOCX and ZIP only when a render of the case's current data is already
   stored, else a 409 problem that says to POST for one;
-- ``POST /api/v1/cases/{reference}/dossiers/`` ``{"format": "pdf", "level": "public"}``: a job
+- ``POST /api/v1/cases/{reference}/dossiers/`` ``{"format": "pdf", "level": "public", "language": "en"}``: a job
   that renders it in a worker (202, the job resource, Location: /api/v1/jobs/{id}/).
 """
 
@@ -13,6 +13,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.http import Http404, HttpResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions, permissions, serializers
@@ -27,7 +28,7 @@ from apps.core.api.problems import PROBLEM_MEDIA_TYPE, problem
 from apps.core.api.views import IdempotencyMixin
 from apps.dossiers.jobs import dossier_cached_open, dossier_render_enqueue
 from apps.dossiers.models import DossierGeneration, Format, Level
-from apps.dossiers.services import dossier_generate, format_check
+from apps.dossiers.services import DEFAULT_DOSSIER_LANGUAGE, DOSSIER_LANGUAGES, dossier_generate, format_check
 from apps.jobs.serializers import JobSerializer
 
 # Made in the request: quick enough not to need a worker.
@@ -38,7 +39,7 @@ class FormatUnavailable(exceptions.APIException):
     """A renderer's system package (Pango, pandoc) is missing on this server."""
 
     status_code = 503
-    default_detail = "This server cannot make this format."
+    default_detail = gettext_lazy("This server cannot make this format.")
     default_code = "format_unavailable"
 
 
@@ -81,6 +82,14 @@ class CaseDossierView(APIView):
                 description="full (with protected identities; needs people.view_protectedidentity), "
                 "legal (lawyers, courts) or public (also without caseworkers and internal facts).",
             ),
+            OpenApiParameter(
+                "language",
+                str,
+                enum=list(DOSSIER_LANGUAGES),
+                default=DEFAULT_DOSSIER_LANGUAGE,
+                description="The language of the dossier's headings, labels and dates: en or ru. "
+                "Quotes and what caseworkers wrote are given as stored, untranslated.",
+            ),
         ],
         responses={
             (200, "application/pdf"): OpenApiTypes.BINARY,
@@ -100,16 +109,19 @@ class CaseDossierView(APIView):
     def get(self, request, reference: str):
         format = request.query_params.get("format", Format.PDF)
         level = request.query_params.get("level", Level.PUBLIC)
+        language = request.query_params.get("language", DEFAULT_DOSSIER_LANGUAGE)
         errors = {}
         if format not in Format.values:
-            errors["format"] = [f"Choose one of {', '.join(Format.values)}."]
+            errors["format"] = [_("Choose one of %(choices)s.") % {"choices": ", ".join(Format.values)}]
         if level not in Level.values:
-            errors["level"] = [f"Choose one of {', '.join(Level.values)}."]
+            errors["level"] = [_("Choose one of %(choices)s.") % {"choices": ", ".join(Level.values)}]
+        if language not in DOSSIER_LANGUAGES:
+            errors["language"] = [_("Choose one of %(choices)s.") % {"choices": ", ".join(DOSSIER_LANGUAGES)}]
         if errors:
             raise exceptions.ValidationError(errors)
         case = visible_cases(request.user).filter(reference=reference).first()
         if case is None:
-            raise Http404("No such case.")
+            raise Http404(_("No such case."))
         try:
             if format in SYNCHRONOUS_FORMATS:
                 data, filename, content_type = dossier_generate(
@@ -119,6 +131,7 @@ class CaseDossierView(APIView):
                     user=request.user,
                     channel=DossierGeneration.Channel.API,
                     request=request,
+                    language=language,
                 )
             else:
                 format_check(format)
@@ -129,31 +142,33 @@ class CaseDossierView(APIView):
                     user=request.user,
                     channel=DossierGeneration.Channel.API,
                     request=request,
+                    language=language,
                 )
                 if found is None:
-                    return render_required(case=case, format=format, level=level)
+                    return render_required(case=case, format=format, level=level, language=language)
                 data, filename, content_type = found
         except ImproperlyConfigured as exc:
-            raise FormatUnavailable(f"This server cannot make this format: {exc}") from exc
+            raise FormatUnavailable(_("This server cannot make this format: %(reason)s") % {"reason": exc}) from exc
         response = HttpResponse(data, content_type=content_type)
         response["Content-Disposition"] = f'attachment; filename="{filename}"'
         response["Cache-Control"] = "no-store"
         return response
 
 
-def render_required(*, case: Case, format: str, level: str) -> Response:
+def render_required(*, case: Case, format: str, level: str, language: str = DEFAULT_DOSSIER_LANGUAGE) -> Response:
     """409: no stored render of this data; the problem names the POST that makes one."""
     url = reverse("case-dossiers", kwargs={"reference": case.reference})
     body = problem(
         409,
         _(
             "No %(format)s of this dossier's current data is ready: POST %(url)s with "
-            '{"format": "%(format_value)s", "level": "%(level)s"} to have it rendered, then follow the job.'
+            '{"format": "%(format_value)s", "level": "%(level)s", "language": "%(language)s"} to have it '
+            "rendered, then follow the job."
         )
-        % {"format": Format(format).label, "url": url, "format_value": format, "level": level},
+        % {"format": Format(format).label, "url": url, "format_value": format, "level": level, "language": language},
         "render_required",
     )
-    body["render"] = {"method": "POST", "url": url, "body": {"format": format, "level": level}}
+    body["render"] = {"method": "POST", "url": url, "body": {"format": format, "level": level, "language": language}}
     response = Response(body, status=409, content_type=PROBLEM_MEDIA_TYPE)
     response["Link"] = f'<{url}>; rel="create-form"'
     return response
@@ -162,6 +177,11 @@ def render_required(*, case: Case, format: str, level: str) -> Response:
 class DossierRequestSerializer(serializers.Serializer):
     format = serializers.ChoiceField(choices=Format.choices, default=Format.PDF.value)
     level = serializers.ChoiceField(choices=Level.choices, default=Level.PUBLIC.value)
+    language = serializers.ChoiceField(
+        choices=DOSSIER_LANGUAGES,
+        default=DEFAULT_DOSSIER_LANGUAGE,
+        help_text=gettext_lazy("The language of the dossier's headings, labels and dates; quotes stay as published."),
+    )
 
 
 class DossierPermissions(ModelPermissions):
@@ -191,7 +211,7 @@ class CaseDossiersView(IdempotencyMixin, APIView):
     def post(self, request, reference: str):
         case = visible_cases(request.user).filter(reference=reference).first()
         if case is None:
-            raise Http404("No such case.")
+            raise Http404(_("No such case."))
         serializer = DossierRequestSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         try:
@@ -202,7 +222,7 @@ class CaseDossiersView(IdempotencyMixin, APIView):
                 **serializer.validated_data,
             )
         except ImproperlyConfigured as exc:
-            raise FormatUnavailable(f"This server cannot make this format: {exc}") from exc
+            raise FormatUnavailable(_("This server cannot make this format: %(reason)s") % {"reason": exc}) from exc
         data = JobSerializer(job).data
         response = Response(data, status=202)
         response["Location"] = data["url"]

@@ -7,6 +7,7 @@ nothing else in the admin — list columns, search, autocomplete, history — re
 
 from django.contrib import admin
 from django.db.models import Prefetch
+from django.utils.translation import gettext_lazy as _
 
 from apps.core import audit, scoping
 from apps.core.admin import (
@@ -47,7 +48,7 @@ class OrganizationAdmin(ServiceAdmin):
     autocomplete_fields = ("parent",)
     fieldsets = (
         (None, {"fields": ("name", "short_name", "kind", "country", "parent", "website", "notes")}),
-        ("Record", {"fields": READONLY_RECORD_FIELDS, "classes": ("collapse",)}),
+        (_("Record"), {"fields": READONLY_RECORD_FIELDS, "classes": ("collapse",)}),
     )
 
     def create(self, request, form):
@@ -122,7 +123,7 @@ class ProtectedIdentityInline(admin.StackedInline):
     can_delete = False
     extra = 0
     max_num = 1
-    verbose_name_plural = "protected identity (restricted)"
+    verbose_name_plural = _("protected identity (restricted)")
 
     def get_queryset(self, request):
         # Follows the case rule only: an individual in no case yet shows no identity to others.
@@ -155,16 +156,16 @@ IndividualForm = partial_date_form(Individual, ("born",))
 class IndividualAdmin(ServiceAdmin):
     form = IndividualForm
     list_display = ("pseudonym", "alias_names", "nationality", "born_display", "status", "case_count")
-    list_filter = ("status", country_filter("nationality", "nationality"), "born_precision")
+    list_filter = ("status", country_filter("nationality", _("nationality")), "born_precision")
     # Never the protected fields: a search is a way to read them (they are encrypted anyway).
     search_fields = ("pseudonym", "aliases__name", "cases__reference", "summary")
     inlines = (AliasInline, ProtectedIdentityInline)
     fieldsets = (
         (None, {"fields": ("pseudonym", "status", "nationality", "born", "summary")}),
-        ("Record", {"fields": READONLY_RECORD_FIELDS, "classes": ("collapse",)}),
+        (_("Record"), {"fields": READONLY_RECORD_FIELDS, "classes": ("collapse",)}),
     )
 
-    born_display = partial_date_display("born", "born")
+    born_display = partial_date_display("born", _("born"))
 
     def get_queryset(self, request):
         return (
@@ -191,11 +192,11 @@ class IndividualAdmin(ServiceAdmin):
             return self.inlines
         return tuple(inline for inline in self.inlines if inline is not ProtectedIdentityInline)
 
-    @admin.display(description="aliases")
+    @admin.display(description=_("aliases"))
     def alias_names(self, individual):
         return ", ".join(alias.name for alias in individual.aliases.all()) or "—"
 
-    @admin.display(description="cases", ordering="case_total")
+    @admin.display(description=_("cases"), ordering="case_total")
     def case_count(self, individual):
         return individual.case_total
 
@@ -226,7 +227,7 @@ class AliasAdmin(ServiceAdmin):
     autocomplete_fields = ("individual",)
     fieldsets = (
         (None, {"fields": ("individual", "name", "script", "transliteration", "note")}),
-        ("Record", {"fields": READONLY_RECORD_FIELDS, "classes": ("collapse",)}),
+        (_("Record"), {"fields": READONLY_RECORD_FIELDS, "classes": ("collapse",)}),
     )
 
     def create(self, request, form):

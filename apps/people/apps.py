@@ -1,6 +1,7 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class PeopleConfig(AppConfig):
     name = "apps.people"
-    verbose_name = "People and organizations"
+    verbose_name = _("People and organizations")

@@ -1,5 +1,6 @@
 import django_filters
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
 from apps.people.models import Individual, Organization
@@ -10,7 +11,7 @@ class OrganizationFilter(django_filters.FilterSet):
     kind = django_filters.ChoiceFilter(choices=Organization.Kind.choices)
     country = django_filters.ChoiceFilter(choices=list(countries))
     parent = django_filters.UUIDFilter(field_name="parent__public_id")
-    search = django_filters.CharFilter(method="filter_search", label="Name or short name contains")
+    search = django_filters.CharFilter(method="filter_search", label=_("Name or short name contains"))
 
     class Meta:
         model = Organization
@@ -24,7 +25,7 @@ class IndividualFilter(django_filters.FilterSet):
     status = django_filters.MultipleChoiceFilter(choices=Individual.Status.choices)
     nationality = django_filters.ChoiceFilter(choices=list(countries))
     search = django_filters.CharFilter(
-        method="filter_search", label="Pseudonym or any alias (any script) contains"
+        method="filter_search", label=_("Pseudonym or any alias (any script) contains")
     )
 
     class Meta:

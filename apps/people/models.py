@@ -1,5 +1,6 @@
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
@@ -21,32 +22,34 @@ class Organization(PublicRecord):
     """An authority, court, NGO, news outlet or international body."""
 
     class Kind(models.TextChoices):
-        GOVERNMENT_AGENCY = "government_agency", "Government agency"
-        COURT = "court", "Court"
-        NGO = "ngo", "NGO"
-        NEWS_OUTLET = "news_outlet", "News outlet"
-        INTERNATIONAL_BODY = "international_body", "International body"
-        ACADEMIC = "academic", "University or research body"
-        OTHER = "other", "Other"
+        GOVERNMENT_AGENCY = "government_agency", _("Government agency")
+        COURT = "court", _("Court")
+        NGO = "ngo", _("NGO")
+        NEWS_OUTLET = "news_outlet", _("News outlet")
+        INTERNATIONAL_BODY = "international_body", _("International body")
+        ACADEMIC = "academic", _("University or research body")
+        OTHER = "other", _("Other")
 
-    name = models.CharField(max_length=255, unique=True)
-    short_name = models.CharField(max_length=64, blank=True, help_text="e.g. FMS, UNHCR")
-    kind = models.CharField(max_length=32, choices=Kind.choices, db_index=True)
-    country = CountryField(blank=True, help_text="Leave empty for international bodies.")
+    name = models.CharField(max_length=255, unique=True, verbose_name=_("name"))
+    short_name = models.CharField(max_length=64, blank=True, help_text=_("e.g. FMS, UNHCR"), verbose_name=_("short name"))
+    kind = models.CharField(max_length=32, choices=Kind.choices, db_index=True, verbose_name=_("kind"))
+    country = CountryField(blank=True, help_text=_("Leave empty for international bodies."), verbose_name=_("country"))
     parent = models.ForeignKey(
         "self",
         null=True,
         blank=True,
         on_delete=models.PROTECT,
         related_name="branches",
-        help_text="The body this one is part of (the FMS for its Moscow office).",
+        help_text=_("The body this one is part of (the FMS for its Moscow office)."), verbose_name=_("parent"),
     )
-    website = models.URLField(blank=True)
-    notes = models.TextField(blank=True)
+    website = models.URLField(blank=True, verbose_name=_("website"))
+    notes = models.TextField(blank=True, verbose_name=_("notes"))
 
     history = HistoricalRecords()
 
     class Meta:
+        verbose_name = _("organization")
+        verbose_name_plural = _("organizations")
         ordering = ["name"]
 
     def __str__(self) -> str:
@@ -56,7 +59,7 @@ class Organization(PublicRecord):
         ancestor = self.parent
         while ancestor is not None:
             if ancestor.pk == self.pk and self.pk is not None:
-                raise ValidationError({"parent": "An organization cannot be its own parent."})
+                raise ValidationError({"parent": _("An organization cannot be its own parent.")})
             ancestor = ancestor.parent
 
 
@@ -64,27 +67,29 @@ class Individual(PublicRecord):
     """A person whose case is followed, known to most users only by a pseudonym."""
 
     class Status(models.TextChoices):
-        AT_RISK = "at_risk", "At risk"
-        DETAINED = "detained", "Detained"
-        PROTECTED = "protected", "Protected"
-        DEPORTED = "deported", "Deported"
-        RESETTLED = "resettled", "Resettled"
-        UNKNOWN = "unknown", "Unknown"
+        AT_RISK = "at_risk", _("At risk")
+        DETAINED = "detained", _("Detained")
+        PROTECTED = "protected", _("Protected")
+        DEPORTED = "deported", _("Deported")
+        RESETTLED = "resettled", _("Resettled")
+        UNKNOWN = "unknown", _("Unknown")
 
     pseudonym = models.CharField(
-        max_length=120, db_index=True, help_text="The name everyone sees, e.g. “Kim”."
+        max_length=120, db_index=True, help_text=_("The name everyone sees, e.g. “Kim”."), verbose_name=_("pseudonym")
     )
-    nationality = CountryField(blank=True)
-    born_start, born_end, born_precision, born_approximate = partial_date_fields("born")
+    nationality = CountryField(blank=True, verbose_name=_("nationality"))
+    born_start, born_end, born_precision, born_approximate = partial_date_fields(_("born"))
     born = PartialDateDescriptor()
     status = models.CharField(
-        max_length=16, choices=Status.choices, default=Status.UNKNOWN, db_index=True
+        max_length=16, choices=Status.choices, default=Status.UNKNOWN, db_index=True, verbose_name=_("status")
     )
-    summary = models.TextField(blank=True, help_text="No identifying details: see protected identity.")
+    summary = models.TextField(blank=True, help_text=_("No identifying details: see protected identity."), verbose_name=_("summary"))
 
     history = HistoricalRecords()
 
     class Meta:
+        verbose_name = _("individual")
+        verbose_name_plural = _("individuals")
         ordering = ["pseudonym"]
         constraints = [*partial_date_constraints("individual", "born")]
 
@@ -101,16 +106,16 @@ class ProtectedIdentity(Versioned):
     """
 
     individual = models.OneToOneField(
-        Individual, on_delete=models.CASCADE, related_name="protected_identity", primary_key=True
+        Individual, on_delete=models.CASCADE, related_name="protected_identity", primary_key=True, verbose_name=_("individual")
     )
     # Encrypted at rest: a copy of the database (a backup, a dump) shows only ciphertext.
     # Hence no lookups or ordering on these columns, and no search on them by design.
-    legal_name = EncryptedCharField(max_length=255, blank=True)
-    date_of_birth = EncryptedDateField(null=True, blank=True)
-    phone = EncryptedCharField(max_length=64, blank=True)
-    email = EncryptedEmailField(blank=True)
-    address = EncryptedTextField(blank=True, help_text="Postal address or exact location.")
-    updated_at = models.DateTimeField(auto_now=True)
+    legal_name = EncryptedCharField(max_length=255, blank=True, verbose_name=_("legal name"))
+    date_of_birth = EncryptedDateField(null=True, blank=True, verbose_name=_("date of birth"))
+    phone = EncryptedCharField(max_length=64, blank=True, verbose_name=_("phone"))
+    email = EncryptedEmailField(blank=True, verbose_name=_("email"))
+    address = EncryptedTextField(blank=True, help_text=_("Postal address or exact location."), verbose_name=_("address"))
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated at"))
 
     history = HistoricalRecords(
         # Who changed the identity and when — never the values: old names and addresses
@@ -119,11 +124,11 @@ class ProtectedIdentity(Versioned):
     )
 
     class Meta:
-        verbose_name = "protected identity"
-        verbose_name_plural = "protected identities"
+        verbose_name = _("protected identity")
+        verbose_name_plural = _("protected identities")
 
     def __str__(self) -> str:
-        return f"Protected identity of {self.individual}"
+        return _("Protected identity of %(individual)s") % {"individual": self.individual}
 
     def natural_key(self):
         return self.individual.natural_key()
@@ -135,26 +140,27 @@ class Alias(PublicRecord):
     """Another name of an individual, in any script, with how it was transliterated."""
 
     class Script(models.TextChoices):
-        LATIN = "Latn", "Latin"
-        HANGUL = "Hang", "Hangul"
-        CYRILLIC = "Cyrl", "Cyrillic"
-        HAN = "Hani", "Han (Chinese characters)"
-        OTHER = "Zyyy", "Other"
+        LATIN = "Latn", _("Latin")
+        HANGUL = "Hang", _("Hangul")
+        CYRILLIC = "Cyrl", _("Cyrillic")
+        HAN = "Hani", _("Han (Chinese characters)")
+        OTHER = "Zyyy", _("Other")
 
-    individual = models.ForeignKey(Individual, on_delete=models.CASCADE, related_name="aliases")
-    name = models.CharField(max_length=255, db_index=True)
-    script = models.CharField(max_length=4, choices=Script.choices, default=Script.LATIN)
+    individual = models.ForeignKey(Individual, on_delete=models.CASCADE, related_name="aliases", verbose_name=_("individual"))
+    name = models.CharField(max_length=255, db_index=True, verbose_name=_("name"))
+    script = models.CharField(max_length=4, choices=Script.choices, default=Script.LATIN, verbose_name=_("script"))
     transliteration = models.CharField(
         max_length=120,
         blank=True,
-        help_text="Scheme used, e.g. Revised Romanization, McCune–Reischauer, BGN/PCGN.",
+        help_text=_("Scheme used, e.g. Revised Romanization, McCune–Reischauer, BGN/PCGN."), verbose_name=_("transliteration"),
     )
-    note = models.CharField(max_length=255, blank=True)
+    note = models.CharField(max_length=255, blank=True, verbose_name=_("note"))
 
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name_plural = "aliases"
+        verbose_name = _("alias")
+        verbose_name_plural = _("aliases")
         ordering = ["individual", "name"]
         constraints = [
             models.UniqueConstraint(fields=["individual", "name"], name="alias_unique_per_individual"),

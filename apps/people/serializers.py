@@ -1,4 +1,5 @@
 from django.db import transaction
+from django.utils.translation import gettext_lazy as _
 from django_countries.serializer_fields import CountryField
 from rest_framework import serializers
 
@@ -55,15 +56,15 @@ class IndividualSerializer(StrictFieldsMixin, serializers.ModelSerializer):
     born = PartialDateField(required=False, allow_null=True)
     aliases = AliasSerializer(many=True, required=False)
     legal_name = serializers.CharField(required=False, allow_blank=True, max_length=255,
-                                       help_text="Protected: only with people.view_protectedidentity.")
+                                       help_text=_("Protected: only with people.view_protectedidentity."))
     date_of_birth = serializers.DateField(required=False, allow_null=True,
-                                          help_text="Protected: only with people.view_protectedidentity.")
+                                          help_text=_("Protected: only with people.view_protectedidentity."))
     phone = serializers.CharField(required=False, allow_blank=True, max_length=64,
-                                  help_text="Protected: only with people.view_protectedidentity.")
+                                  help_text=_("Protected: only with people.view_protectedidentity."))
     email = serializers.EmailField(required=False, allow_blank=True, max_length=254,
-                                   help_text="Protected: only with people.view_protectedidentity.")
+                                   help_text=_("Protected: only with people.view_protectedidentity."))
     address = serializers.CharField(required=False, allow_blank=True,
-                                    help_text="Protected: only with people.view_protectedidentity.")
+                                    help_text=_("Protected: only with people.view_protectedidentity."))
 
     class Meta:
         model = Individual
@@ -75,9 +76,9 @@ class IndividualSerializer(StrictFieldsMixin, serializers.ModelSerializer):
         # Nested items are "partial" in a PATCH too, but an alias is nothing without its name.
         names = [alias.get("name") for alias in aliases]
         if not all(names):
-            raise serializers.ValidationError("Each alias needs a name.")
+            raise serializers.ValidationError(_("Each alias needs a name."))
         if len(set(names)) != len(names):
-            raise serializers.ValidationError("The same alias is given twice.")
+            raise serializers.ValidationError(_("The same alias is given twice."))
         return aliases
 
     def _shows_protected(self) -> bool:

@@ -6,6 +6,7 @@ from collections.abc import Iterable
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from apps.core import audit
 from apps.core.audit import SensitiveAction
@@ -103,7 +104,7 @@ def individual_update(*, individual: Individual, aliases: Iterable[dict] | None 
 def alias_update(*, alias: Alias, **changes) -> tuple[Alias, bool]:
     """Change another name of an individual (it stays theirs)."""
     if "individual" in changes and changes.pop("individual").pk != alias.individual_id:
-        raise ValidationError({"individual": "An alias cannot move to another person."})
+        raise ValidationError({"individual": _("An alias cannot move to another person.")})
     return record_update(record=alias, fields=ALIAS_CHANGEABLE, data=changes)
 
 
@@ -118,7 +119,7 @@ def individual_delete(*, individual: Individual) -> None:
     references = list(individual.cases.values_list("reference", flat=True))
     if references:
         raise ValidationError(
-            f"{individual} is a subject of case(s) {', '.join(references)}; remove them from the case(s) first.",
+            _("%(individual)s is a subject of case(s) %(references)s; remove them from the case(s) first.") % {"individual": individual, "references": ', '.join(references)},
             code="protected",
         )
     individual.delete()
@@ -157,9 +158,9 @@ def individual_identity_erase(*, individual: Individual, by, reason: str, reques
     ``by`` must be allowed to change this individual's protected identity.
     """
     if not reason.strip():
-        raise ValidationError({"reason": "Say why the identity is erased (e.g. the person's request)."})
+        raise ValidationError({"reason": _("Say why the identity is erased (e.g. the person's request).")})
     if not by.has_perm("people.change_protectedidentity"):
-        raise PermissionDenied("Erasing a protected identity needs the permission to change it.")
+        raise PermissionDenied(_("Erasing a protected identity needs the permission to change it."))
     check_can_write(by, individual)
     identity = ProtectedIdentity.objects.filter(individual=individual).first()
     erased = []

@@ -1,3 +1,4 @@
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import exceptions
 
@@ -63,8 +64,8 @@ class IndividualViewSet(PublicIdViewSet):
             user=self.request.user
         ):
             raise exceptions.PermissionDenied(
-                "Writing legal_name, date_of_birth, phone, email or address needs the "
-                "people.change_protectedidentity permission."
+                _("Writing legal_name, date_of_birth, phone, email or address needs the "
+                "people.change_protectedidentity permission.")
             )
 
     def perform_create(self, serializer):

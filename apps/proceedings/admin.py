@@ -7,6 +7,7 @@ before anything is saved and cited through ``citation_add`` (inside ``proceeding
 
 from django.contrib import admin
 from django.db.models import F
+from django.utils.translation import gettext_lazy as _
 
 from apps.core.admin import (
     READONLY_RECORD_FIELDS,
@@ -98,7 +99,7 @@ class ProceedingInline(ServiceInline, admin.TabularInline):
     autocomplete_fields = ("authority",)
     show_change_link = True
     extra = 1
-    verbose_name_plural = "proceedings (add one with the quote that reports it; details on its own page)"
+    verbose_name_plural = _("proceedings (add one with the quote that reports it; details on its own page)")
 
     def get_queryset(self, request):
         # In the order things happened; what has no date yet goes last, not first.
@@ -112,7 +113,7 @@ class ProceedingInline(ServiceInline, admin.TabularInline):
             )
         )
 
-    @admin.display(description="sources")
+    @admin.display(description=_("sources"))
     def sources(self, proceeding):
         return citation_list(proceeding)
 
@@ -193,21 +194,21 @@ class ProceedingAdmin(ServiceAdmin):
     inlines = (ProceedingEventInline, ProceedingCitationInline)
     fieldsets = (
         (None, {"fields": ("case", "subject", "kind", "authority", "country", "reference_number")}),
-        ("Dates and result", {"fields": ("filed", "decided", "status", "outcome", "appeal_of")}),
-        ("Legal basis", {"fields": ("agreements", "provisions")}),
+        (_("Dates and result"), {"fields": ("filed", "decided", "status", "outcome", "appeal_of")}),
+        (_("Legal basis"), {"fields": ("agreements", "provisions")}),
         (None, {"fields": ("summary",)}),
         (
-            "Supporting quote",
+            _("Supporting quote"),
             {
                 "fields": ("support_article", "support_quote"),
-                "description": "The words of a stored article that report this proceeding.",
+                "description": _("The words of a stored article that report this proceeding."),
             },
         ),
-        ("Record", {"fields": READONLY_RECORD_FIELDS, "classes": ("collapse",)}),
+        (_("Record"), {"fields": READONLY_RECORD_FIELDS, "classes": ("collapse",)}),
     )
 
-    filed_display = partial_date_display("filed", "filed")
-    decided_display = partial_date_display("decided", "decided")
+    filed_display = partial_date_display("filed", _("filed"))
+    decided_display = partial_date_display("decided", _("decided"))
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         formfield = super().formfield_for_manytomany(db_field, request, **kwargs)
@@ -252,12 +253,12 @@ class ProceedingEventAdmin(ServiceAdmin):
     autocomplete_fields = ("proceeding",)
     fieldsets = (
         (None, {"fields": ("proceeding", "kind", "date", "description")}),
-        ("Record", {"fields": READONLY_RECORD_FIELDS, "classes": ("collapse",)}),
+        (_("Record"), {"fields": READONLY_RECORD_FIELDS, "classes": ("collapse",)}),
     )
 
-    date_display = partial_date_display("date", "date")
+    date_display = partial_date_display("date", _("date"))
 
-    @admin.display(description="case", ordering="proceeding__case__reference")
+    @admin.display(description=_("case"), ordering="proceeding__case__reference")
     def case_reference(self, event):
         return event.proceeding.case.reference
 

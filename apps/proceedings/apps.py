@@ -1,9 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class ProceedingsConfig(AppConfig):
     name = "apps.proceedings"
-    verbose_name = "Proceedings"
+    verbose_name = _("Proceedings")
 
     def ready(self) -> None:
         # Declares who sees this app's records (apps.core.scoping dispatches to it).

@@ -1,11 +1,12 @@
 import django_filters
+from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
 from apps.proceedings.models import Proceeding
 
 
 class ProceedingFilter(django_filters.FilterSet):
-    case = django_filters.CharFilter(field_name="case__reference", label="Case reference")
+    case = django_filters.CharFilter(field_name="case__reference", label=_("Case reference"))
     kind = django_filters.MultipleChoiceFilter(choices=Proceeding.Kind.choices)
     outcome = django_filters.MultipleChoiceFilter(choices=Proceeding.Outcome.choices)
     status = django_filters.MultipleChoiceFilter(choices=Proceeding.Status.choices)
@@ -14,10 +15,10 @@ class ProceedingFilter(django_filters.FilterSet):
     subject = django_filters.UUIDFilter(field_name="subject__public_id")
     agreement = django_filters.UUIDFilter(field_name="agreements__public_id", distinct=True)
     decided_after = django_filters.DateFilter(
-        field_name="decided_end", lookup_expr="gte", label="Decided on or after (YYYY-MM-DD)"
+        field_name="decided_end", lookup_expr="gte", label=_("Decided on or after (YYYY-MM-DD)")
     )
     decided_before = django_filters.DateFilter(
-        field_name="decided_start", lookup_expr="lte", label="Decided on or before (YYYY-MM-DD)"
+        field_name="decided_start", lookup_expr="lte", label=_("Decided on or before (YYYY-MM-DD)")
     )
     filed_after = django_filters.DateFilter(field_name="filed_end", lookup_expr="gte")
     filed_before = django_filters.DateFilter(field_name="filed_start", lookup_expr="lte")

@@ -1,3 +1,4 @@
+from django.utils.translation import gettext_lazy as _
 from django_countries.serializer_fields import CountryField
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -26,9 +27,9 @@ class ProceedingEventSerializer(StrictFieldsMixin, serializers.ModelSerializer):
 class ProceedingSerializer(StrictFieldsMixin, serializers.ModelSerializer):
     id = serializers.UUIDField(source="public_id", read_only=True)
     case = ScopedSlugRelatedField(slug_field="reference", queryset=Case.objects.all(),
-                                        help_text="The case reference.")
+                                        help_text=_("The case reference."))
     subject = PublicIdField(queryset=Individual.objects.all(), required=False, allow_null=True,
-                            help_text="Which of the case's subjects this concerns.")
+                            help_text=_("Which of the case's subjects this concerns."))
     authority = PublicIdField(queryset=Organization.objects.all())
     authority_name = serializers.CharField(source="authority.name", read_only=True)
     country = CountryField(required=False, allow_blank=True)
@@ -36,16 +37,16 @@ class ProceedingSerializer(StrictFieldsMixin, serializers.ModelSerializer):
     decided = PartialDateField(required=False, allow_null=True)
     appeal_of = PublicIdField(queryset=Proceeding.objects.all(), required=False, allow_null=True)
     appeal_chain = serializers.SerializerMethodField(
-        help_text="The proceedings this one appeals, nearest first (ids)."
+        help_text=_("The proceedings this one appeals, nearest first (ids).")
     )
-    appeals = PublicIdField(many=True, read_only=True, help_text="Proceedings that appeal this one.")
+    appeals = PublicIdField(many=True, read_only=True, help_text=_("Proceedings that appeal this one."))
     agreements = PublicIdField(queryset=Agreement.objects.all(), many=True, required=False)
     provisions = PublicIdField(queryset=Provision.objects.all(), many=True, required=False,
-                               help_text="Provisions invoked; their agreements are added to `agreements`.")
+                               help_text=_("Provisions invoked; their agreements are added to `agreements`."))
     events = ProceedingEventSerializer(many=True, read_only=True)
     citations = CitationInlineSerializer(
         many=True, required=False,
-        help_text="Quotes that report the proceeding (when recording it). Later quotes: POST /citations/.",
+        help_text=_("Quotes that report the proceeding (when recording it). Later quotes: POST /citations/."),
     )
 
     class Meta:
@@ -72,7 +73,7 @@ class ProceedingSerializer(StrictFieldsMixin, serializers.ModelSerializer):
     def validate(self, attrs):
         if self.instance is not None:
             if "citations" in attrs:
-                raise serializers.ValidationError({"citations": ["Add or remove quotes through /api/v1/citations/."]})
+                raise serializers.ValidationError({"citations": [_("Add or remove quotes through /api/v1/citations/.")]})
         # Moving to another case and a subject outside the case are the services' rules
         # (proceeding_record / proceeding_update): their errors come back as 400s too.
         return attrs

@@ -7,6 +7,7 @@ from collections.abc import Iterable, Sequence
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from apps.cases.models import Case
 from apps.cases.services import Support, supports_add
@@ -54,7 +55,7 @@ def proceeding_record(
 def proceeding_subject_check(*, case: Case, subject) -> None:
     """A proceeding concerns one of its case's subjects, or nobody in particular."""
     if subject is not None and not case.subjects.filter(pk=subject.pk).exists():
-        raise ValidationError({"subject": f"{subject} is not a subject of case {case.reference}."})
+        raise ValidationError({"subject": _("%(subject)s is not a subject of case %(reference)s.") % {"subject": subject, "reference": case.reference}})
 
 
 def proceeding_legal_basis_set(*, proceeding: Proceeding, agreements: Iterable | None = None,
@@ -89,7 +90,7 @@ def proceeding_update(*, proceeding: Proceeding, agreements: Iterable | None = N
     invoked brings its agreement). Returns the proceeding and whether anything changed.
     """
     if "case" in changes and changes.pop("case").pk != proceeding.case_id:
-        raise ValidationError({"case": "A proceeding cannot move to another case."})
+        raise ValidationError({"case": _("A proceeding cannot move to another case.")})
     if "subject" in changes:
         proceeding_subject_check(case=proceeding.case, subject=changes["subject"])
     proceeding, changed = record_update(record=proceeding, fields=PROCEEDING_CHANGEABLE, data=changes)
@@ -124,7 +125,7 @@ def proceeding_event_add(*, proceeding: Proceeding, kind: str, date, description
 def proceeding_event_update(*, event: ProceedingEvent, **changes) -> tuple[ProceedingEvent, bool]:
     """Change a step of a proceeding (it stays in its proceeding, with a date)."""
     if "proceeding" in changes and changes.pop("proceeding").pk != event.proceeding_id:
-        raise ValidationError({"proceeding": "An event cannot move to another proceeding."})
+        raise ValidationError({"proceeding": _("An event cannot move to another proceeding.")})
     if "date" in changes:
         _check_event_date(changes["date"])
     return record_update(record=event, fields=EVENT_CHANGEABLE, data=changes)
@@ -132,4 +133,4 @@ def proceeding_event_update(*, event: ProceedingEvent, **changes) -> tuple[Proce
 
 def _check_event_date(date) -> None:
     if date in (None, ""):
-        raise ValidationError({"date": "An event needs a date, even an approximate one."})
+        raise ValidationError({"date": _("An event needs a date, even an approximate one.")})

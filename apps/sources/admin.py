@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext_lazy as _
 
 from apps.core.admin import (
     READONLY_RECORD_FIELDS,
@@ -170,7 +171,7 @@ class ArticleCitationInline(admin.TabularInline):
     extra = 0
     can_delete = False
     show_change_link = True
-    verbose_name_plural = "quoted in"
+    verbose_name_plural = _("quoted in")
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -182,13 +183,13 @@ class ArticleCitationInline(admin.TabularInline):
             .select_related("fact__case", "proceeding__authority", "provision__agreement")
         )
 
-    @admin.display(description="supports")
+    @admin.display(description=_("supports"))
     def supports_link(self, citation):
         return supported_link(citation)
 
 
 class SupportsFilter(admin.SimpleListFilter):
-    title = "supports"
+    title = _("supports")
     parameter_name = "supports"
 
     def lookups(self, request, model_admin):
@@ -224,16 +225,16 @@ class CitationAdmin(ServiceAdmin):
     readonly_fields = ("start", "end", "added_by", *READONLY_RECORD_FIELDS)
     fieldsets = (
         (None, {"fields": ("article", "quote", "note")}),
-        ("Supports exactly one of", {"fields": ("fact", "proceeding", "provision")}),
-        ("Position in the article's text", {"fields": ("start", "end", "added_by")}),
-        ("Record", {"fields": READONLY_RECORD_FIELDS, "classes": ("collapse",)}),
+        (_("Supports exactly one of"), {"fields": ("fact", "proceeding", "provision")}),
+        (_("Position in the article's text"), {"fields": ("start", "end", "added_by")}),
+        (_("Record"), {"fields": READONLY_RECORD_FIELDS, "classes": ("collapse",)}),
     )
 
-    @admin.display(description="quote", ordering="quote")
+    @admin.display(description=_("quote"), ordering="quote")
     def short_quote(self, citation):
         return str(citation)
 
-    @admin.display(description="supports")
+    @admin.display(description=_("supports"))
     def supports_link(self, citation):
         return supported_link(citation)
 
@@ -272,7 +273,7 @@ class ArticleForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if "raw_text" in self.fields:
             self.fields["raw_text"].required = False
-            self.fields["raw_text"].help_text = "The text exactly as received; leave empty to keep the body."
+            self.fields["raw_text"].help_text = _("The text exactly as received; leave empty to keep the body.")
 
     def clean(self):
         cleaned = super().clean()
@@ -345,15 +346,15 @@ class ArticleAdmin(ServiceAdmin):
             context["mentions"] = mention_links(article=obj, mentions=found, user=request.user)
         return super().render_change_form(request, context, add, change, form_url, obj)
 
-    @admin.display(description="body (quoted, so it can no longer change)")
+    @admin.display(description=_("body (quoted, so it can no longer change)"))
     def body_text(self, article):
         return source_text(article.body)
 
-    @admin.display(description="raw text as received")
+    @admin.display(description=_("raw text as received"))
     def raw_text_display(self, article):
         return source_text(article.raw_text)
 
-    @admin.display(description="citations", ordering="citation_total")
+    @admin.display(description=_("citations"), ordering="citation_total")
     def citation_count(self, article):
         return article.citation_total
 

@@ -8,17 +8,19 @@ from django import forms
 from django.contrib import admin
 from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from apps.sources.models import Article, Citation
 from apps.sources.services import quote_locate
 
 
-def source_article_field(*, label: str = "Source article") -> forms.ModelChoiceField:
+def source_article_field(*, label=None) -> forms.ModelChoiceField:
     """A choice of stored article, searched as you type (the Article admin's search)."""
     return forms.ModelChoiceField(
         queryset=Article.objects.select_related("outlet"),
         required=False,
-        label=label,
+        label=label if label is not None else gettext_lazy("Source article"),
         widget=AutocompleteSelect(Citation._meta.get_field("article"), admin.site),
     )
 
@@ -27,8 +29,8 @@ def supporting_quote_field() -> forms.CharField:
     return forms.CharField(
         required=False,
         strip=False,  # the quote is matched as pasted; what is stored is the article's own text
-        label="Supporting quote",
-        help_text="Copy the words from the article's text (line ends, quote marks, dashes and spaces may differ).",
+        label=gettext_lazy("Supporting quote"),
+        help_text=gettext_lazy("Copy the words from the article's text (line ends, quote marks, dashes and spaces may differ)."),
         widget=forms.Textarea(attrs={"rows": 2, "cols": 30}),
     )
 
@@ -50,9 +52,9 @@ class SupportingQuoteForm(forms.Form):
         cleaned = super().clean()
         article, quote = cleaned.get("support_article"), cleaned.get("support_quote") or ""
         if quote.strip() and article is None and "support_article" not in self.errors:
-            self.add_error("support_article", "Choose the article the quote comes from.")
+            self.add_error("support_article", _("Choose the article the quote comes from."))
         elif article is not None and not quote.strip():
-            self.add_error("support_quote", "Copy the words from the article that support this.")
+            self.add_error("support_quote", _("Copy the words from the article that support this."))
         elif article is not None:
             try:
                 start, end = quote_locate(body=article.body, quote=quote)

@@ -24,6 +24,7 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.http import urlencode
+from django.utils.translation import gettext_lazy as _
 
 from apps.core import scoping
 from apps.people.models import Organization
@@ -66,32 +67,32 @@ class ImportSourceForm(forms.Form):
     text = forms.CharField(
         required=False,
         strip=False,
-        label="Paste the article",
+        label=_("Paste the article"),
         widget=forms.Textarea(attrs={"rows": 14, "cols": 90}),
-        help_text="Text copied from a site, with or without its menus and appeals; or a page's HTML.",
+        help_text=_("Text copied from a site, with or without its menus and appeals; or a page's HTML."),
     )
     file = forms.FileField(
-        required=False, label="Or upload a file", help_text="A saved page (.html) or a text file (.txt)."
+        required=False, label=_("Or upload a file"), help_text=_("A saved page (.html) or a text file (.txt).")
     )
     url = forms.CharField(
         required=False,
         max_length=URL_MAX,
-        label="Address (URL)",
-        help_text="Where the article was published, if known: it helps find the date, outlet and duplicates.",
+        label=_("Address (URL)"),
+        help_text=_("Where the article was published, if known: it helps find the date, outlet and duplicates."),
     )
 
     def clean(self):
         cleaned = super().clean()
         text, upload = cleaned.get("text") or "", cleaned.get("file")
         if upload is not None and text.strip():
-            raise ValidationError("Paste the text or upload a file, not both.")
+            raise ValidationError(_("Paste the text or upload a file, not both."))
         if upload is None and not text.strip():
-            raise ValidationError(rejection_message(ImportRejected("The text is empty.", code="empty")))
+            raise ValidationError(rejection_message(ImportRejected(_("The text is empty."), code="empty")))
         if upload is not None:
             if not upload.name.lower().endswith(UPLOAD_SUFFIXES):
                 raise ValidationError(
                     rejection_message(
-                        ImportRejected(f"“{upload.name}” is not a .txt or .html file.", code="unsupported")
+                        ImportRejected(_("“%(name)s” is not a .txt or .html file.") % {"name": upload.name}, code="unsupported")
                     )
                 )
             # Refused before reading: the limit exists so that huge files are never loaded.
@@ -122,20 +123,20 @@ class ImportPreviewForm(forms.Form):
     authors = forms.CharField(
         required=False,
         max_length=Article._meta.get_field("authors").max_length,
-        help_text="Names separated by commas.",
+        help_text=_("Names separated by commas."),
     )
     published_on = forms.DateField(
-        required=False, label="Published on", widget=AdminDateWidget, help_text="YYYY-MM-DD."
+        required=False, label=_("Published on"), widget=AdminDateWidget, help_text=_("YYYY-MM-DD.")
     )
-    url = forms.CharField(required=False, max_length=URL_MAX, label="Address (URL)")
+    url = forms.CharField(required=False, max_length=URL_MAX, label=_("Address (URL)"))
     language = forms.CharField(
         max_length=Article._meta.get_field("language").max_length,
-        help_text="ISO 639-1 code (en, ru, ko, ja…); und when unknown.",
+        help_text=_("ISO 639-1 code (en, ru, ko, ja…); und when unknown."),
     )
     body = forms.CharField(
         strip=False,
         widget=forms.Textarea(attrs={"rows": 24, "cols": 100}),
-        help_text="The article without site furniture. Correct it here: quotes will be cut from this text.",
+        help_text=_("The article without site furniture. Correct it here: quotes will be cut from this text."),
     )
 
     def __init__(self, *args, outlets=None, **kwargs):
@@ -161,9 +162,9 @@ class ImportPreviewForm(forms.Form):
         try:
             return signing.loads(self.cleaned_data["received"], salt=SIGNING_SALT, max_age=PREVIEW_MAX_AGE)
         except signing.SignatureExpired:
-            raise ValidationError("This preview is more than a day old: start the import again.") from None
+            raise ValidationError(_("This preview is more than a day old: start the import again.")) from None
         except signing.BadSignature:
-            raise ValidationError("The received text was altered or cut short: start the import again.") from None
+            raise ValidationError(_("The received text was altered or cut short: start the import again.")) from None
 
     def corrections(self) -> dict:
         data = self.cleaned_data
@@ -229,12 +230,12 @@ def import_article_view(model_admin, request):
                 if result.created:
                     model_admin.log_addition(request, result.article, [{"added": {}}])
                     model_admin.message_user(
-                        request, f"Imported “{result.article.title}”. Suggested links are listed below.",
+                        request, _("Imported “%(title)s”. Suggested links are listed below.") % {"title": result.article.title},
                         messages.SUCCESS,
                     )
                     return HttpResponseRedirect(reverse("admin:sources_article_change", args=[result.article.pk]))
                 context["duplicate"] = duplicate_notice(result.article, result.draft.duplicate_reason)
-                model_admin.message_user(request, "Nothing was saved: this article is already stored.",
+                model_admin.message_user(request, _("Nothing was saved: this article is already stored."),
                                          messages.WARNING)
         return _render_preview(model_admin, request, context, preview, draft=None)
 

@@ -1,4 +1,5 @@
 import django_filters
+from django.utils.translation import gettext_lazy as _
 
 from apps.sources.models import Article, Citation
 from apps.sources.selectors import article_search
@@ -8,12 +9,12 @@ class ArticleFilter(django_filters.FilterSet):
     outlet = django_filters.UUIDFilter(field_name="outlet__public_id")
     language = django_filters.CharFilter()
     published_after = django_filters.DateFilter(field_name="published_on", lookup_expr="gte",
-                                                label="Published on or after (YYYY-MM-DD)")
+                                                label=_("Published on or after (YYYY-MM-DD)"))
     published_before = django_filters.DateFilter(field_name="published_on", lookup_expr="lte",
-                                                 label="Published on or before (YYYY-MM-DD)")
+                                                 label=_("Published on or before (YYYY-MM-DD)"))
     search = django_filters.CharFilter(
         method="filter_search",
-        label="Full-text search in title and body (PostgreSQL: ranked, stemmed, web-search syntax)",
+        label=_("Full-text search in title and body (PostgreSQL: ranked, stemmed, web-search syntax)"),
     )
 
     class Meta:

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Length
+from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
@@ -11,28 +12,30 @@ from apps.core.models import PublicRecord, Versioned
 class Article(PublicRecord):
     """A stored source: a news article or document, kept as received and as cleaned."""
 
-    title = models.CharField(max_length=500)
+    title = models.CharField(max_length=500, verbose_name=_("title"))
     outlet = models.ForeignKey(
-        "people.Organization", on_delete=models.PROTECT, related_name="articles"
+        "people.Organization", on_delete=models.PROTECT, related_name="articles", verbose_name=_("outlet")
     )
-    authors = models.CharField(max_length=500, blank=True, help_text="Comma-separated, as bylined.")
-    published_on = models.DateField(null=True, blank=True, db_index=True)
-    url = models.URLField("address", max_length=2000, blank=True)
-    language = models.CharField(max_length=16, default="en", help_text="BCP 47 code, e.g. en, ru, ko.")
-    body = models.TextField(help_text="The article text without site boilerplate, in normal form.")
-    raw_text = models.TextField(help_text="The text exactly as it was received.")
-    sha256 = models.CharField("SHA-256 of body", max_length=64, unique=True, editable=False)
+    authors = models.CharField(max_length=500, blank=True, help_text=_("Comma-separated, as bylined."), verbose_name=_("authors"))
+    published_on = models.DateField(null=True, blank=True, db_index=True, verbose_name=_("published on"))
+    url = models.URLField(_("address"), max_length=2000, blank=True)
+    language = models.CharField(max_length=16, default="en", help_text=_("BCP 47 code, e.g. en, ru, ko."), verbose_name=_("language"))
+    body = models.TextField(help_text=_("The article text without site boilerplate, in normal form."), verbose_name=_("body"))
+    raw_text = models.TextField(help_text=_("The text exactly as it was received."), verbose_name=_("raw text"))
+    sha256 = models.CharField(_("SHA-256 of body"), max_length=64, unique=True, editable=False)
     added_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
-        related_name="+",
+        related_name="+", verbose_name=_("added by"),
     )
 
     history = HistoricalRecords()
 
     class Meta:
+        verbose_name = _("article")
+        verbose_name_plural = _("articles")
         ordering = ["-published_on", "title"]
         constraints = [
             models.UniqueConstraint(
@@ -54,30 +57,30 @@ class Citation(PublicRecord):
     the stored text is never accepted.
     """
 
-    article = models.ForeignKey(Article, on_delete=models.PROTECT, related_name="citations")
-    quote = models.TextField()
-    start = models.PositiveIntegerField(help_text="Offset of the first character in the body.")
-    end = models.PositiveIntegerField(help_text="Offset just past the last character.")
+    article = models.ForeignKey(Article, on_delete=models.PROTECT, related_name="citations", verbose_name=_("article"))
+    quote = models.TextField(verbose_name=_("quote"))
+    start = models.PositiveIntegerField(help_text=_("Offset of the first character in the body."), verbose_name=_("start"))
+    end = models.PositiveIntegerField(help_text=_("Offset just past the last character."), verbose_name=_("end"))
     fact = models.ForeignKey(
-        "cases.Fact", null=True, blank=True, on_delete=models.CASCADE, related_name="citations"
+        "cases.Fact", null=True, blank=True, on_delete=models.CASCADE, related_name="citations", verbose_name=_("fact")
     )
     proceeding = models.ForeignKey(
         "proceedings.Proceeding",
         null=True,
         blank=True,
         on_delete=models.CASCADE,
-        related_name="citations",
+        related_name="citations", verbose_name=_("proceeding"),
     )
     provision = models.ForeignKey(
         "agreements.Provision",
         null=True,
         blank=True,
         on_delete=models.CASCADE,
-        related_name="citations",
+        related_name="citations", verbose_name=_("provision"),
     )
-    note = models.CharField(max_length=500, blank=True)
+    note = models.CharField(max_length=500, blank=True, verbose_name=_("note"))
     added_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("added by")
     )
 
     SUPPORTED = ("fact", "proceeding", "provision")
@@ -85,6 +88,8 @@ class Citation(PublicRecord):
     history = HistoricalRecords()
 
     class Meta:
+        verbose_name = _("citation")
+        verbose_name_plural = _("citations")
         ordering = ["article", "start"]
         constraints = [
             models.CheckConstraint(
@@ -99,7 +104,7 @@ class Citation(PublicRecord):
                     | models.Q(fact__isnull=True, proceeding__isnull=True, provision__isnull=False)
                 ),
                 name="citation_supports_exactly_one",
-                violation_error_message="A citation supports exactly one fact, proceeding or provision.",
+                violation_error_message=_("A citation supports exactly one fact, proceeding or provision."),
             ),
         ]
 
@@ -117,11 +122,11 @@ class Citation(PublicRecord):
         body = self.article.body
         if body[self.start : self.end] != self.quote:
             raise ValidationError(
-                {"quote": "This quote is not in the article's text at the given position."}
+                {"quote": _("This quote is not in the article's text at the given position.")}
             )
         supported = [name for name in self.SUPPORTED if getattr(self, f"{name}_id")]
         if len(supported) != 1:
-            raise ValidationError("A citation supports exactly one fact, proceeding or provision.")
+            raise ValidationError(_("A citation supports exactly one fact, proceeding or provision."))
 
 
 class KnownOutlet(Versioned):
@@ -135,9 +140,9 @@ class KnownOutlet(Versioned):
     domain = models.CharField(
         max_length=253,
         unique=True,
-        help_text="The site's domain without “www.”, e.g. meduza.io; its subdomains match too.",
+        help_text=_("The site's domain without “www.”, e.g. meduza.io; its subdomains match too."),
     )
-    name = models.CharField(max_length=255, help_text="The outlet's name as it writes it, e.g. The Moscow Times.")
+    name = models.CharField(max_length=255, help_text=_("The outlet's name as it writes it, e.g. The Moscow Times."))
     short_name = models.CharField(max_length=64, blank=True)
     country = CountryField(blank=True)
     organization = models.ForeignKey(
@@ -146,7 +151,7 @@ class KnownOutlet(Versioned):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="known_domains",
-        help_text="The recorded outlet; filled in by the first import from the domain if left empty.",
+        help_text=_("The recorded outlet; filled in by the first import from the domain if left empty."),
     )
 
     history = HistoricalRecords()

@@ -1,3 +1,4 @@
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from apps.core.api.fields import PublicIdField, StrictFieldsMixin
@@ -12,10 +13,10 @@ class ArticleSerializer(StrictFieldsMixin, serializers.ModelSerializer):
     outlet_name = serializers.CharField(source="outlet.name", read_only=True)
     raw_text = serializers.CharField(
         write_only=True, required=False, trim_whitespace=False,
-        help_text="The text exactly as received (with site boilerplate); defaults to the body.",
+        help_text=_("The text exactly as received (with site boilerplate); defaults to the body."),
     )
     body = serializers.CharField(
-        trim_whitespace=False, help_text="The article text without boilerplate; stored in normal form."
+        trim_whitespace=False, help_text=_("The article text without boilerplate; stored in normal form.")
     )
 
     class Meta:
@@ -53,14 +54,14 @@ class CitationInlineSerializer(StrictFieldsMixin, serializers.ModelSerializer):
     quote = serializers.CharField(
         trim_whitespace=False,
         help_text=(
-            "The words of the article's body. Line ends, Unicode composition, typographic quotes "
+            _("The words of the article's body. Line ends, Unicode composition, typographic quotes "
             "and dashes, runs of whitespace and invisible characters may differ: the body's own "
-            "text is stored and returned."
+            "text is stored and returned.")
         ),
     )
     start = serializers.IntegerField(
         required=False, allow_null=True, min_value=0, max_value=2_147_483_647,
-        help_text="Where the quote starts in the body; only needed when the words occur twice.",
+        help_text=_("Where the quote starts in the body; only needed when the words occur twice."),
     )
     article_title = serializers.CharField(source="article.title", read_only=True)
     outlet = serializers.CharField(source="article.outlet.name", read_only=True)
@@ -113,33 +114,33 @@ class _ImportOptionsSerializer(StrictFieldsMixin, serializers.Serializer):
 
     url = serializers.CharField(
         required=False, allow_blank=True, max_length=Article._meta.get_field("url").max_length,
-        help_text="Where the article was published: helps find its date and outlet, and duplicates.",
+        help_text=_("Where the article was published: helps find its date and outlet, and duplicates."),
     )
     outlet = serializers.CharField(
         required=False, allow_blank=True, max_length=255,
         help_text=(
-            "The outlet: the id of an organization, or a name (an organization of that name, or a new "
-            "news outlet). By default it is recognised from the address or the page."
+            _("The outlet: the id of an organization, or a name (an organization of that name, or a new "
+            "news outlet). By default it is recognised from the address or the page.")
         ),
     )
     title = serializers.CharField(
         required=False, allow_blank=True, max_length=Article._meta.get_field("title").max_length,
-        help_text="The headline, if the importer should not guess it.",
+        help_text=_("The headline, if the importer should not guess it."),
     )
     authors = serializers.ListField(
         child=serializers.CharField(max_length=Article._meta.get_field("authors").max_length),
-        required=False, max_length=50, help_text="Replaces the authors found in the byline.",
+        required=False, max_length=50, help_text=_("Replaces the authors found in the byline."),
     )
     published_on = serializers.DateField(
-        required=False, allow_null=True, help_text="Replaces the date found; null clears it."
+        required=False, allow_null=True, help_text=_("Replaces the date found; null clears it.")
     )
     language = serializers.CharField(
         required=False, allow_blank=True, max_length=Article._meta.get_field("language").max_length,
-        help_text="ISO 639-1 code (en, ru, ko, ja…), replacing the detected one.",
+        help_text=_("ISO 639-1 code (en, ru, ko, ja…), replacing the detected one."),
     )
     body = serializers.CharField(
         required=False, allow_blank=True, trim_whitespace=False,
-        help_text="A corrected article text, replacing the extracted body (the raw input is still kept).",
+        help_text=_("A corrected article text, replacing the extracted body (the raw input is still kept)."),
     )
 
     def corrections(self) -> dict:
@@ -153,18 +154,18 @@ class ArticleImportSerializer(_ImportOptionsSerializer):
 
     text = serializers.CharField(
         required=False, allow_blank=True, trim_whitespace=False,
-        help_text="The article as plain text, boilerplate and all. Give `text` or `html`.",
+        help_text=_("The article as plain text, boilerplate and all. Give `text` or `html`."),
     )
     html = serializers.CharField(
         required=False, allow_blank=True, trim_whitespace=False,
-        help_text="A saved web page. Scripts and event handlers are dropped from the body.",
+        help_text=_("A saved web page. Scripts and event handlers are dropped from the body."),
     )
 
     def validate(self, attrs):
         given = [name for name in ("text", "html") if name in attrs]
         if len(given) != 1:
             raise serializers.ValidationError(
-                {"non_field_errors": ["Give the article as either `text` or `html`."]}
+                {"non_field_errors": [_("Give the article as either `text` or `html`.")]}
             )
         return attrs
 
@@ -177,7 +178,7 @@ class ArticleImportUploadSerializer(_ImportOptionsSerializer):
     """A multipart import: a .txt or .html file (its name and content decide how it is read)."""
 
     file = serializers.FileField(
-        help_text="A text file or a saved page; UTF-8, UTF-16 or Windows-1251.",
+        help_text=_("A text file or a saved page; UTF-8, UTF-16 or Windows-1251."),
     )
 
     content_field = "file"
@@ -187,16 +188,16 @@ class ArticleImportResultSerializer(ArticleSerializer):
     """The stored article (new or the existing duplicate), with what the import found."""
 
     duplicate = serializers.BooleanField(
-        read_only=True, help_text="True when the article was already stored: nothing new was saved."
+        read_only=True, help_text=_("True when the article was already stored: nothing new was saved.")
     )
     duplicate_reason = serializers.ChoiceField(
         choices=[("body", "the same text"), ("url", "the same address")],
         read_only=True, allow_null=True,
-        help_text="Why it is a duplicate: the same text (`body`) or the same address (`url`).",
+        help_text=_("Why it is a duplicate: the same text (`body`) or the same address (`url`)."),
     )
     warnings = serializers.ListField(
         child=serializers.CharField(), read_only=True,
-        help_text="What the importer changed or left out (e.g. scripts dropped from the page).",
+        help_text=_("What the importer changed or left out (e.g. scripts dropped from the page)."),
     )
 
     class Meta(ArticleSerializer.Meta):
@@ -215,11 +216,11 @@ class ArticleImportResultSerializer(ArticleSerializer):
 
 
 class PassageSerializer(serializers.Serializer):
-    matched = serializers.CharField(help_text="The words that matched the known name.")
-    start = serializers.IntegerField(help_text="Where they start in the body.")
+    matched = serializers.CharField(help_text=_("The words that matched the known name."))
+    start = serializers.IntegerField(help_text=_("Where they start in the body."))
     end = serializers.IntegerField()
     passage = serializers.CharField(
-        help_text="The sentence around them, an exact slice of the body: citable as it is."
+        help_text=_("The sentence around them, an exact slice of the body: citable as it is.")
     )
     passage_start = serializers.IntegerField()
     passage_end = serializers.IntegerField()
@@ -229,6 +230,6 @@ class MentionSerializer(serializers.Serializer):
     """A known individual, organization or agreement that an article's text mentions."""
 
     kind = serializers.ChoiceField(choices=["individual", "organization", "agreement"])
-    id = serializers.UUIDField(help_text="The record's id (in /individuals/, /organizations/ or /agreements/).")
+    id = serializers.UUIDField(help_text=_("The record's id (in /individuals/, /organizations/ or /agreements/)."))
     label = serializers.CharField()
     passages = PassageSerializer(many=True)

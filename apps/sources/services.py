@@ -7,6 +7,7 @@ import datetime as dt
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
 
 from apps.core.services import record_create, record_update
 from apps.people.models import Organization
@@ -75,7 +76,7 @@ def article_create(
     """
     body = normalize_body(body or "")
     if not body:
-        raise ValidationError({"body": "The article has no text."})
+        raise ValidationError({"body": _("The article has no text.")})
     duplicate = article_find_duplicate(body=body, url=url)
     if duplicate:
         raise DuplicateArticle(*duplicate)
@@ -123,7 +124,7 @@ def article_update(*, article: Article, **changes) -> tuple[Article, bool]:
     of what was received and never changes.
     """
     if "raw_text" in changes and changes.pop("raw_text") != article.raw_text:
-        raise ValidationError({"raw_text": "The text as received is kept as it was and cannot change."})
+        raise ValidationError({"raw_text": _("The text as received is kept as it was and cannot change.")})
     changes.pop("sha256", None)  # derived from the body, never set by hand
     if "body" in changes:
         # Locked before the citations are counted, so that no citation is added between the
@@ -135,10 +136,10 @@ def article_update(*, article: Article, **changes) -> tuple[Article, bool]:
         else:
             if article.citations.exists():
                 raise ValidationError(
-                    {"body": "This article is quoted by citations; its text can no longer change."}
+                    {"body": _("This article is quoted by citations; its text can no longer change.")}
                 )
             if not new_body:
-                raise ValidationError({"body": "The article has no text."})
+                raise ValidationError({"body": _("The article has no text.")})
             changes["body"], changes["sha256"] = new_body, body_sha256(new_body)
     body, url = changes.get("body", article.body), changes.get("url", article.url)
     if (body, url) != (article.body, article.url):
@@ -164,14 +165,14 @@ def quote_locate(*, body: str, quote: str, start: int | None = None) -> tuple[in
     the words are not there, the message offers the nearest passage, if one is close.
     """
     if not quote or not quote.strip():
-        raise ValidationError({"quote": "The quote is empty."})
+        raise ValidationError({"quote": _("The quote is empty.")})
     if start is not None and start >= 0 and body.startswith(quote, start):
         return start, start + len(quote)
     if start is None and (position := body.find(quote)) >= 0:
         return position, position + len(quote)
     folded_quote = fold_quote(quote)
     if not folded_quote:
-        raise ValidationError({"quote": "The quote is empty."})
+        raise ValidationError({"quote": _("The quote is empty.")})
     folded_body = FoldedText(body)
     found = find_folded(folded_body, folded_quote, start)
     if found:
@@ -183,7 +184,7 @@ def quote_locate(*, body: str, quote: str, start: int | None = None) -> tuple[in
         elsewhere = find_folded(folded_body, folded_quote)
         if elsewhere:
             raise ValidationError(
-                {"quote": ValidationError(f"{message} It begins at position {elsewhere[0]}.", code="not_found")}
+                {"quote": ValidationError(_("%(message)s It begins at position %(position)s.") % {"message": message, "position": elsewhere[0]}, code="not_found")}
             )
     near = find_near(folded_body, folded_quote)
     if near is None:
@@ -255,7 +256,7 @@ def article_delete(*, article: Article) -> None:
     """Delete a source that nothing quotes; a quoted source must stay."""
     if article.citations.exists():
         raise ValidationError(
-            f"“{article.title}” is quoted by {article.citations.count()} citation(s) and cannot be deleted.",
+            _("“%(title)s” is quoted by %(count)s citation(s) and cannot be deleted.") % {"title": article.title, "count": article.citations.count()},
             code="protected",
         )
     article.delete()
@@ -270,7 +271,7 @@ def citation_update(*, citation: Citation, **changes) -> tuple[Citation, bool]:
     """
     for name in ("article", *Citation.SUPPORTED):
         if name in changes and changes.pop(name) != getattr(citation, name):
-            raise ValidationError({name: "Cite it anew instead: a citation keeps its article and what it supports."})
+            raise ValidationError({name: _("Cite it anew instead: a citation keeps its article and what it supports.")})
     if "quote" in changes and changes["quote"] != citation.quote:
         body = _article_locked(citation.article).body
         try:
@@ -288,8 +289,8 @@ def citation_remove(*, citation: Citation) -> None:
     """Withdraw a quote; a fact keeps at least one (fact_record refuses a fact without)."""
     if citation.fact_id and citation.fact.citations.count() == 1:
         raise ValidationError(
-            "A fact needs at least one supporting quote, and this is its only one: "
-            "cite another source first, or delete the fact.",
+            _("A fact needs at least one supporting quote, and this is its only one: "
+            "cite another source first, or delete the fact."),
             code="protected",
         )
     citation.delete()

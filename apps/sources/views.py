@@ -2,6 +2,7 @@ import uuid
 
 from django.conf import settings
 from django.db import transaction
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, parsers, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -49,7 +50,7 @@ class ImportProblemSerializer(ProblemSerializer):
     reason = serializers.ChoiceField(
         choices=["empty", "too_large", "binary", "undecodable", "no_text", "no_outlet", "unsupported"],
         required=False,
-        help_text="Why the content was refused (absent for other invalid fields).",
+        help_text=_("Why the content was refused (absent for other invalid fields)."),
     )
 
 
@@ -185,7 +186,7 @@ class ArticleViewSet(PublicIdViewSet):
             return value or None
         outlet = visible(Organization, self.request.user).filter(public_id=public_id).first()
         if outlet is None:
-            raise serializers.ValidationError({"outlet": [f"No organization has the id {value}."]})
+            raise serializers.ValidationError({"outlet": [_("No organization has the id %(value)s.") % {"value": value}]})
         return outlet
 
     @staticmethod

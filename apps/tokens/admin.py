@@ -1,6 +1,7 @@
 from django import forms
 from django.contrib import admin, messages
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from apps.tokens.models import ApiToken
 from apps.tokens.services import api_token_create, api_token_revoke
@@ -14,7 +15,7 @@ class ApiTokenCreateForm(forms.ModelForm):
     def clean_expires_at(self):
         expires_at = self.cleaned_data["expires_at"]
         if expires_at is not None and expires_at <= timezone.now():
-            raise forms.ValidationError("The expiry must be in the future.")
+            raise forms.ValidationError(_("The expiry must be in the future."))
         return expires_at
 
 
@@ -56,15 +57,15 @@ class ApiTokenAdmin(admin.ModelAdmin):
         obj.public_id = record.public_id
         messages.warning(
             request,
-            f"The new token is {token} — copy it now: only its hash is stored and it will not be shown again.",
+            _("The new token is %(token)s — copy it now: only its hash is stored and it will not be shown again.") % {"token": token},
         )
 
     def log_addition(self, request, obj, message):
         # obj is a placeholder whose pk points at the record the service created.
         return super().log_addition(request, ApiToken.objects.get(pk=obj.pk), message)
 
-    @admin.action(description="Revoke selected tokens")
+    @admin.action(description=_("Revoke selected tokens"))
     def revoke(self, request, queryset):
         for token in queryset:
             api_token_revoke(token=token)
-        self.message_user(request, f"Revoked {queryset.count()} token(s).", messages.SUCCESS)
+        self.message_user(request, _("Revoked %(count)s token(s).") % {"count": queryset.count()}, messages.SUCCESS)

@@ -12,6 +12,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from apps.core.services import version_bump
 from apps.tokens.models import ApiToken
@@ -37,9 +38,9 @@ def api_token_create(
 ) -> tuple[ApiToken, str]:
     """Create a token for ``user``; returns the record and the token, which is never stored."""
     if scope not in ApiToken.Scope.values:
-        raise ValidationError({"scope": f"Choose one of {', '.join(ApiToken.Scope.values)}."})
+        raise ValidationError({"scope": _("Choose one of %(choices)s.") % {"choices": ', '.join(ApiToken.Scope.values)}})
     if expires_at is not None and expires_at <= timezone.now():
-        raise ValidationError({"expires_at": "The expiry must be in the future."})
+        raise ValidationError({"expires_at": _("The expiry must be in the future.")})
     # 32 random bytes: guessing is hopeless, so a fast unsalted hash is enough to store it.
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
     record = ApiToken(

@@ -9,6 +9,7 @@ proceedings, sources and dossiers, so it lives in the top layer.
 from django import forms
 from django.contrib import admin
 from django.db.models import Prefetch
+from django.utils.translation import gettext_lazy as _
 
 from apps.cases.admin import FactInline
 from apps.cases.models import Case, Fact
@@ -21,7 +22,7 @@ from apps.proceedings.models import Proceeding
 
 
 class AssignedToMeFilter(admin.SimpleListFilter):
-    title = "assigned"
+    title = _("assigned")
     parameter_name = "assigned"
 
     def lookups(self, request, model_admin):
@@ -93,9 +94,9 @@ class CaseAdmin(ServiceAdmin):
     actions = (generate_dossiers,)
     fieldsets = (
         (None, {"fields": ("reference", "title", "subjects", "organization", "caseworkers")}),
-        ("Status", {"fields": (("status", "priority"), ("opened_on", "closed_on"), "closed_reason")}),
+        (_("Status"), {"fields": (("status", "priority"), ("opened_on", "closed_on"), "closed_reason")}),
         (None, {"fields": ("summary",)}),
-        ("Record", {"fields": READONLY_RECORD_FIELDS, "classes": ("collapse",)}),
+        (_("Record"), {"fields": READONLY_RECORD_FIELDS, "classes": ("collapse",)}),
     )
 
     def get_queryset(self, request):
@@ -109,19 +110,19 @@ class CaseAdmin(ServiceAdmin):
             .prefetch_related("subjects", Prefetch("caseworkers"))
         )
 
-    @admin.display(description="subjects")
+    @admin.display(description=_("subjects"))
     def subject_names(self, case):
         return ", ".join(subject.pseudonym for subject in case.subjects.all())
 
-    @admin.display(description="caseworkers")
+    @admin.display(description=_("caseworkers"))
     def caseworker_names(self, case):
         return ", ".join(user.get_username() for user in case.caseworkers.all()) or "—"
 
-    @admin.display(description="proceedings", ordering="proceeding_total")
+    @admin.display(description=_("proceedings"), ordering="proceeding_total")
     def proceeding_count(self, case):
         return case.proceeding_total
 
-    @admin.display(description="facts", ordering="fact_total")
+    @admin.display(description=_("facts"), ordering="fact_total")
     def fact_count(self, case):
         return case.fact_total
 

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class WorkspaceConfig(AppConfig):
@@ -10,4 +11,4 @@ class WorkspaceConfig(AppConfig):
     """
 
     name = "apps.workspace"
-    verbose_name = "Case files"
+    verbose_name = _("Case files")

@@ -1,5 +1,6 @@
 """The case file in the API: a case with its subjects, proceedings, agreements and timeline."""
 
+from django.utils.translation import gettext_lazy as _
 from django_countries.serializer_fields import CountryField
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -41,7 +42,7 @@ class CaseProceedingSerializer(serializers.Serializer):
     outcome = serializers.CharField()
     appeal_of = serializers.UUIDField(source="appeal_of.public_id", allow_null=True, default=None)
     appeal_chain = serializers.SerializerMethodField(
-        help_text="The proceedings this one appeals, nearest first (ids)."
+        help_text=_("The proceedings this one appeals, nearest first (ids).")
     )
 
     @extend_schema_field(serializers.ListField(child=serializers.UUIDField()))
@@ -70,7 +71,7 @@ class CaseDetailSerializer(CaseSerializer):
     subjects = SubjectSerializer(source="subject_list", many=True, read_only=True)
     proceedings = serializers.SerializerMethodField()
     agreements_invoked = serializers.SerializerMethodField(
-        help_text="Agreements that any proceeding of the case invokes."
+        help_text=_("Agreements that any proceeding of the case invokes.")
     )
 
     class Meta(CaseSerializer.Meta):
@@ -97,7 +98,7 @@ class TimelineEntrySerializer(serializers.Serializer):
 
     type = serializers.ChoiceField(choices=["fact", "proceeding_event", "agreement_milestone"])
     date = PartialDateField(allow_null=True)
-    id = serializers.UUIDField(help_text="The fact, the event, or the agreement.")
+    id = serializers.UUIDField(help_text=_("The fact, the event, or the agreement."))
     summary = serializers.CharField()
     disputed = serializers.BooleanField(source="fact.disputed", allow_null=True, default=None)
     internal = serializers.BooleanField(source="fact.internal", allow_null=True, default=None)
@@ -105,4 +106,4 @@ class TimelineEntrySerializer(serializers.Serializer):
     event_kind = serializers.CharField(source="event.kind", allow_null=True, default=None)
     agreement = serializers.UUIDField(source="agreement.public_id", allow_null=True, default=None)
     milestone = serializers.CharField(allow_null=True)
-    citations = CitationInlineSerializer(many=True, help_text="For facts: the quotes that support them.")
+    citations = CitationInlineSerializer(many=True, help_text=_("For facts: the quotes that support them."))

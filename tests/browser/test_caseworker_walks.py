@@ -133,3 +133,19 @@ def test_a_caseworker_downloads_kims_public_dossier_as_a_pdf(signed_in, live_ser
         assert file.read(5) == b"%PDF-"
     generation = DossierGeneration.objects.get()
     assert (generation.case_reference, generation.level) == ("CT-2013-0001", "public")
+
+
+def test_a_caseworker_switches_the_admin_to_russian(signed_in, live_server):
+    page = signed_in
+    page.get_by_label("Language").select_option("ru")
+    page.get_by_role("button", name="Switch").click()
+
+    # The same page, now in Russian, and it stays so on the next pages (a cookie, not the browser's).
+    expect(page).to_have_url(f"{live_server.url}/admin/")
+    expect(page.locator("html")).to_have_attribute("lang", "ru")
+    page.locator("#cases-case").get_by_role("link", name="Дела").click()
+    expect(page.locator("h1")).to_have_text("Выберите дело для изменения")
+    page.locator("#searchbar").fill("Ким")
+    page.get_by_role("button", name="Найти").click()
+    expect(page.locator("#result_list").get_by_role("link", name="CT-2013-0001")).to_be_visible()
+    expect(page.get_by_label("Язык")).to_have_value("ru")

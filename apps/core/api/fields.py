@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils.translation import gettext as _
 from django_countries import countries
 from drf_spectacular.extensions import OpenApiSerializerFieldExtension
 from rest_framework import serializers
@@ -36,8 +37,8 @@ class PartialDateField(serializers.Field):
             self.fail(
                 "invalid",
                 message=(
-                    "Write the date as text, as a source does, e.g. 1997, spring 2013, 14 Nov 2014 "
-                    "or 26.05.2016."
+                    _("Write the date as text, as a source does, e.g. 1997, spring 2013, 14 Nov 2014 "
+                    "or 26.05.2016.")
                 ),
             )
         try:
@@ -185,7 +186,7 @@ class StrictFieldsMixin:
             unknown = sorted(set(data.keys()) - set(self.fields))
             if unknown:
                 raise serializers.ValidationError(
-                    {name: ["There is no such field here; check its name in /api/docs/."] for name in unknown}
+                    {name: [_("There is no such field here; check its name in /api/docs/.")] for name in unknown}
                 )
         return super().to_internal_value(data)
 

@@ -4,6 +4,7 @@ DRF imports these classes while ``rest_framework.views`` is loading, so this mod
 import DRF's views (or anything that does). The token-scope permission is the tokens app's.
 """
 
+from django.utils.translation import gettext as _
 from rest_framework import exceptions, pagination, parsers, permissions
 
 # -- parsing ----------------------------------------------------------------------------------
@@ -48,7 +49,7 @@ class StrictJSONParser(parsers.JSONParser):
     deeper than MAX_JSON_DEPTH."""
 
     def parse(self, stream, media_type=None, parser_context=None):
-        too_deep = exceptions.ParseError(f"JSON parse error - nested deeper than {MAX_JSON_DEPTH} levels.")
+        too_deep = exceptions.ParseError(_("JSON parse error - nested deeper than %(MAX_JSON_DEPTH)s levels.") % {"MAX_JSON_DEPTH": MAX_JSON_DEPTH})
         try:
             data = super().parse(stream, media_type, parser_context)
         except RecursionError:
@@ -56,7 +57,7 @@ class StrictJSONParser(parsers.JSONParser):
         if _depth(data) > MAX_JSON_DEPTH:
             raise too_deep
         if _has_unstorable_text(data):
-            raise exceptions.ParseError("JSON parse error - strings may not contain NUL or unpaired surrogates.")
+            raise exceptions.ParseError(_("JSON parse error - strings may not contain NUL or unpaired surrogates."))
         return data
 
 

@@ -17,6 +17,7 @@ import re
 from django.db import transaction
 from django.db.models import Model
 from django.http import HttpResponse
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import exceptions, permissions, serializers, viewsets
 from rest_framework.decorators import action
@@ -57,7 +58,7 @@ def if_match_tags(header: str) -> list[str]:
         found = ENTITY_TAG.match(header, position)
         if found is None or found.end() == position:
             raise exceptions.ValidationError(
-                {"If-Match": ["Send the ETag exactly as received, quotes included, e.g. If-Match: \"…-3\"."]}
+                {"If-Match": [_("Send the ETag exactly as received, quotes included, e.g. If-Match: \"…-3\".")]}
             )
         if not found.group(1):
             tags.append(f'"{found.group(2)}"')
@@ -125,10 +126,10 @@ class RowVersionMixin:
 
     @staticmethod
     def _stale_message(obj: Model) -> str:
-        return (
-            f"The record changed since the version you sent; it is now {etag(obj)}. "
+        return _(
+            "The record changed since the version you sent; it is now %(etag)s. "
             "GET it again, apply your change to what it says now, and send the new ETag in If-Match."
-        )
+        ) % {"etag": etag(obj)}
 
     def get_serializer(self, *args, **kwargs):
         serializer = super().get_serializer(*args, **kwargs)
@@ -193,8 +194,10 @@ class IdempotencyMixin:
             claim = idempotency.idempotency_claim(user=request.user, key=key)
         except idempotency.KeyInFlight as error:
             raise IdempotencyKeyInFlight(
-                "The first request with this Idempotency-Key is still being processed; "
-                "retry in a few seconds to get its answer."
+                _(
+                    "The first request with this Idempotency-Key is still being processed; "
+                    "retry in a few seconds to get its answer."
+                )
             ) from error
         if claim.fresh:
             self._idempotency_claim = claim

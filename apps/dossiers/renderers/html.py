@@ -6,14 +6,29 @@ import copy
 import datetime as dt
 
 from django.template.loader import render_to_string
+from django.utils.formats import date_format
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
 
+def _russian() -> bool:
+    return (get_language() or "").startswith("ru")
+
+
+# English keeps the forms dossiers always had ("04 Feb 2016, 10:00 UTC", "4 Feb 2016"); Russian
+# writes the month in the genitive, as dates are written there ("4 февраля 2016").
 def _when(iso: str) -> str:
-    return dt.datetime.fromisoformat(iso).strftime("%d %b %Y, %H:%M %Z").strip()
+    moment = dt.datetime.fromisoformat(iso)
+    if _russian():
+        return f"{date_format(moment, 'j E Y, H:i')} {moment.strftime('%Z')}".strip()
+    return moment.strftime("%d %b %Y, %H:%M %Z").strip()
 
 
 def _day(iso: str | None) -> str:
-    return dt.date.fromisoformat(iso).strftime("%d %b %Y").lstrip("0") if iso else ""
+    if not iso:
+        return ""
+    day = dt.date.fromisoformat(iso)
+    return date_format(day, "j E Y") if _russian() else day.strftime("%d %b %Y").lstrip("0")
 
 
 def html_context(content: dict, *, paged: bool) -> dict:
@@ -44,6 +59,8 @@ def html_context(content: dict, *, paged: bool) -> dict:
         "paged": paged,
         "generated_display": _when(cover["generated_at"]),
         "as_of_display": _when(cover["data_as_of"]),
+        # The word between an agreement's parties ("Russia and the DPRK").
+        "and_separator": _(" and "),
     }
 
 

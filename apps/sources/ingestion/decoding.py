@@ -22,6 +22,8 @@ import re
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
 
 # The size limit of one imported file or text, in bytes (settings.ARTICLE_IMPORT_MAX_BYTES
 # overrides it). A news article is rarely over 100 kB of text and a saved page rarely over
@@ -72,7 +74,12 @@ def check_size(size: int) -> None:
     limit = max_import_bytes()
     if size > limit:
         raise ImportRejected(
-            f"The file is {size:,} bytes; the limit is {limit:,} bytes ({limit // (1024 * 1024)} MB).",
+            _("The file is %(size)s bytes; the limit is %(limit)s bytes (%(megabytes)s MB).")
+            % {
+                "size": number_format(size, force_grouping=True),
+                "limit": number_format(limit, force_grouping=True),
+                "megabytes": limit // (1024 * 1024),
+            },
             code="too_large",
         )
 
@@ -113,13 +120,13 @@ def _looks_russian(text: str) -> bool:
 def check_text(text: str) -> None:
     """Refuse text that cannot be stored or quoted: lone surrogates, NUL, control-character noise."""
     if _SURROGATE.search(text):
-        raise ImportRejected("The text contains invalid characters (broken UTF-16).", code="undecodable")
+        raise ImportRejected(_("The text contains invalid characters (broken UTF-16)."), code="undecodable")
     if "\x00" in text:
-        raise ImportRejected("This looks like a binary file, not text (it contains NUL bytes).", code="binary")
+        raise ImportRejected(_("This looks like a binary file, not text (it contains NUL bytes)."), code="binary")
     controls = len(_CONTROL.findall(text))
     if controls and controls > max(2, len(text) * 0.01):
         raise ImportRejected(
-            "This looks like a binary file, not text (it is full of control characters).", code="binary"
+            _("This looks like a binary file, not text (it is full of control characters)."), code="binary"
         )
 
 
@@ -127,7 +134,7 @@ def decode_bytes(data: bytes, *, is_html: bool = False) -> tuple[str, str]:
     """The text of ``data`` and the encoding it was read with; ImportRejected if neither."""
     check_size(len(data))
     if not data.strip():
-        raise ImportRejected("The file is empty.", code="empty")
+        raise ImportRejected(_("The file is empty."), code="empty")
     for bom, encoding in (
         (codecs.BOM_UTF8, "utf-8-sig"),
         (codecs.BOM_UTF16_LE, "utf-16"),
@@ -137,13 +144,13 @@ def decode_bytes(data: bytes, *, is_html: bool = False) -> tuple[str, str]:
             return _decode(data, encoding), encoding.removesuffix("-sig")
     kind = binary_kind(data)
     if kind:
-        raise ImportRejected(f"This is {kind}, not an article's text or HTML.", code="binary")
+        raise ImportRejected(_("This is %(kind)s, not an article's text or HTML.") % {"kind": kind}, code="binary")
     if b"\x00" in data:
         # NUL is valid UTF-8 but never in text: either UTF-16 without a mark, or binary.
         utf16 = _utf16_without_bom(data)
         if utf16:
             return _decode(data, utf16), "utf-16"
-        raise ImportRejected("This looks like a binary file, not text (it contains NUL bytes).", code="binary")
+        raise ImportRejected(_("This looks like a binary file, not text (it contains NUL bytes)."), code="binary")
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError:
@@ -167,8 +174,8 @@ def decode_bytes(data: bytes, *, is_html: bool = False) -> tuple[str, str]:
     if text and _looks_russian(text):
         return text, "windows-1251"
     raise ImportRejected(
-        "The text could not be decoded: it is not UTF-8, UTF-16 or Windows-1251. "
-        "Save it as UTF-8 and try again.",
+        _("The text could not be decoded: it is not UTF-8, UTF-16 or Windows-1251. "
+        "Save it as UTF-8 and try again."),
         code="undecodable",
     )
 
@@ -178,7 +185,7 @@ def _decode(data: bytes, encoding: str) -> str:
         text = data.decode(encoding)
     except (UnicodeDecodeError, LookupError) as error:
         raise ImportRejected(
-            f"The text could not be decoded as {encoding}: {error}.", code="undecodable"
+            _("The text could not be decoded as %(encoding)s: %(error)s.") % {"encoding": encoding, "error": error}, code="undecodable"
         ) from error
     check_text(text)
     return text

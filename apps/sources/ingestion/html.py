@@ -16,6 +16,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
+from django.utils.translation import gettext as _
 from lxml import etree
 from lxml import html as lxml_html
 
@@ -152,13 +153,10 @@ def extract_html(html: str, *, url: str = "") -> HtmlExtraction:
     )
     if bounded.attributes_dropped or bounded.elements_flattened:
         extraction.warnings.append(
-            f"The page's markup was over the importer's bounds: {bounded.attributes_dropped} attribute(s) "
-            f"beyond the first {MAX_ATTRIBUTES} of a tag and {bounded.elements_flattened} element(s) nested "
-            f"deeper than {MAX_DEPTH} levels were left out before reading it."
+            _("The page's markup was over the importer's bounds: %(attributes_dropped)s attribute(s) beyond the first %(MAX_ATTRIBUTES)s of a tag and %(elements_flattened)s element(s) nested deeper than %(MAX_DEPTH)s levels were left out before reading it.") % {"attributes_dropped": bounded.attributes_dropped, "MAX_ATTRIBUTES": MAX_ATTRIBUTES, "elements_flattened": bounded.elements_flattened, "MAX_DEPTH": MAX_DEPTH}
         )
     if scripts or handlers:
         extraction.warnings.append(
-            f"The page had {scripts} script(s) and {handlers} event handler(s) or javascript: link(s); "
-            "none of them is in the stored body."
+            _("The page had %(scripts)s script(s) and %(handlers)s event handler(s) or javascript: link(s); none of them is in the stored body.") % {"scripts": scripts, "handlers": handlers}
         )
     return extraction

@@ -26,6 +26,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from apps.people.models import Organization
 from apps.people.services import organization_create
@@ -181,7 +182,7 @@ def article_extract(
     content = "" if content is None else content
     filename, url, title = filename or "", url or "", title or ""
     if not isinstance(content, str | bytes):
-        raise ImportRejected("An article is imported from text or from the bytes of a file.", code="unsupported")
+        raise ImportRejected(_("An article is imported from text or from the bytes of a file."), code="unsupported")
     is_html_name = filename.lower().endswith(HTML_SUFFIXES)
     if isinstance(content, bytes):
         text, encoding = decode_bytes(content, is_html=is_html_name or format == "html")
@@ -190,9 +191,9 @@ def article_extract(
         check_text(content)
         text, encoding = content, ""
     if not text.strip():
-        raise ImportRejected("The text is empty.", code="empty")
+        raise ImportRejected(_("The text is empty."), code="empty")
     if format not in (None, "", "text", "html"):
-        raise ImportRejected(f"Unknown format “{format}”: use text or html.", code="unsupported")
+        raise ImportRejected(_("Unknown format “%(format)s”: use text or html.") % {"format": format}, code="unsupported")
     is_html = format == "html" or (format != "text" and (is_html_name or looks_like_html(text)))
 
     warnings: list[str] = []
@@ -214,7 +215,7 @@ def article_extract(
     body = normalize_body(cleaned.body)
     if not body.strip():
         raise ImportRejected(
-            "No article text was found: everything in it looks like site furniture or markup.", code="no_text"
+            _("No article text was found: everything in it looks like site furniture or markup."), code="no_text"
         )
     given = url or cleaned.url
     if url and cleaned.url and is_copy_address(url) and site_domain(cleaned.url) == site_domain(url):
@@ -222,7 +223,7 @@ def article_extract(
         given = cleaned.url
     address = _valid_url(canonical_url(given))
     if (url or cleaned.url) and not address:
-        warnings.append("The address found is not a valid http(s) URL and was left out.")
+        warnings.append(_("The address found is not a valid http(s) URL and was left out."))
     published_on = cleaned.published_on or (date_in_url(address) if address else None)
     draft = ImportDraft(
         body=body,
@@ -260,7 +261,7 @@ def _apply_corrections(draft: ImportDraft, corrections: dict[str, Any]) -> None:
     # The outlet is its own argument of article_import: it may create an organization.
     unknown = set(corrections) - set(CORRECTABLE)
     if unknown:
-        raise ValidationError({name: "This field cannot be set on import." for name in sorted(unknown)})
+        raise ValidationError({name: _("This field cannot be set on import.") for name in sorted(unknown)})
     for name, value in corrections.items():
         if value in (None, "") and name != "published_on":
             continue
@@ -283,7 +284,7 @@ def _correction_value(name: str, value: Any) -> Any:
         if isinstance(value, str):
             value = value.split(",")
         if not isinstance(value, list | tuple) or not all(isinstance(part, str) for part in value):
-            raise ValidationError({name: "Give the authors as names separated by commas, or a list of names."})
+            raise ValidationError({name: _("Give the authors as names separated by commas, or a list of names.")})
         return [part.strip() for part in value if part.strip()]
     if name == "published_on":
         if value in (None, ""):
@@ -293,9 +294,9 @@ def _correction_value(name: str, value: Any) -> Any:
         try:
             return dt.date.fromisoformat(value)
         except (TypeError, ValueError):
-            raise ValidationError({name: "Give the date as YYYY-MM-DD."}) from None
+            raise ValidationError({name: _("Give the date as YYYY-MM-DD.")}) from None
     if not isinstance(value, str):
-        raise ValidationError({name: "Give this field as text."})
+        raise ValidationError({name: _("Give this field as text.")})
     return value
 
 
@@ -315,7 +316,7 @@ def _resolve_outlet(draft: ImportDraft, outlet: Organization | str | None, *,
         return draft.outlet
     if not draft.outlet_name:
         raise ImportRejected(
-            "The outlet could not be told from the article; choose or name it.", code="no_outlet"
+            _("The outlet could not be told from the article; choose or name it."), code="no_outlet"
         )
     # A source from a site nobody recorded yet: record the site as a news outlet, so the
     # article can be saved now and the outlet completed later.
@@ -326,8 +327,7 @@ def _resolve_outlet(draft: ImportDraft, outlet: Organization | str | None, *,
     # command line, with no user, is run by an administrator).
     if added_by is not None and not added_by.has_perm("people.add_organization"):
         raise ImportRejected(
-            f"The outlet “{draft.outlet_name}” is not recorded yet, and you may not add organizations: "
-            "choose a recorded outlet, or ask someone who may add it.",
+            _("The outlet “%(outlet_name)s” is not recorded yet, and you may not add organizations: choose a recorded outlet, or ask someone who may add it.") % {"outlet_name": draft.outlet_name},
             code="no_outlet",
         )
     website = ""

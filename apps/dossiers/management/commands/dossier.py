@@ -1,4 +1,4 @@
-"""python manage.py dossier CT-2013-0001 --format pdf --level public --output kim.pdf"""
+"""python manage.py dossier CT-2013-0001 --format pdf --level public [--language ru] --output kim.pdf"""
 
 import sys
 from pathlib import Path
@@ -9,7 +9,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from apps.cases.models import Case
 from apps.dossiers.models import DossierGeneration, Format, Level
-from apps.dossiers.services import dossier_generate
+from apps.dossiers.services import DEFAULT_DOSSIER_LANGUAGE, DOSSIER_LANGUAGES, dossier_generate
 
 
 class Command(BaseCommand):
@@ -19,6 +19,12 @@ class Command(BaseCommand):
         parser.add_argument("reference", help="The case reference, e.g. CT-2013-0001.")
         parser.add_argument("--format", choices=Format.values, default=Format.PDF)
         parser.add_argument("--level", choices=Level.values, default=Level.PUBLIC)
+        parser.add_argument(
+            "--language",
+            choices=DOSSIER_LANGUAGES,
+            default=DEFAULT_DOSSIER_LANGUAGE,
+            help="Language of the headings, labels and dates (quotes stay as published).",
+        )
         parser.add_argument(
             "--output",
             "-o",
@@ -30,7 +36,7 @@ class Command(BaseCommand):
             "Without it the generation is recorded as made from the command line.",
         )
 
-    def handle(self, *args, reference, format, level, output=None, user=None, **options):
+    def handle(self, *args, reference, format, level, output=None, user=None, language=DEFAULT_DOSSIER_LANGUAGE, **options):
         try:
             case = Case.objects.get(reference=reference)
         except Case.DoesNotExist as exc:
@@ -47,7 +53,8 @@ class Command(BaseCommand):
             raise CommandError(f"Cannot write {output}: there is no folder {Path(output).parent}.")
         try:
             data, filename, _content_type = dossier_generate(
-                case=case, format=format, level=level, user=account, channel=DossierGeneration.Channel.COMMAND
+                case=case, format=format, level=level, user=account, channel=DossierGeneration.Channel.COMMAND,
+                language=language,
             )
         except PermissionDenied as exc:
             raise CommandError(str(exc)) from exc
