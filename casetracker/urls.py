@@ -2,6 +2,8 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView
 
+from apps.workspace.dashboard import dashboard
+
 admin.site.site_header = "Casetracker"
 admin.site.site_title = "Casetracker"
 admin.site.index_title = "Cases, people and sources"
@@ -10,8 +12,12 @@ urlpatterns = [
     path("", RedirectView.as_view(pattern_name="admin:index", permanent=False)),
     # Before admin.site.urls, whose catch-all view would answer first.
     path("admin/dossiers/", include("apps.dossiers.admin_urls")),
+    # The admin's start page is the day's dashboard (apps/workspace/dashboard.py).
+    path("admin/", admin.site.admin_view(dashboard), name="dashboard"),
     path("admin/", admin.site.urls),
     path("api/", include("casetracker.api_urls")),
+    # A user's deadlines as an iCalendar feed, addressed by a secret token (apps/deadlines/views.py).
+    path("calendar/", include("apps.deadlines.urls")),
 ]
 
 # Django's own 400/404/500 pages, as problem details under /api/ and as HTML elsewhere.
