@@ -9,7 +9,15 @@ from apps.access.models import AccessLog, Membership
 from apps.agreements.models import Agreement, Provision
 from apps.cases.models import Case, CaseShare, Fact
 from apps.core.partial_dates import PartialDate, Precision
-from apps.deadlines.models import CalendarFeed, CaseNote, CaseTask, Closure, Deadline, DeadlineRule
+from apps.deadlines.models import (
+    CalendarFeed,
+    CaseNote,
+    CaseTask,
+    Closure,
+    Deadline,
+    DeadlineReminder,
+    DeadlineRule,
+)
 from apps.dossiers.models import DossierGeneration, Format, Level
 from apps.people.models import Alias, Individual, Organization, ProtectedIdentity
 from apps.proceedings.models import Proceeding, ProceedingEvent
@@ -291,6 +299,15 @@ class DeadlineFactory(factory.django.DjangoModelFactory):
     title = factory.Sequence(lambda n: f"File the documents {n}")
     computed_due_on = factory.LazyFunction(lambda: dt.date.today() + dt.timedelta(days=7))
     due_on = factory.LazyAttribute(lambda d: d.computed_due_on)
+
+
+class DeadlineReminderFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = DeadlineReminder
+
+    deadline = factory.SubFactory(DeadlineFactory)
+    step = 5
+    recipients = 1
 
 
 class ClosureFactory(factory.django.DjangoModelFactory):

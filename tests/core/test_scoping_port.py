@@ -13,8 +13,15 @@ from tests.factories import (
     AgreementFactory,
     AliasFactory,
     ArticleFactory,
+    CalendarFeedFactory,
     CaseFactory,
+    CaseNoteFactory,
     CaseShareFactory,
+    CaseTaskFactory,
+    ClosureFactory,
+    DeadlineFactory,
+    DeadlineReminderFactory,
+    DeadlineRuleFactory,
     FactFactory,
     MembershipFactory,
     ProceedingEventFactory,
@@ -90,6 +97,12 @@ def world():
     ArticleFactory()
     share = CaseShareFactory(case=case)
     AccessLogFactory(case=case)
+    DeadlineReminderFactory(deadline=DeadlineFactory(case=case))
+    DeadlineRuleFactory()
+    ClosureFactory(organization=case.organization)
+    CalendarFeedFactory()
+    CaseNoteFactory(case=case)
+    CaseTaskFactory(case=case)
     return case, share
 
 
