@@ -16,6 +16,7 @@ from apps.core.admin import READONLY_RECORD_FIELDS, VERSION_FIELD, ServiceAdmin,
 from apps.deadlines.display import deadline_due_words, verification_badge
 from apps.deadlines.models import CalendarFeed, CaseNote, CaseTask, Closure, Deadline, DeadlineRule
 from apps.deadlines.services import (
+    RULE_CHANGEABLE,
     calendar_feed_issue,
     calendar_feed_revoke,
     case_deadlines_resume,
@@ -62,7 +63,7 @@ class DeadlineRuleAdmin(ServiceAdmin):
         )
 
     def create(self, request, form):
-        data = {name: form.cleaned_data.get(name) for name in form.fields if name in _rule_fields()}
+        data = {name: form.cleaned_data.get(name) for name in form.fields if name in RULE_CHANGEABLE}
         return deadline_rule_create(**data)
 
     def update(self, request, record, changes, form):
@@ -100,12 +101,6 @@ class DeadlineRuleAdmin(ServiceAdmin):
         for rule in queryset:
             deadline_rule_apply(rule=rule)
         self.message_user(request, _("Deadlines computed again."), messages.SUCCESS)
-
-
-def _rule_fields():
-    from apps.deadlines.services import RULE_CHANGEABLE
-
-    return RULE_CHANGEABLE
 
 
 class StateFilter(admin.SimpleListFilter):
