@@ -6,6 +6,7 @@ from rest_framework.routers import DefaultRouter
 
 from apps.agreements.views import AgreementViewSet, ProvisionViewSet
 from apps.cases.views import FactViewSet
+from apps.deadlines.views import DeadlineViewSet
 from apps.people.views import IndividualViewSet, OrganizationViewSet
 from apps.proceedings.views import ProceedingViewSet
 from apps.sources.views import ArticleViewSet, CitationViewSet
@@ -26,6 +27,7 @@ router.register("provisions", ProvisionViewSet, basename="provision")
 router.register("articles", ArticleViewSet, basename="article")
 router.register("citations", CitationViewSet, basename="citation")
 router.register("facts", FactViewSet, basename="fact")
+router.register("deadlines", DeadlineViewSet, basename="deadline")
 
 urlpatterns = [
     # GET /api/v1/cases/{reference}/dossier/ — a file response, so a plain view beside the router.

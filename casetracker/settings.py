@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "apps.sources",
     "apps.cases",
     "apps.proceedings",
+    "apps.deadlines",
     "apps.access",
     "simple_history",
     "apps.tokens",
@@ -380,6 +381,20 @@ SPECTACULAR_SETTINGS = {
     },
     "SCHEMA_PATH_PREFIX": r"/api/v1",
 }
+
+# E-mail (deadline reminders, apps.deadlines): printed to the console unless an SMTP server is
+# named. EMAIL_HOST set switches to SMTP; the rest are Django's own settings.
+EMAIL_BACKEND = os.environ.get(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.smtp.EmailBackend" if os.environ.get("EMAIL_HOST")
+    else "django.core.mail.backends.console.EmailBackend",
+)
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "587"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_flag("EMAIL_USE_TLS", True)
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "casetracker@localhost")
 
 LOGGING = {
     "version": 1,

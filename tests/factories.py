@@ -10,6 +10,15 @@ from apps.access.models import AccessLog, Membership
 from apps.agreements.models import Agreement, Provision
 from apps.cases.models import Case, CaseShare, Fact
 from apps.core.partial_dates import PartialDate, Precision
+from apps.deadlines.models import (
+    CalendarFeed,
+    CaseNote,
+    CaseTask,
+    Closure,
+    Deadline,
+    DeadlineReminder,
+    DeadlineRule,
+)
 from apps.dossiers.models import DossierGeneration, Format, Level
 from apps.people.models import Alias, Individual, Organization, ProtectedIdentity
 from apps.proceedings.models import Proceeding, ProceedingEvent
@@ -298,3 +307,73 @@ class JobFactory(factory.django.DjangoModelFactory):
     params = factory.LazyAttribute(
         lambda o: {"case": o.case.pk, "format": "pdf", "level": "public", "language": "en", "channel": "api"}
     )
+
+
+class DeadlineRuleFactory(factory.django.DjangoModelFactory):
+    """A rule with its own figure (so unverified): 30 calendar days after a refusal's decision."""
+
+    class Meta:
+        model = DeadlineRule
+
+    name = factory.Sequence(lambda n: f"Appeal against a refusal {n}")
+    proceeding_kind = Proceeding.Kind.TEMPORARY_ASYLUM
+    event_kind = ProceedingEvent.Kind.DECISION
+    outcome = Proceeding.Outcome.REFUSED
+    offset = 30
+    unit = DeadlineRule.Unit.CALENDAR_DAYS
+
+
+class DeadlineFactory(factory.django.DjangoModelFactory):
+    """A deadline set by hand (computed ones come from the services: deadline_rule_create and events)."""
+
+    class Meta:
+        model = Deadline
+
+    case = factory.SubFactory(CaseFactory)
+    title = factory.Sequence(lambda n: f"File the documents {n}")
+    computed_due_on = factory.LazyFunction(lambda: dt.date.today() + dt.timedelta(days=7))
+    due_on = factory.LazyAttribute(lambda d: d.computed_due_on)
+
+
+class DeadlineReminderFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = DeadlineReminder
+
+    deadline = factory.SubFactory(DeadlineFactory)
+    step = 5
+    recipients = 1
+
+
+class ClosureFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Closure
+
+    organization = factory.SubFactory(OrganizationFactory)
+    starts_on = dt.date(2016, 2, 1)
+    ends_on = dt.date(2016, 2, 5)
+    reason = "Office move"
+
+
+class CalendarFeedFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CalendarFeed
+
+    user = factory.SubFactory(UserFactory)
+    token_hash = factory.Sequence(lambda n: f"{n:064x}")
+
+
+class CaseNoteFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CaseNote
+
+    case = factory.SubFactory(CaseFactory)
+    text = "Call the lawyer about the hearing."
+
+
+class CaseTaskFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CaseTask
+
+    case = factory.SubFactory(CaseFactory)
+    title = factory.Sequence(lambda n: f"Collect the decision's copy {n}")
+    due_on = factory.LazyFunction(lambda: dt.date.today() + dt.timedelta(days=3))

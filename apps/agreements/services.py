@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from apps.agreements.models import Agreement, Provision
+from apps.agreements.signals import provision_time_limit_changed
 from apps.core.services import record_create, record_update
 
 
@@ -71,4 +72,9 @@ def provision_update(*, provision: Provision, **changes) -> tuple[Provision, boo
     """Change a provision of an agreement (its wording, summary, time limit…)."""
     if "agreement" in changes and changes.pop("agreement").pk != provision.agreement_id:
         raise ValidationError({"agreement": _("A provision cannot move to another agreement.")})
-    return record_update(record=provision, fields=PROVISION_CHANGEABLE, data=changes)
+    with transaction.atomic():
+        before = provision.time_limit_days
+        provision, changed = record_update(record=provision, fields=PROVISION_CHANGEABLE, data=changes)
+        if changed and provision.time_limit_days != before:
+            provision_time_limit_changed.send(sender=Provision, provision=provision)
+    return provision, changed

@@ -13,6 +13,7 @@ from apps.cases.models import Case
 from apps.cases.services import Support, supports_add
 from apps.core.services import record_create, record_touch, record_update
 from apps.proceedings.models import Proceeding, ProceedingEvent
+from apps.proceedings.signals import proceeding_changed
 
 
 @transaction.atomic
@@ -49,6 +50,7 @@ def proceeding_record(
     )
     proceeding_legal_basis_set(proceeding=proceeding, agreements=agreements, provisions=provisions)
     supports_add(supports=supports, added_by=added_by, proceeding=proceeding)
+    proceeding_changed.send(sender=Proceeding, proceeding=proceeding)
     return proceeding
 
 
@@ -101,6 +103,8 @@ def proceeding_update(*, proceeding: Proceeding, agreements: Iterable | None = N
         changed = changed or _legal_basis(proceeding) != before
     if changed and not own_changed:
         record_touch(record=proceeding)  # only its legal basis changed: still a new version of it
+    if own_changed:
+        proceeding_changed.send(sender=Proceeding, proceeding=proceeding)
     return proceeding, changed
 
 
@@ -111,15 +115,18 @@ def _legal_basis(proceeding: Proceeding) -> tuple[set, set]:
     )
 
 
+@transaction.atomic
 def proceeding_event_add(*, proceeding: Proceeding, kind: str, date, description: str = "",
                          public_id=None) -> ProceedingEvent:
     """Add a dated step (filing, hearing, decision, notice…) to a proceeding."""
     _check_event_date(date)
-    return record_create(
+    event = record_create(
         model=ProceedingEvent,
         data={"proceeding": proceeding, "kind": kind, "description": description, "date": date},
         public_id=public_id,
     )
+    proceeding_changed.send(sender=ProceedingEvent, proceeding=proceeding)
+    return event
 
 
 def proceeding_event_update(*, event: ProceedingEvent, **changes) -> tuple[ProceedingEvent, bool]:
@@ -128,7 +135,11 @@ def proceeding_event_update(*, event: ProceedingEvent, **changes) -> tuple[Proce
         raise ValidationError({"proceeding": _("An event cannot move to another proceeding.")})
     if "date" in changes:
         _check_event_date(changes["date"])
-    return record_update(record=event, fields=EVENT_CHANGEABLE, data=changes)
+    with transaction.atomic():
+        event, changed = record_update(record=event, fields=EVENT_CHANGEABLE, data=changes)
+        if changed:
+            proceeding_changed.send(sender=ProceedingEvent, proceeding=event.proceeding)
+    return event, changed
 
 
 def _check_event_date(date) -> None:

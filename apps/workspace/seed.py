@@ -28,6 +28,8 @@ from apps.agreements.models import Agreement, Provision
 from apps.agreements.services import agreement_create, provision_add
 from apps.cases.models import Case, Fact
 from apps.cases.services import case_open, fact_mark_disputed, fact_record
+from apps.deadlines.models import Deadline, DeadlineRule
+from apps.deadlines.services import deadline_rule_create
 from apps.people.models import Alias, Individual, Organization
 from apps.people.services import alias_add, individual_create, organization_create
 from apps.proceedings.models import Proceeding, ProceedingEvent
@@ -51,6 +53,8 @@ MODEL_ORDER: tuple[type[models.Model], ...] = (
     Proceeding,
     ProceedingEvent,
     Citation,
+    DeadlineRule,
+    Deadline,
 )
 
 
@@ -79,6 +83,7 @@ class _Build:
     agreements: dict[str, Agreement] = field(default_factory=dict)
     provisions: dict[str, Provision] = field(default_factory=dict)
     articles: dict[str, Article] = field(default_factory=dict)
+    rules: dict[str, DeadlineRule] = field(default_factory=dict)
     created: dict[type[models.Model], list[int]] = field(default_factory=dict)
 
     def public_id(self, kind: str, key: str) -> uuid.UUID:
@@ -205,6 +210,9 @@ def _clear_the_way(build: _Build, articles: list[SeedArticle]) -> None:
                 break
             proceedings.filter(appeals__isnull=True).delete()
         cases.delete()
+        DeadlineRule.objects.filter(
+            public_id__in=[build.public_id("deadline-rule", entry["key"]) for entry in spec.get("deadline_rules", [])]
+        ).delete()
         stored = Article.objects.filter(
             models.Q(public_id__in=article_ids) | models.Q(sha256__in=hashes) | models.Q(url__in=urls)
         )
@@ -280,8 +288,32 @@ def _create_everything(build: _Build, articles: list[SeedArticle]) -> None:
     for entry in spec["agreements"]:
         _create_agreement(build, entry)
 
+    # Rules before cases: recording a case's events then starts its deadlines, as it would for
+    # a caseworker.
+    for entry in spec.get("deadline_rules", []):
+        _create_rule(build, entry)
+
     for entry in spec["cases"]:
         _create_case(build, entry)
+
+
+def _create_rule(build: _Build, entry: dict) -> None:
+    rule = deadline_rule_create(
+        name=entry["name"],
+        proceeding_kind=entry.get("proceeding_kind", ""),
+        event_kind=entry["event_kind"],
+        outcome=entry.get("outcome", ""),
+        jurisdiction=entry.get("jurisdiction", ""),
+        offset=entry.get("offset"),
+        unit=entry.get("unit", DeadlineRule.Unit.CALENDAR_DAYS),
+        roll_forward=entry.get("roll_forward", True),
+        calendar_country=entry.get("calendar_country", ""),
+        provision=build.provisions[entry["provision"]] if entry.get("provision") else None,
+        notes=" ".join(entry.get("notes", "").split()),
+        public_id=build.public_id("deadline-rule", entry["key"]),
+    )
+    build.rules[entry["key"]] = rule
+    build.track(rule)
 
 
 def _create_article(build: _Build, article: SeedArticle) -> None:
@@ -424,6 +456,12 @@ def _create_case(build: _Build, entry: dict) -> None:
             if missing:
                 raise SeedError(f"Fact {reference}/{item['key']} contradicts unknown facts {missing}.")
             fact_mark_disputed(fact=facts[item["key"]], contradicts=[facts[name] for name in others])
+
+    # Deadlines were started by the services as the events were recorded: give them stable ids.
+    for deadline in Deadline.objects.filter(case=case).select_related("rule", "trigger").order_by("pk"):
+        public_id = build.public_id("deadline", f"{deadline.rule.public_id}:{deadline.trigger.public_id}")
+        Deadline.objects.filter(pk=deadline.pk).update(public_id=public_id)
+        build.track(deadline)
 
     # Citations were created by the services: track them for the fixture.
     for citation in Citation.objects.filter(

@@ -27,6 +27,8 @@ ARTIFACTS = ROOT / "test-artifacts"
 SEED = ROOT / "fixtures" / "seed.json"
 ROLES_MIGRATION = import_module("apps.access.migrations.0002_roles")
 SHARES_MIGRATION = import_module("apps.cases.migrations.0003_caseshare_from_access")
+# Apps added later give the roles their permissions in their own migration.
+LATER_ROLES = [import_module("apps.deadlines.migrations.0002_roles").ROLES]
 VIEWPORT = {"width": 1366, "height": 900}
 PASSWORD = "correct horse battery staple"
 # Auto-waiting covers a slow page; this bounds a wait for something that never comes.
@@ -94,7 +96,10 @@ def roles_restore() -> None:
     for column, name in enumerate(ROLES_MIGRATION.GROUPS):
         group, _created = Group.objects.get_or_create(name=name)
         wanted = Q(pk__in=[])
-        for resource, cells in ROLES_MIGRATION.ROLES.items():
+        roles = dict(ROLES_MIGRATION.ROLES)
+        for later in LATER_ROLES:
+            roles.update(later)
+        for resource, cells in roles.items():
             app_label, model = moved.get(resource, resource).split(".")
             codenames = [f"{ROLES_MIGRATION.ACTIONS[letter]}_{model}" for letter in cells[column]]
             wanted |= Q(content_type__app_label=app_label, codename__in=codenames)

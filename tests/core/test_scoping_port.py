@@ -13,8 +13,15 @@ from tests.factories import (
     AgreementFactory,
     AliasFactory,
     ArticleFactory,
+    CalendarFeedFactory,
     CaseFactory,
+    CaseNoteFactory,
     CaseShareFactory,
+    CaseTaskFactory,
+    ClosureFactory,
+    DeadlineFactory,
+    DeadlineReminderFactory,
+    DeadlineRuleFactory,
     FactFactory,
     JobFactory,
     MembershipFactory,
@@ -92,6 +99,12 @@ def world():
     share = CaseShareFactory(case=case)
     AccessLogFactory(case=case)
     JobFactory(case=case)
+    DeadlineReminderFactory(deadline=DeadlineFactory(case=case))
+    DeadlineRuleFactory()
+    ClosureFactory(organization=case.organization)
+    CalendarFeedFactory()
+    CaseNoteFactory(case=case)
+    CaseTaskFactory(case=case)
     return case, share
 
 

@@ -1,0 +1,12 @@
+"""What the proceedings' services announce, for the apps above that follow proceedings.
+
+Sent inside the write's transaction, after the write, by the services in ``services.py``:
+a listener's own writes (``apps.deadlines`` recomputes the deadlines a proceeding's events
+start) commit or roll back with the change that caused them. ``proceedings`` imports none of
+its listeners; they connect from their own ``AppConfig.ready``.
+"""
+
+from django.dispatch import Signal
+
+# A proceeding, or one of its events, was recorded or changed: ``proceeding=`` the proceeding.
+proceeding_changed = Signal()
