@@ -11,7 +11,7 @@ RUN pip install -r requirements.txt
 
 COPY . .
 # collectstatic needs settings, not secrets: throwaway keys for this build step only.
-RUN SECRET_KEY=build-only-not-secret SALT_KEY=build-only-not-secret python manage.py collectstatic --noinput
+RUN SECRET_KEY=build-only-not-secret SALT_KEY=build-only-not-secret AUDIT_KEY=build-only-not-secret python manage.py collectstatic --noinput
 
 RUN useradd --system --home /app casetracker && chown -R casetracker /app
 USER casetracker
