@@ -88,7 +88,7 @@ class AccessLog(models.Model):
         if not self._state.adding:
             raise TypeError("The access log is append-only: entries cannot be changed.")
         # The entry and its link in the audit chain (sealed on post-save) commit together.
-        with transaction.atomic(using=kwargs.get("using") or router.db_for_write(type(self))):
+        with transaction.atomic(using=kwargs.get("using") or router.db_for_write(type(self)), savepoint=False):
             super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):

@@ -87,7 +87,7 @@ def protected_read_record(*, request, records) -> list[AccessLog]:
         )
         for record in records
     ]
-    with transaction.atomic():
+    with transaction.atomic(savepoint=False):
         entries = AccessLog.objects.bulk_create(entries)
         # bulk_create sends no post-save signal: seal the entries here, in the same transaction.
         custody.seal_rows(model=AccessLog, rows=entries)

@@ -7,6 +7,15 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         # Every change history is sealed in a hash chain (the access log registers itself).
+        from django.db.models.signals import post_migrate
+
         from apps.core import custody
 
         custody.history_chains_register()
+        post_migrate.connect(_chain_heads, sender=self)
+
+
+def _chain_heads(sender, using="default", **kwargs) -> None:
+    from apps.core import custody
+
+    custody.heads_ensure(using=using)

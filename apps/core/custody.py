@@ -127,6 +127,12 @@ def _seal_m2m_versions(sender, created_rows, history_instance, **kwargs):
     seal_rows(model=sender, rows=created_rows, using=history_instance._state.db)
 
 
+def heads_ensure(*, using: str = DEFAULT_DB_ALIAS, **kwargs) -> None:
+    """Make the head of every chain (after ``migrate``), so a first write need not make one."""
+    names = [LOCK, *sorted(_sealed)]
+    AuditChain.objects.using(using).bulk_create([AuditChain(name=name) for name in names], ignore_conflicts=True)
+
+
 def sealed_models() -> dict[str, type[models.Model]]:
     """The sealed tables, by chain name."""
     return dict(_sealed)
@@ -241,7 +247,8 @@ def _append(*, using: str, chain: str, links: list[tuple[str, str, dict | str, d
     """Append links ``(kind, row id, row content or a digest already made, detail)`` to ``chain``."""
     signing_key = _keys()[0]
     signing_id = key_id(signing_key)
-    with transaction.atomic(using=using):
+    # No savepoint: a link that cannot be written fails the writer's whole transaction.
+    with transaction.atomic(using=using, savepoint=False):
         head = _lock(using, chain)
         seq, prev, now = head.seq, head.head or GENESIS, timezone.now()
         seals = []

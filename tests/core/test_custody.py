@@ -24,7 +24,7 @@ from apps.core.models import AuditChain, AuditSeal
 from tests.factories import AccessLogFactory, CaseFactory, FactFactory, SuperuserFactory, UserFactory
 from tests.http import if_match
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.audit_tampered]
 
 LOG = AccessLog._meta.db_table
 CASES = Case.history.model._meta.db_table
