@@ -292,3 +292,21 @@ def test_no_history_table_is_open_to_change_or_delete_in_the_admin():
     for model, model_admin in admin.site._registry.items():
         if model in sealed:
             assert not model_admin.has_delete_permission(request) and not model_admin.has_change_permission(request)
+
+
+def test_a_deletion_through_the_service_leaves_a_tombstone_that_names_no_protected_value():
+    from apps.cases.services import fact_delete
+    from apps.people.models import ProtectedIdentity
+    from tests.factories import ProtectedIdentityFactory
+
+    fact = FactFactory()
+    fact_delete(fact=fact)
+    identity = ProtectedIdentityFactory(legal_name="Kim Secret-Name")
+    identity.delete()
+
+    tombstones = AuditSeal.objects.filter(kind="tombstone")
+    # The fact, the citation that went with it, the identity.
+    assert {seal.detail["model"] for seal in tombstones} == {"cases.fact", "sources.citation", "people.protectedidentity"}
+    assert all("Secret-Name" not in str(seal.detail) + seal.digest for seal in tombstones)
+    assert not ProtectedIdentity.objects.filter(pk=identity.pk).exists()
+    assert breaks() == []
