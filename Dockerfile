@@ -22,9 +22,9 @@ RUN pip install -r requirements.txt
 
 COPY . .
 # collectstatic needs settings, not secrets: throwaway keys for this build step only.
-RUN SECRET_KEY=build-only-not-secret SALT_KEY=build-only-not-secret python manage.py collectstatic --noinput
+RUN SECRET_KEY=build-only-not-secret SALT_KEY=build-only-not-secret AUDIT_KEY=build-only-not-secret python manage.py collectstatic --noinput
 # The Russian catalogue (locale/ru/LC_MESSAGES/django.po) into the django.mo Django reads.
-RUN SECRET_KEY=build-only-not-secret SALT_KEY=build-only-not-secret python manage.py compilemessages --ignore .venv
+RUN SECRET_KEY=build-only-not-secret SALT_KEY=build-only-not-secret AUDIT_KEY=build-only-not-secret python manage.py compilemessages --ignore .venv
 
 RUN useradd --system --home /app casetracker && chown -R casetracker /app
 USER casetracker

@@ -69,6 +69,7 @@ def environment(database_url: str) -> dict[str, str]:
         DEBUG="0",
         SECRET_KEY="benchmark-only-not-a-secret-" + "x" * 30,
         SALT_KEY="benchmark-only-salt",
+        AUDIT_KEY="benchmark-only-audit-key",
         ALLOWED_HOSTS="127.0.0.1",
         SECURE_SSL_REDIRECT="0",
         API_THROTTLE_RATE="1000000/hour",

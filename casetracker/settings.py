@@ -55,6 +55,20 @@ if not SALT_KEY:
         )
     SALT_KEY = ["development-only-salt-do-not-use-in-production"]
 
+# The access log and every change history are hash-chained with an HMAC key (apps/core/custody.py),
+# so that a row changed or removed in the database behind the application's back is found by
+# `manage.py audit_verify`. Several keys, comma-separated, newest first: new links are sealed
+# with the first, older links verify with the key they name (rotation: docs/deployment.md). Kept
+# apart from the database and its backups, like SECRET_KEY; a development key only with DEBUG.
+AUDIT_KEY = env_list("AUDIT_KEY")
+if not AUDIT_KEY:
+    if not DEBUG:
+        raise ImproperlyConfigured(
+            "AUDIT_KEY is not set. Set AUDIT_KEY in the environment (the key that seals the access "
+            "log and the change history), or DEBUG=1 for local development only."
+        )
+    AUDIT_KEY = ["development-only-audit-key-do-not-use-in-production"]
+
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 

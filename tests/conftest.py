@@ -104,6 +104,29 @@ def _sign_in_with_second_factor(monkeypatch):
     monkeypatch.setattr(Client, "force_login", force_login)
 
 
+@pytest.fixture(autouse=True)
+def _audit_chains_whole(request):
+    """With TEST_AUDIT_VERIFY=1, every test that used the database ends with whole audit chains.
+
+    Off by default (it costs a walk of every chain per test): run the suite with it after
+    changing how history or log rows are written, to find a path that writes one unsealed
+    (apps.core.custody). Tests that tamper on purpose are marked ``audit_tampered``.
+    """
+    import os
+
+    uses_db = "_django_db_helper" in request.fixturenames or request.node.get_closest_marker("django_db")
+    if not os.environ.get("TEST_AUDIT_VERIFY") or not uses_db or request.node.get_closest_marker("audit_tampered"):
+        yield
+        return
+    # Set the database up before this fixture, so that it is torn down (rolled back) after it.
+    request.getfixturevalue("_django_db_helper")
+    yield
+    from apps.core.custody import audit_verify
+
+    broken = [str(item) for report in audit_verify() for item in report.breaks]
+    assert not broken, broken[:5]
+
+
 @pytest.fixture
 def superuser(db):
     return SuperuserFactory()

@@ -18,6 +18,7 @@ CALLER_VARIABLES_IGNORED = frozenset(
         "SECRET_KEY",
         "SECRET_KEY_FALLBACKS",
         "SALT_KEY",
+        "AUDIT_KEY",
         "ALLOWED_HOSTS",
         "CSRF_TRUSTED_ORIGINS",
         "DATABASE_CONN_MAX_AGE",
@@ -60,6 +61,8 @@ for name in CALLER_VARIABLES_IGNORED:
 os.environ["SECRET_KEY"] = "tests-only-not-a-secret"
 # A fixed salt so the encrypted protected-identity fields work in every test run, CI included.
 os.environ["SALT_KEY"] = "tests-only-salt-not-a-secret"
+# The key that seals the audit chains (apps/core/custody.py).
+os.environ["AUDIT_KEY"] = "tests-only-audit-key-not-a-secret"
 
 from casetracker.settings import *  # noqa: E402,F403
 from casetracker.settings import STORAGES  # noqa: E402

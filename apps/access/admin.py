@@ -1,7 +1,8 @@
 """Admin for memberships and the access log.
 
-The access log is read-only for everyone: no add, no change; only superusers may delete
-entries (retention). Auditors and supervisors browse the entries of their organizations.
+The access log is read-only for everyone, superusers included: no add, no change, no delete
+(retention pruning is a command, apps/access/management/commands/access_log_prune.py).
+Auditors and supervisors browse the entries of their organizations.
 """
 
 from django.contrib import admin
@@ -61,7 +62,9 @@ class AccessLogAdmin(ScopedAdminMixin, admin.ModelAdmin):
         return False
 
     def has_delete_permission(self, request, obj=None):
-        return request.user.is_active and request.user.is_superuser
+        # Nobody, superusers included: the log is evidence. Retention pruning is the
+        # access_log_prune command's, which leaves a signed link in the audit chain.
+        return False
 
 
 # Authenticator secrets are not records to browse: django-otp's own device pages (which can

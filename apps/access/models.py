@@ -1,7 +1,7 @@
 """Who belongs to which organization, and who looked at what."""
 
 from django.conf import settings
-from django.db import models
+from django.db import models, router, transaction
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -39,12 +39,19 @@ class AccessLogQuerySet(models.QuerySet):
     def update(self, **kwargs):
         raise TypeError("The access log is append-only: entries cannot be changed.")
 
+    def delete(self):
+        raise TypeError(
+            "The access log is append-only: entries are pruned only by access_log_prune, "
+            "which leaves a signed link in the audit chain."
+        )
+
 
 class AccessLog(models.Model):
     """One sensitive read or export: who, when, what. Never holds the protected values themselves.
 
     Append-only: the model refuses to save an existing entry and the queryset refuses ``update``;
-    only superusers may delete (retention), through the admin.
+    nobody deletes entries in the admin, superusers included. Each entry is sealed in a hash
+    chain (apps.core.custody); retention pruning (``access_log_prune``) leaves a signed link.
     """
 
     # The actions are the audit port's, so that lower apps name them without importing this one.
@@ -85,7 +92,12 @@ class AccessLog(models.Model):
     def save(self, *args, **kwargs):
         if not self._state.adding:
             raise TypeError("The access log is append-only: entries cannot be changed.")
-        super().save(*args, **kwargs)
+        # The entry and its link in the audit chain (sealed on post-save) commit together.
+        with transaction.atomic(using=kwargs.get("using") or router.db_for_write(type(self)), savepoint=False):
+            super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise TypeError("The access log is append-only: entries are pruned only by access_log_prune.")
 
 
 class SignedInSession(models.Model):

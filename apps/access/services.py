@@ -6,11 +6,12 @@ from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import models, transaction
 from django.utils.translation import gettext as _
 
 from apps.access.models import AccessLog, Membership
 from apps.access.scoping import can_write_to_organization
+from apps.core import custody
 from apps.core.client_address import client_ip as _client_ip
 from apps.core.scoping import organization_holding, organization_ids_holding
 from apps.people.models import Organization
@@ -87,7 +88,11 @@ def protected_read_record(*, request, records) -> list[AccessLog]:
         )
         for record in records
     ]
-    return AccessLog.objects.bulk_create(entries)
+    with transaction.atomic(savepoint=False):
+        entries = AccessLog.objects.bulk_create(entries)
+        # bulk_create sends no post-save signal: seal the entries here, in the same transaction.
+        custody.seal_rows(model=AccessLog, rows=entries)
+    return entries
 
 
 class AccessLogRecorder:

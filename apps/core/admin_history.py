@@ -16,7 +16,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from apps.core import scoping
+from apps.core import custody, scoping
 
 
 def history_is_partial(model) -> bool:
@@ -87,8 +87,9 @@ class ScopedHistoryAdmin(SimpleHistoryAdmin):
         reason = entry.get_change_message() or ""
         limit = latest._meta.get_field("history_change_reason").max_length or len(reason)
         if reason:
-            type(latest).objects.filter(pk=latest.pk).update(
-                history_change_reason=reason if len(reason) <= limit else reason[: limit - 1] + "…"
+            # An amendment of the row, sealed as such in its audit chain (apps.core.custody).
+            custody.history_reason_note(
+                row=latest, reason=reason if len(reason) <= limit else reason[: limit - 1] + "…"
             )
 
 

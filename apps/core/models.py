@@ -77,3 +77,71 @@ class IdempotencyKey(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key} of {self.user_id}"
+
+
+class AuditChainManager(models.Manager):
+    def get_by_natural_key(self, name):
+        return self.get(name=name)
+
+
+class AuditChain(models.Model):
+    """The head of one hash chain (apps.core.custody): its last sequence number and hash.
+
+    One row per sealed table, named by the table; the row named ``*`` is the lock every writer
+    takes first, so that writers of several chains never wait for each other in a cycle.
+    """
+
+    name = models.CharField(_("chain"), max_length=100, unique=True)
+    seq = models.PositiveBigIntegerField(_("last sequence number"), default=0)
+    head = models.CharField(_("last hash"), max_length=64, blank=True)
+
+    objects = AuditChainManager()
+
+    class Meta:
+        verbose_name = _("audit chain")
+        verbose_name_plural = _("audit chains")
+
+    def __str__(self) -> str:
+        return f"{self.name} #{self.seq}"
+
+    def natural_key(self):
+        return (self.name,)
+
+
+class AuditSeal(models.Model):
+    """One link of a hash chain: it seals a row of a log or history table (apps.core.custody).
+
+    Append-only: never changed, never deleted, also when the row it seals is pruned (a
+    ``prune`` link then names the range). Holds digests only (keyed hashes), never the values.
+    """
+
+    class Kind(models.TextChoices):
+        SEAL = "seal", _("row written")
+        AMEND = "amend", _("row amended by the application")
+        TOMBSTONE = "tombstone", _("record deleted")
+        PRUNE = "prune", _("rows pruned")
+        ADOPT = "adopt", _("row written before the chain existed")
+
+    chain = models.CharField(_("chain"), max_length=100)
+    seq = models.PositiveBigIntegerField(_("sequence number"))
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    row_id = models.CharField(_("row"), max_length=64, blank=True)
+    digest = models.CharField(_("row digest"), max_length=64)
+    prev = models.CharField(_("previous hash"), max_length=64)
+    key_id = models.CharField(_("key"), max_length=16)
+    mac = models.CharField(_("hash"), max_length=64)
+    at = models.DateTimeField(_("sealed at"))
+    detail = models.JSONField(_("detail"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("audit seal")
+        verbose_name_plural = _("audit seals")
+        ordering = ["chain", "seq"]
+        constraints = [
+            # Two writers can never fork a chain: the second insert of a number fails.
+            models.UniqueConstraint(fields=["chain", "seq"], name="auditseal_chain_seq_unique"),
+        ]
+        indexes = [models.Index(fields=["chain", "row_id"], name="auditseal_chain_row")]
+
+    def __str__(self) -> str:
+        return f"{self.chain} #{self.seq} {self.kind} {self.row_id}"

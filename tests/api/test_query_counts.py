@@ -111,7 +111,7 @@ DETAILS = {
         lambda desk: desk.individual(),
         lambda desk, person: AliasFactory(individual=person),
         url_of("individuals"),
-        5,
+        8,  # 3 of them seal the access-log entry of the protected read (apps.core.custody)
     ),
     "fact": (lambda desk: desk.fact(), lambda desk, fact: CitationFactory(fact=fact), url_of("facts"), 3),
     "proceeding": (lambda desk: desk.proceeding(), more_of_the_proceeding, url_of("proceedings"), 7),
