@@ -179,6 +179,11 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # The seed data (`loaddata seed`), built by `manage.py build_seed_fixtures`.
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
+# dumpdata writes encrypted fields (protected identities) as ciphertext, never in clear; the
+# backup itself is `manage.py backup` (docs/deployment.md, "Backups").
+SERIALIZATION_MODULES = {
+    fmt: f"apps.core.dumpformats.{fmt}" for fmt in ("json", "jsonl", "xml", "yaml")
+}
 
 # The largest file or text an article import accepts (apps/sources/ingestion/decoding.py).
 ARTICLE_IMPORT_MAX_BYTES = int(os.environ.get("ARTICLE_IMPORT_MAX_BYTES", str(5 * 1024 * 1024)))
