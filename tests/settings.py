@@ -21,6 +21,9 @@ CALLER_VARIABLES_IGNORED = frozenset(
         "ALLOWED_HOSTS",
         "CSRF_TRUSTED_ORIGINS",
         "DATABASE_CONN_MAX_AGE",
+        "DATABASE_REPLICA_URL",
+        "DATABASE_POOL",
+        "DATABASE_POOL_TIMEOUT",
         "ARTICLE_IMPORT_MAX_BYTES",
         "LOGIN_THROTTLE_LIMIT",
         "LOGIN_THROTTLE_WINDOW",
@@ -47,7 +50,7 @@ os.environ["SECRET_KEY"] = "tests-only-not-a-secret"
 os.environ["SALT_KEY"] = "tests-only-salt-not-a-secret"
 
 from casetracker.settings import *  # noqa: E402,F403
-from casetracker.settings import STORAGES  # noqa: E402
+from casetracker.settings import DATABASES, STORAGES  # noqa: E402
 
 # The cache every test uses: the database cache by default, as in production without Redis;
 # TEST_CACHE=redis runs the same tests against Redis (TEST_REDIS_URL, default database 15 of the
@@ -70,3 +73,8 @@ STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.s
 # Nor a collected static folder: let WhiteNoise look files up when asked instead of scanning
 # (and warning about) a STATIC_ROOT that a test run never fills.
 WHITENOISE_AUTOREFRESH = True
+
+# The replica alias a deployment with DATABASE_REPLICA_URL has, as a test mirror of the test
+# database (the same data, no second database to create). The router stays off: only the tests
+# of the replica routing (tests/core/test_replica_router.py) turn it on.
+DATABASES["replica"] = {**DATABASES["default"], "TEST": {"MIRROR": "default"}}
