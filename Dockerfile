@@ -1,5 +1,7 @@
 # The production image: the app under gunicorn, static files served by WhiteNoise.
-FROM python:3.11-slim
+# Debian 12 (bookworm), whose postgresql-client is 15: pg_dump/pg_restore (manage.py backup and
+# restore) of the server's version, as in docker-compose.yml and CI.
+FROM python:3.11-slim-bookworm
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
@@ -7,11 +9,12 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 
 # What the app needs at run time from system-packages.txt (the rest of that list is for tests):
 # Pango, HarfBuzz and fontconfig for WeasyPrint's PDF dossiers, CJK fonts for Hangul and
-# Cyrillic names, pandoc for DOCX dossiers, gettext to compile the translations.
+# Cyrillic names, pandoc for DOCX dossiers, gettext to compile the translations, and
+# pg_dump/pg_restore of the PostgreSQL version compose and CI run (manage.py backup/restore).
 RUN apt-get update \
     && apt-get install -y --no-install-recommends \
         libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 libfontconfig1 \
-        fonts-noto-cjk pandoc gettext \
+        fonts-noto-cjk pandoc gettext postgresql-client-15 \
     && rm -rf /var/lib/apt/lists/*
 
 WORKDIR /app
@@ -26,7 +29,8 @@ RUN SECRET_KEY=build-only-not-secret SALT_KEY=build-only-not-secret AUDIT_KEY=bu
 # The Russian catalogue (locale/ru/LC_MESSAGES/django.po) into the django.mo Django reads.
 RUN SECRET_KEY=build-only-not-secret SALT_KEY=build-only-not-secret AUDIT_KEY=build-only-not-secret python manage.py compilemessages --ignore .venv
 
-RUN useradd --system --home /app casetracker && chown -R casetracker /app
+RUN useradd --system --home /app casetracker && chown -R casetracker /app \
+    && mkdir -p /backups && chown casetracker /backups
 USER casetracker
 
 EXPOSE 8000

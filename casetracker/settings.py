@@ -182,12 +182,52 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # worker for the operating system's TCP timeout.
     DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = 2
 
+# A read replica (optional): reads outside a transaction go to it, writes and everything in a
+# transaction to the primary, and a request that wrote reads from the primary to its end
+# (apps/core/db_router.py). Same options as the primary; the tests mirror it onto the primary.
+DATABASE_REPLICA_URL = os.environ.get("DATABASE_REPLICA_URL", "")
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = {
+        **dj_database_url.parse(
+            DATABASE_REPLICA_URL,
+            conn_max_age=DATABASES["default"]["CONN_MAX_AGE"],
+            conn_health_checks=True,
+        ),
+        "OPTIONS": dict(DATABASES["default"].get("OPTIONS", {})),
+        "TEST": {"MIRROR": "default"},
+    }
+    DATABASE_ROUTERS = ["apps.core.db_router.PrimaryReplicaRouter"]
+
+# Connection pooling on PostgreSQL (psycopg's pool in each server process): DATABASE_POOL=1, or
+# DATABASE_POOL=min:max (default 2:8 connections per process), DATABASE_POOL_TIMEOUT seconds a
+# request waits for a free connection. Pooled connections replace persistent ones
+# (CONN_MAX_AGE 0). With PgBouncer in front instead, leave this unset (docs/deployment.md).
+DATABASE_POOL = os.environ.get("DATABASE_POOL", "").strip()
+if DATABASE_POOL and DATABASE_POOL.lower() not in {"0", "false", "no", "off"}:
+    sizes = ["2", "8"] if DATABASE_POOL.lower() in TRUE_WORDS else DATABASE_POOL.split(":")
+    try:
+        pool_min, pool_max = (int(size) for size in sizes)
+    except ValueError:
+        raise ImproperlyConfigured("DATABASE_POOL is 1 or min:max, e.g. 2:8.") from None
+    for database in DATABASES.values():
+        if database["ENGINE"] != "django.db.backends.postgresql":
+            raise ImproperlyConfigured("DATABASE_POOL works with PostgreSQL only (DATABASE_URL=postgres://…).")
+        database["CONN_MAX_AGE"] = 0
+        database.setdefault("OPTIONS", {})["pool"] = {
+            "min_size": pool_min,
+            "max_size": pool_max,
+            "timeout": float(os.environ.get("DATABASE_POOL_TIMEOUT", "10")),
+        }
+
 # One cache for every server process: throttle counts and login lock-outs must be the same in
 # each gunicorn worker. Redis when REDIS_URL is set, else a table in the database (created by
 # migrate: apps/core/migrations/0002_cache_table.py), so a small office needs nothing more.
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    # Sessions read from Redis, written through to the database: any web process serves any
+    # signed-in user, and a Redis restart signs nobody out.
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     CACHES = {
         "default": {
@@ -248,6 +288,11 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # The seed data (`loaddata seed`), built by `manage.py build_seed_fixtures`.
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
+# dumpdata writes encrypted fields (protected identities) as ciphertext, never in clear; the
+# backup itself is `manage.py backup` (docs/deployment.md, "Backups").
+# Not installed yet: with it, the browser test of the PDF dossier times out (under
+# investigation). Until then `manage.py backup` is the only safe copy.
+# SERIALIZATION_MODULES = {fmt: f"apps.core.dumpformats.{fmt}" for fmt in ("json", "jsonl", "xml", "yaml")}
 
 # The largest file or text an article import accepts (apps/sources/ingestion/decoding.py).
 ARTICLE_IMPORT_MAX_BYTES = int(os.environ.get("ARTICLE_IMPORT_MAX_BYTES", str(5 * 1024 * 1024)))

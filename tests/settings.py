@@ -22,6 +22,9 @@ CALLER_VARIABLES_IGNORED = frozenset(
         "ALLOWED_HOSTS",
         "CSRF_TRUSTED_ORIGINS",
         "DATABASE_CONN_MAX_AGE",
+        "DATABASE_REPLICA_URL",
+        "DATABASE_POOL",
+        "DATABASE_POOL_TIMEOUT",
         "ARTICLE_IMPORT_MAX_BYTES",
         "LOGIN_THROTTLE_LIMIT",
         "LOGIN_THROTTLE_WINDOW",
@@ -65,7 +68,7 @@ os.environ["SALT_KEY"] = "tests-only-salt-not-a-secret"
 os.environ["AUDIT_KEY"] = "tests-only-audit-key-not-a-secret"
 
 from casetracker.settings import *  # noqa: E402,F403
-from casetracker.settings import STORAGES  # noqa: E402
+from casetracker.settings import DATABASES, STORAGES  # noqa: E402
 
 # The cache every test uses: the database cache by default, as in production without Redis;
 # TEST_CACHE=redis runs the same tests against Redis (TEST_REDIS_URL, default database 15 of the
@@ -104,3 +107,7 @@ MEDIA_ROOT = JOBS_FILES_ROOT.parent
 # server, which they empty; JOBS_BACKEND stays "thread" unless a test switches it.
 CELERY_BROKER_URL = os.environ.get("TEST_JOBS_REDIS_URL", "redis://127.0.0.1:6379/14")
 CELERY_RESULT_BACKEND = None
+# The replica alias a deployment with DATABASE_REPLICA_URL has, as a test mirror of the test
+# database (the same data, no second database to create). The router stays off: only the tests
+# of the replica routing (tests/core/test_replica_router.py) turn it on.
+DATABASES["replica"] = {**DATABASES["default"], "TEST": {"MIRROR": "default"}}

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from apps.core import audit
 from apps.core.audit import SensitiveAction
-from apps.core.scoping import check_can_write
+from apps.core.scoping import check_can_write, visible
 from apps.core.services import record_create, record_touch, record_update, version_bump
 from apps.people.models import Alias, Individual, Organization, ProtectedIdentity
 
@@ -181,3 +181,45 @@ def individual_identity_erase(*, individual: Individual, by, reason: str, reques
         detail={"reason": reason.strip()[:500], "fields": erased},
         request=request,
     )
+
+
+@transaction.atomic
+def protected_identity_export(*, by, reason: str, individuals: Iterable[str] | None = None) -> list[dict]:
+    """The protected identities ``by`` may see, in clear, for a lawful need — each one logged.
+
+    Backups and ``dumpdata`` carry identities as ciphertext only; this is the one way to take
+    them out in clear, and it is never silent: ``reason`` is required, ``by`` must hold the
+    permission to view protected identities (and sees only the identities scoping lets them
+    read), and every identity exported is an access-log entry naming who, when and why —
+    never the values. ``individuals`` limits the export to those public IDs.
+    """
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": "Say why the identities are exported in clear (the lawful need)."})
+    if not by.has_perm("people.view_protectedidentity"):
+        raise PermissionDenied("Exporting protected identities needs the permission to view them.")
+    identities = visible(ProtectedIdentity, by).select_related("individual").order_by("individual__public_id")
+    if individuals is not None:
+        wanted = list(individuals)
+        identities = identities.filter(individual__public_id__in=wanted)
+    rows = []
+    for identity in identities:
+        person = identity.individual
+        rows.append(
+            {
+                "individual": str(person.public_id),
+                "pseudonym": person.pseudonym,
+                **{
+                    name: (value.isoformat() if hasattr(value, "isoformat") else value or "")
+                    for name in PROTECTED_IDENTITY_FIELDS
+                    for value in [getattr(identity, name)]
+                },
+            }
+        )
+        audit.record(
+            user=by,
+            action=SensitiveAction.EXPORT,
+            obj=person,
+            detail={"reason": reason[:500], "export": "identity_export", "fields": list(PROTECTED_IDENTITY_FIELDS)},
+        )
+    return rows

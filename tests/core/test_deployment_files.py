@@ -57,3 +57,21 @@ def test_static_files_are_served_by_whitenoise():
     assert "whitenoise.middleware.WhiteNoiseMiddleware" in settings.MIDDLEWARE
     dockerfile = (settings.BASE_DIR / "Dockerfile").read_text()
     assert "collectstatic" in dockerfile
+
+
+def test_compose_runs_the_postgresql_version_ci_tests_and_the_image_has_its_client():
+    # CI and the development machines run Debian 12's PostgreSQL 15 (pg_dump --version).
+    assert compose()["services"]["db"]["image"] == "postgres:15"
+    dockerfile = (settings.BASE_DIR / "Dockerfile").read_text()
+    assert "postgresql-client-15" in dockerfile and "bookworm" in dockerfile
+
+
+def test_compose_backs_up_nightly_into_a_volume_without_the_keys_in_it():
+    backup = compose()["services"]["backup"]
+    assert backup["command"] == ["sh", "scripts/backup-nightly.sh"]
+    assert "backups:/backups" in backup["volumes"]
+    assert backup["depends_on"]["db"]["condition"] == "service_healthy"
+    script = (settings.BASE_DIR / "scripts" / "backup-nightly.sh").read_text()
+    assert "manage.py backup --output" in script
+    # The keys reach the process from the environment, never a file in the backups volume.
+    assert "SECRET_KEY" not in script and "SALT_KEY" not in script
