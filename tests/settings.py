@@ -18,6 +18,8 @@ CALLER_VARIABLES_IGNORED = frozenset(
         "SECRET_KEY",
         "SECRET_KEY_FALLBACKS",
         "SALT_KEY",
+        "BUNDLE_SIGNING_KEY",
+        "BUNDLE_SIGNING_KEYS_RETIRED",
         "ALLOWED_HOSTS",
         "CSRF_TRUSTED_ORIGINS",
         "DATABASE_CONN_MAX_AGE",
@@ -45,6 +47,8 @@ for name in CALLER_VARIABLES_IGNORED:
 os.environ["SECRET_KEY"] = "tests-only-not-a-secret"
 # A fixed salt so the encrypted protected-identity fields work in every test run, CI included.
 os.environ["SALT_KEY"] = "tests-only-salt-not-a-secret"
+# A fixed bundle signing key (32 bytes of "t"), so that bundles are reproducible across runs.
+os.environ["BUNDLE_SIGNING_KEY"] = "dHR0dHR0dHR0dHR0dHR0dHR0dHR0dHR0dHR0dHR0dHQ="
 
 from casetracker.settings import *  # noqa: E402,F403
 from casetracker.settings import STORAGES  # noqa: E402

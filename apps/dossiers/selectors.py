@@ -26,7 +26,7 @@ from apps.core.partial_dates import PartialDate
 from apps.dossiers.models import Level
 from apps.people.models import Individual
 from apps.proceedings.models import Proceeding
-from apps.sources.models import Article, Citation
+from apps.sources.models import Article, ArticleOriginal, Citation
 
 SCHEMA = "casetracker.dossier/1"
 
@@ -34,8 +34,12 @@ SCHEMA = "casetracker.dossier/1"
 # copies of the same dossier, so the content digest leaves them out.
 COVER_VOLATILE = ("generated_at", "generated_by", "digest")
 
-_CITATIONS = Citation.objects.select_related("article__outlet").order_by(
-    "article__published_on", "start", "pk"
+# The article's original comes along in the same query, without its bytes: the bibliography
+# names its hash; only the evidence bundle reads the bytes (bundle_originals).
+_CITATIONS = (
+    Citation.objects.select_related("article__outlet", "article__original")
+    .defer("article__original__content")
+    .order_by("article__published_on", "start", "pk")
 )
 
 
@@ -482,11 +486,37 @@ def bibliography_section(*, articles: Iterable[Article], notes: Footnotes) -> li
             "language": article.language,
             "added_on": article.created_at.date().isoformat(),
             "sha256": article.sha256,
+            "original": _original(article),
             "cited_in": sorted(notes.cited_in[notes.source_keys[article.pk]]),
             "text": article.body,
         }
         for article in articles
     ]
+
+
+def _original(article: Article) -> dict | None:
+    """The bytes the source was imported from, as the bibliography names them: hash, size,
+    encoding, capture time. ``None`` for a source stored before originals were kept or typed in."""
+    if not hasattr(article, "original"):  # a missing one-to-one raises an AttributeError
+        return None
+    original = article.original
+    return {
+        "sha256": original.sha256,
+        "bytes": original.size,
+        "encoding": original.encoding,
+        "received_as": original.received_as,
+        "format": original.format,
+        "captured_at": original.captured_at.isoformat(),
+    }
+
+
+def bundle_originals(content: dict) -> dict[str, bytes]:
+    """The bytes as received of the sources a dossier's content lists, by their public id
+    (for the evidence bundle). One query."""
+    ids = [source["public_id"] for source in content["sources"] if source.get("original")]
+    rows = ArticleOriginal.objects.filter(article__public_id__in=ids).values_list("article__public_id", "content")
+    # PostgreSQL gives a memoryview, SQLite bytes.
+    return {str(public_id): bytes(data) for public_id, data in rows}
 
 
 # -- shared -------------------------------------------------------------------------------------

@@ -2,8 +2,9 @@
 
 from django.urls import path
 
-from apps.dossiers.views import case_dossier
+from apps.dossiers.views import case_dossier, signing_key
 
 urlpatterns = [
     path("cases/<str:reference>/dossier/", case_dossier, name="case-dossier"),
+    path("signing-key/", signing_key, name="signing-key"),
 ]

@@ -1,4 +1,5 @@
-"""GET /api/v1/cases/{reference}/dossier/?format=pdf|docx|html|json|zip&level=full|legal|public"""
+"""GET /api/v1/cases/{reference}/dossier/?format=pdf|docx|html|json|zip&level=full|legal|public,
+and GET /api/v1/signing-key/ (the public keys evidence bundles are signed with)."""
 
 from __future__ import annotations
 
@@ -6,13 +7,16 @@ from django.core.exceptions import ImproperlyConfigured
 from django.http import Http404, HttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import exceptions
+from rest_framework import exceptions, serializers
+from rest_framework.permissions import AllowAny
 from rest_framework.renderers import JSONRenderer
+from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from apps.cases.models import Case
 from apps.cases.scoping import visible_cases
 from apps.dossiers.models import DossierGeneration, Format, Level
+from apps.dossiers import signing
 from apps.dossiers.services import dossier_generate
 
 
@@ -105,4 +109,32 @@ class CaseDossierView(APIView):
         return response
 
 
+class SigningKeySerializer(serializers.Serializer):
+    key_id = serializers.CharField(help_text="First 16 hex digits of the SHA-256 of the raw public key.")
+    algorithm = serializers.CharField(help_text="Always Ed25519.")
+    current = serializers.BooleanField(help_text="Whether new bundles are signed with it.")
+    public_key = serializers.CharField(help_text="The raw 32-byte public key, base64.")
+    public_key_pem = serializers.CharField(help_text="The same key as PEM (SubjectPublicKeyInfo).")
+
+
+class SigningKeyView(APIView):
+    """The public keys this installation signs evidence bundles with: the current one first,
+    then earlier ones, which bundles signed before a rotation name. Public, so no sign-in."""
+
+    authentication_classes = []
+    permission_classes = [AllowAny]
+
+    @extend_schema(
+        operation_id="signing_key_retrieve",
+        summary="Public keys of evidence-bundle signatures",
+        tags=["dossiers"],
+        auth=[],
+        responses={200: SigningKeySerializer},
+    )
+    def get(self, request):
+        keys = signing.published_keys()
+        return Response({**keys[0], "keys": keys})
+
+
 case_dossier = CaseDossierView.as_view()
+signing_key = SigningKeyView.as_view()

@@ -2,6 +2,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Length
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from apps.core.models import PublicRecord
@@ -43,6 +45,53 @@ class Article(PublicRecord):
     def __str__(self) -> str:
         date = f", {self.published_on:%d %b %Y}" if self.published_on else ""
         return f"{self.title} ({self.outlet.short_name or self.outlet.name}{date})"
+
+
+class ArticleOriginal(PublicRecord):
+    """The bytes of an imported source exactly as they were received: the evidentiary original.
+
+    The article's ``body`` is the working copy (cleaned, in normal form, what citations quote)
+    and ``raw_text`` the received text as decoded; this keeps what came before either: the file
+    or page byte for byte, the encoding it was read with, its SHA-256 and when it was captured.
+    Kept in its own table so that lists and dossiers of articles never load it, and never
+    changed once stored (``save`` refuses an update; the admin shows it read-only). Its size is
+    bounded by the import limit, ``ARTICLE_IMPORT_MAX_BYTES``. An article stored before
+    originals were kept, or typed in rather than imported, has none: nothing is invented for it.
+    """
+
+    class ReceivedAs(models.TextChoices):
+        FILE = "file", _("file (bytes as received)")
+        TEXT = "text", _("text (as given, stored in UTF-8)")
+
+    article = models.OneToOneField(
+        Article, on_delete=models.CASCADE, related_name="original", verbose_name=_("article")
+    )
+    content = models.BinaryField(_("bytes as received"), editable=False)
+    sha256 = models.CharField(_("SHA-256 of the bytes"), max_length=64, editable=False)
+    size = models.PositiveIntegerField(_("size (bytes)"), editable=False)
+    encoding = models.CharField(
+        _("encoding"), max_length=40, blank=True, editable=False,
+        help_text=_("As declared or detected when the bytes were read, e.g. utf-8, windows-1251."),
+    )
+    received_as = models.CharField(_("received as"), max_length=8, choices=ReceivedAs.choices, editable=False)
+    format = models.CharField(_("format"), max_length=8, editable=False, help_text=_("html or text."))
+    filename = models.CharField(_("file name"), max_length=255, blank=True, editable=False)
+    captured_at = models.DateTimeField(_("captured at"), default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = _("original as received")
+        verbose_name_plural = _("originals as received")
+        constraints = [
+            models.CheckConstraint(condition=models.Q(size__gte=1), name="article_original_not_empty"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_received_as_display()}, {self.size:,} bytes, SHA-256 {self.sha256[:12]}…"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise ValidationError(_("The original as received is kept as it was and cannot change."))
+        super().save(*args, **kwargs)
 
 
 class Citation(PublicRecord):

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
 
 from apps.core.services import record_update
 from apps.people.models import Organization
 from apps.sources.addresses import url_variants
-from apps.sources.models import Article, Citation
+from apps.sources.models import Article, ArticleOriginal, Citation
 from apps.sources.normal_form import (
     FoldedText,
     body_sha256,
@@ -106,6 +108,43 @@ def article_create(
             raise
         raise DuplicateArticle(*duplicate) from None
     return article
+
+
+def article_original_keep(
+    *,
+    article: Article,
+    content: bytes,
+    received_as: str,
+    format: str,
+    encoding: str = "",
+    filename: str = "",
+    public_id=None,
+) -> ArticleOriginal:
+    """Keep the bytes an article was imported from, as received, with their SHA-256.
+
+    Once per article, and never changed afterwards: the original is the evidence of what came
+    in, apart from the working copy (the body) that citations quote. The importer has already
+    bounded its size (``ARTICLE_IMPORT_MAX_BYTES``).
+    """
+    if ArticleOriginal.objects.filter(article=article).exists():
+        raise ValidationError(
+            {"content": _("This article's original is already kept and cannot be replaced.")}, code="protected"
+        )
+    original = ArticleOriginal(
+        article=article,
+        content=bytes(content),
+        sha256=hashlib.sha256(content).hexdigest(),
+        size=len(content),
+        received_as=received_as,
+        format=format,
+        encoding=encoding,
+        filename=(filename or "")[-255:],
+    )
+    if public_id:
+        original.public_id = public_id
+    original.full_clean()
+    original.save()
+    return original
 
 
 # What a change of an article may touch. The text as received (``raw_text``) is the evidence

@@ -34,7 +34,7 @@ from apps.proceedings.models import Proceeding, ProceedingEvent
 from apps.proceedings.services import proceeding_event_add, proceeding_record
 from apps.sources.addresses import url_variants
 from apps.sources.ingestion.importer import article_extract, article_import
-from apps.sources.models import Article, Citation
+from apps.sources.models import Article, ArticleOriginal, Citation
 from apps.sources.normal_form import body_sha256
 from apps.sources.services import citation_add
 
@@ -46,6 +46,7 @@ MODEL_ORDER: tuple[type[models.Model], ...] = (
     Agreement,
     Provision,
     Article,
+    ArticleOriginal,
     Case,
     Fact,
     Proceeding,
@@ -305,6 +306,8 @@ def _create_article(build: _Build, article: SeedArticle) -> None:
         )
     build.articles[article.key] = result.article
     build.track(result.article)
+    # The seed file's bytes as given: the seeds are plain text, so the original is that text.
+    build.track(result.article.original)
 
 
 def _supports(build: _Build, target_kind: str, target_key: str, entries: list[dict]) -> list[dict]:
@@ -435,7 +438,10 @@ def _create_case(build: _Build, entry: dict) -> None:
 def _fix_timestamps(build: _Build) -> None:
     moment = dt.datetime.fromisoformat(str(build.spec["timestamp"]))
     for model, pks in build.created.items():
-        model.objects.filter(pk__in=pks).update(created_at=moment, updated_at=moment)
+        stamps = {"created_at": moment, "updated_at": moment}
+        if model is ArticleOriginal:
+            stamps["captured_at"] = moment
+        model.objects.filter(pk__in=pks).update(**stamps)
 
 
 def _serialize(build: _Build) -> str:
