@@ -15,8 +15,8 @@ from rest_framework.views import APIView
 
 from apps.cases.models import Case
 from apps.cases.scoping import visible_cases
-from apps.dossiers.models import DossierGeneration, Format, Level
 from apps.dossiers import signing
+from apps.dossiers.models import DossierGeneration, Format, Level
 from apps.dossiers.services import dossier_generate
 
 
