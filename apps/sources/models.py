@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from apps.core.models import PublicRecord
+from apps.core.partial_dates import PartialDateDescriptor, partial_date_constraints, partial_date_fields
 
 
 class Article(PublicRecord):
@@ -94,6 +95,96 @@ class ArticleOriginal(PublicRecord):
         super().save(*args, **kwargs)
 
 
+class DateReading(PublicRecord):
+    """What sources say one date of an agreement or a proceeding is: a dated claim, with quotes.
+
+    The record keeps its own working value (``agreement.signed``); a reading is one source's
+    account of it ("to be signed on Feb. 2", UPI), backed by at least one citation. Two
+    readings of the same date that give different dates make that date *disputed*: it is
+    derived from the readings (``apps.sources.selectors.date_readings_grouped``), never set by
+    hand, so it cannot disagree with them, and dossiers show every reading with its footnotes.
+    The same date read twice is one reading with two citations (a unique constraint).
+    """
+
+    class Field(models.TextChoices):
+        DRAFTED = "drafted", _("drafted")
+        SIGNED = "signed", _("signed")
+        RATIFIED = "ratified", _("ratified")
+        IN_FORCE = "in_force", _("in force")
+        FILED = "filed", _("filed")
+        DECIDED = "decided", _("decided")
+
+    # Which of the dates each kind of record has.
+    FIELDS = {
+        "agreement": ("drafted", "signed", "ratified", "in_force"),
+        "proceeding": ("filed", "decided"),
+    }
+
+    agreement = models.ForeignKey(
+        "agreements.Agreement", null=True, blank=True, on_delete=models.CASCADE,
+        related_name="date_readings", verbose_name=_("agreement"),
+    )
+    proceeding = models.ForeignKey(
+        "proceedings.Proceeding", null=True, blank=True, on_delete=models.CASCADE,
+        related_name="date_readings", verbose_name=_("proceeding"),
+    )
+    field = models.CharField(_("which date"), max_length=16, choices=Field.choices)
+    value_start, value_end, value_precision, value_approximate = partial_date_fields("date", required=True)
+    value = PartialDateDescriptor()
+    note = models.CharField(_("note"), max_length=500, blank=True)
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("date reading")
+        verbose_name_plural = _("date readings")
+        ordering = ["field", "value_start", "-value_end", "pk"]
+        constraints = [
+            *partial_date_constraints("date_reading", "value"),
+            models.CheckConstraint(
+                condition=(
+                    models.Q(agreement__isnull=False, proceeding__isnull=True)
+                    | models.Q(agreement__isnull=True, proceeding__isnull=False)
+                ),
+                name="date_reading_of_exactly_one",
+                violation_error_message=_("A date reading is of one agreement or one proceeding."),
+            ),
+            *(
+                models.UniqueConstraint(
+                    fields=[target, "field", "value_start", "value_end", "value_precision", "value_approximate"],
+                    condition=models.Q(**{f"{target}__isnull": False}),
+                    name=f"date_reading_{target}_once",
+                    violation_error_message=_(
+                        "This date is already read so: add the source to that reading instead."
+                    ),
+                )
+                for target in ("agreement", "proceeding")
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_field_display()}: {self.value}"
+
+    @property
+    def target(self):
+        return self.agreement or self.proceeding
+
+    def clean(self) -> None:
+        kind = "agreement" if self.agreement_id else "proceeding" if self.proceeding_id else None
+        if kind is None:
+            raise ValidationError(_("Choose the agreement or the proceeding whose date this is."))
+        if self.agreement_id and self.proceeding_id:
+            raise ValidationError(_("A date reading is of one agreement or one proceeding."))
+        if self.field and self.field not in self.FIELDS[kind]:
+            allowed = ", ".join(str(self.Field(name).label) for name in self.FIELDS[kind])
+            raise ValidationError(
+                {"field": _("A %(kind)s has no such date; choose one of: %(allowed)s.") % {"kind": kind, "allowed": allowed}}
+            )
+
+
 class Citation(PublicRecord):
     """An exact quote from an article's body, supporting one fact, proceeding or provision.
 
@@ -123,12 +214,20 @@ class Citation(PublicRecord):
         on_delete=models.CASCADE,
         related_name="citations",
     )
+    date_reading = models.ForeignKey(
+        DateReading,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="citations",
+        verbose_name=_("date reading"),
+    )
     note = models.CharField(max_length=500, blank=True)
     added_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
 
-    SUPPORTED = ("fact", "proceeding", "provision")
+    SUPPORTED = ("fact", "proceeding", "provision", "date_reading")
 
     history = HistoricalRecords()
 
@@ -142,12 +241,17 @@ class Citation(PublicRecord):
             models.CheckConstraint(condition=~models.Q(quote=""), name="citation_quote_not_empty"),
             models.CheckConstraint(
                 condition=(
-                    models.Q(fact__isnull=False, proceeding__isnull=True, provision__isnull=True)
-                    | models.Q(fact__isnull=True, proceeding__isnull=False, provision__isnull=True)
-                    | models.Q(fact__isnull=True, proceeding__isnull=True, provision__isnull=False)
+                    models.Q(fact__isnull=False, proceeding__isnull=True, provision__isnull=True,
+                             date_reading__isnull=True)
+                    | models.Q(fact__isnull=True, proceeding__isnull=False, provision__isnull=True,
+                               date_reading__isnull=True)
+                    | models.Q(fact__isnull=True, proceeding__isnull=True, provision__isnull=False,
+                               date_reading__isnull=True)
+                    | models.Q(fact__isnull=True, proceeding__isnull=True, provision__isnull=True,
+                               date_reading__isnull=False)
                 ),
                 name="citation_supports_exactly_one",
-                violation_error_message="A citation supports exactly one fact, proceeding or provision.",
+                violation_error_message="A citation supports exactly one fact, proceeding, provision or date reading.",
             ),
         ]
 
@@ -157,7 +261,7 @@ class Citation(PublicRecord):
 
     @property
     def supports(self):
-        return self.fact or self.proceeding or self.provision
+        return self.fact or self.proceeding or self.provision or self.date_reading
 
     def clean(self) -> None:
         if not self.quote or self.article_id is None:
@@ -169,4 +273,4 @@ class Citation(PublicRecord):
             )
         supported = [name for name in self.SUPPORTED if getattr(self, f"{name}_id")]
         if len(supported) != 1:
-            raise ValidationError("A citation supports exactly one fact, proceeding or provision.")
+            raise ValidationError("A citation supports exactly one fact, proceeding, provision or date reading.")

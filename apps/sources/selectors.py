@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import connection
-from django.db.models import Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 
 from apps.core.scoping import scoped
 from apps.sources.ingestion import mentions
-from apps.sources.models import Article, Citation
+from apps.sources.models import Article, Citation, DateReading
 
 # Must compile to the expression of the GIN index made by migration 0002 (same config, same
 # concatenation), or PostgreSQL falls back to scanning every article.
@@ -69,3 +69,39 @@ def article_mentions(
     API shape). With ``user``, only records that user may see are suggested. Five queries.
     """
     return mentions.article_mentions(article=article, user=user)
+
+
+def date_readings_prefetch(lookup: str = "date_readings") -> Prefetch:
+    """What a list of agreements or proceedings prefetches to show their date readings: the
+    readings and their quotes, in two queries whatever the number of records."""
+    return Prefetch(
+        lookup,
+        queryset=DateReading.objects.prefetch_related(
+            Prefetch("citations", queryset=Citation.objects.select_related("article__outlet").order_by("start", "pk"))
+        ),
+    )
+
+
+def date_reading_list(*, user: AbstractBaseUser | AnonymousUser) -> QuerySet[DateReading]:
+    """Date readings ``user`` may see (an agreement's: all; a proceeding's: as the proceeding)."""
+    return scoped(
+        DateReading.objects.select_related("agreement", "proceeding").prefetch_related(
+            Prefetch("citations", queryset=Citation.objects.select_related("article__outlet").order_by("start", "pk"))
+        ),
+        user,
+    )
+
+
+def date_readings_grouped(readings) -> dict[str, dict]:
+    """One record's readings by date field: ``{"signed": {"disputed": bool, "readings": […]}}``.
+
+    A date is disputed when its readings give different dates (a wider and a narrower one
+    count too: the sources do not say the same, and the reader is shown both). Read from
+    prefetched readings: no query.
+    """
+    grouped: dict[str, dict] = {}
+    for reading in sorted(readings, key=lambda r: (r.field, r.value.sort_key(), r.pk)):
+        grouped.setdefault(reading.field, {"disputed": False, "readings": []})["readings"].append(reading)
+    for entry in grouped.values():
+        entry["disputed"] = len({reading.value for reading in entry["readings"]}) > 1
+    return grouped

@@ -34,9 +34,9 @@ from apps.proceedings.models import Proceeding, ProceedingEvent
 from apps.proceedings.services import proceeding_event_add, proceeding_record
 from apps.sources.addresses import url_variants
 from apps.sources.ingestion.importer import article_extract, article_import
-from apps.sources.models import Article, ArticleOriginal, Citation
+from apps.sources.models import Article, ArticleOriginal, Citation, DateReading
 from apps.sources.normal_form import body_sha256
-from apps.sources.services import citation_add
+from apps.sources.services import citation_add, date_reading_add
 
 # Loading order: every record after the ones it points to.
 MODEL_ORDER: tuple[type[models.Model], ...] = (
@@ -51,6 +51,7 @@ MODEL_ORDER: tuple[type[models.Model], ...] = (
     Fact,
     Proceeding,
     ProceedingEvent,
+    DateReading,
     Citation,
 )
 
@@ -129,6 +130,9 @@ def _all_supports(spec: dict[str, Any]):
         for provision in agreement.get("provisions", []):
             for support in provision.get("supports", []):
                 yield f"provision {agreement['key']}/{provision['key']}", support
+        for reading in agreement.get("date_readings", []):
+            for support in reading.get("supports", []):
+                yield f"date reading {agreement['key']}/{reading['key']}", support
     for case in spec["cases"]:
         for proceeding in case.get("proceedings", []):
             for support in proceeding.get("supports", []):
@@ -355,6 +359,19 @@ def _create_agreement(build: _Build, entry: dict) -> None:
         build.track(provision)
         for support in _supports(build, "provision", key, provision_entry.get("supports", [])):
             build.track(citation_add(provision=provision, **support))
+    for reading_entry in entry.get("date_readings", []):
+        key = f"{entry['key']}/{reading_entry['key']}"
+        reading = date_reading_add(
+            agreement=agreement,
+            field=reading_entry["field"],
+            value=reading_entry["value"],
+            note=" ".join(reading_entry.get("note", "").split()),
+            supports=_supports(build, "date_reading", key, reading_entry["supports"]),
+            public_id=build.public_id("date_reading", key),
+        )
+        build.track(reading)
+        for citation in reading.citations.order_by("public_id"):
+            build.track(citation)
 
 
 def _create_case(build: _Build, entry: dict) -> None:
