@@ -180,9 +180,12 @@ class DateReading(PublicRecord):
             raise ValidationError(_("A date reading is of one agreement or one proceeding."))
         if self.field and self.field not in self.FIELDS[kind]:
             allowed = ", ".join(str(self.Field(name).label) for name in self.FIELDS[kind])
-            raise ValidationError(
-                {"field": _("A %(kind)s has no such date; choose one of: %(allowed)s.") % {"kind": kind, "allowed": allowed}}
+            message = (
+                _("An agreement has no such date; choose one of: %(allowed)s.")
+                if kind == "agreement"
+                else _("A proceeding has no such date; choose one of: %(allowed)s.")
             )
+            raise ValidationError({"field": message % {"allowed": allowed}})
 
 
 class Citation(PublicRecord):

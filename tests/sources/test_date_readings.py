@@ -133,3 +133,20 @@ def test_the_api_records_a_reading_with_its_quote_and_names_a_bad_field(agreemen
     wrong = client.post("/api/v1/date-readings/", {**body, "field": "filed"}, format="json")
     assert wrong.status_code == 400 and "field" in str(wrong.json())
     assert Citation.objects.filter(date_reading__isnull=False).count() == 1
+
+
+def test_an_agreements_readings_cost_two_queries_however_many(agreement, sources, superuser, django_assert_num_queries):
+    client = APIClient()
+    client.force_authenticate(superuser)
+    url = f"/api/v1/agreements/{agreement.public_id}/"
+    _two_readings(agreement, sources)
+    client.get(url)  # warm the session and the content types
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as few:
+        client.get(url)
+    upi, _ = sources
+    date_reading_add(agreement=agreement, field="drafted", value="2014", supports=[{"article": upi, "quote": "Feb. 2"}])
+    with django_assert_num_queries(len(few.captured_queries)):
+        assert len(client.get(url).json()["date_readings"]) == 2
