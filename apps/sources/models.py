@@ -79,6 +79,10 @@ class ArticleOriginal(PublicRecord):
     filename = models.CharField(_("file name"), max_length=255, blank=True, editable=False)
     captured_at = models.DateTimeField(_("captured at"), default=timezone.now, editable=False)
 
+    # Who kept it and when, like every record; without the bytes, which never change and
+    # would otherwise be copied into the history.
+    history = HistoricalRecords(excluded_fields=["content"])
+
     class Meta:
         verbose_name = _("original as received")
         verbose_name_plural = _("originals as received")
