@@ -50,6 +50,15 @@ def _can_write_citation(user, citation: Citation) -> bool:
     return True if target is None else scoping.can_write(user, target)
 
 
+def _writable_readings(user) -> QuerySet[DateReading]:
+    # What a new citation may support: an agreement's reading, or one of a proceeding the
+    # user may write to (a shared case's are visible, not writable).
+    return DateReading.objects.filter(
+        Q(agreement__isnull=False)
+        | Q(proceeding__in=scoping.writable(DateReading._meta.get_field("proceeding").related_model, user))
+    )
+
+
 def _can_write_reading(user, reading: DateReading) -> bool:
     return True if reading.proceeding is None else scoping.can_write(user, reading.proceeding)
 
@@ -64,6 +73,7 @@ scoping.register(
 scoping.register(
     DateReading,
     visible=_visible_readings,
+    writable=_writable_readings,
     can_write=_can_write_reading,
     holder=lambda reading: scoping.organization_holding(reading.proceeding),
 )

@@ -150,3 +150,19 @@ def test_an_agreements_readings_cost_two_queries_however_many(agreement, sources
     date_reading_add(agreement=agreement, field="drafted", value="2014", supports=[{"article": upi, "quote": "Feb. 2"}])
     with django_assert_num_queries(len(few.captured_queries)):
         assert len(client.get(url).json()["date_readings"]) == 2
+
+
+def test_a_shared_cases_proceeding_dates_are_read_only_for_the_partner(sources, desk, superuser):
+    upi, _ = sources
+    proceeding = desk.shared.proceedings.first()
+    reading = date_reading_add(proceeding=proceeding, field="decided", value="2 Feb 2016",
+                               supports=[{"article": upi, "quote": "to be signed on Feb. 2"}])
+    client = APIClient()
+    client.force_authenticate(desk.user)
+    assert client.get(f"/api/v1/date-readings/{reading.public_id}/").status_code == 200
+    body = {"proceeding": str(proceeding.public_id), "field": "filed", "value": "2015",
+            "citations": [{"article": str(upi.public_id), "quote": "Feb. 2"}]}
+    assert client.post("/api/v1/date-readings/", body, format="json").status_code == 400
+    cite = {"article": str(upi.public_id), "quote": "Feb. 2", "date_reading": str(reading.public_id)}
+    assert client.post("/api/v1/citations/", cite, format="json").status_code == 400
+    assert reading.citations.count() == 1 and DateReading.objects.count() == 1
