@@ -103,7 +103,7 @@ CHANGE_PAGES = {
     "fact": (lambda desk: desk.fact(), lambda desk, fact: CitationFactory(fact=fact), 21),
     "proceeding": (lambda desk: desk.proceeding(), more_of_the_proceeding, 36),
     "individual": (lambda desk: desk.individual(), lambda desk, person: AliasFactory(individual=person), 35),
-    "article": (lambda desk: desk.article(), more_of_the_article, 13),
+    "article": (lambda desk: desk.article(), more_of_the_article, 14),  # +1: the original as received (its summary on the page)
     "citation": (
         lambda desk: desk.citation(),
         lambda desk, citation: CitationFactory(fact=citation.fact, article=citation.article),
