@@ -9,7 +9,7 @@ from apps.cases.views import FactViewSet
 from apps.deadlines.views import DeadlineViewSet
 from apps.people.views import IndividualViewSet, OrganizationViewSet
 from apps.proceedings.views import ProceedingViewSet
-from apps.sources.views import ArticleViewSet, CitationViewSet
+from apps.sources.views import ArticleViewSet, CitationViewSet, DateReadingViewSet
 from apps.workspace.views import CaseViewSet
 
 
@@ -26,6 +26,7 @@ router.register("agreements", AgreementViewSet, basename="agreement")
 router.register("provisions", ProvisionViewSet, basename="provision")
 router.register("articles", ArticleViewSet, basename="article")
 router.register("citations", CitationViewSet, basename="citation")
+router.register("date-readings", DateReadingViewSet, basename="date-reading")
 router.register("facts", FactViewSet, basename="fact")
 router.register("deadlines", DeadlineViewSet, basename="deadline")
 

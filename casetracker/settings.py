@@ -69,6 +69,22 @@ if not AUDIT_KEY:
         )
     AUDIT_KEY = ["development-only-audit-key-do-not-use-in-production"]
 
+# The Ed25519 key that signs evidence bundles (apps/dossiers/signing.py): base64 of its 32 raw
+# bytes, made by `manage.py bundle_signing_key`. Kept like SECRET_KEY: required unless DEBUG is
+# on; in development without one, a key is generated once into .local-bundle-signing-key
+# (ignored by git, readable by the owner only), so that it is never a key published in the repo.
+BUNDLE_SIGNING_KEY = os.environ.get("BUNDLE_SIGNING_KEY", "")
+BUNDLE_SIGNING_KEY_FILE = None
+if not BUNDLE_SIGNING_KEY:
+    if not DEBUG:
+        raise ImproperlyConfigured(
+            "BUNDLE_SIGNING_KEY is not set. Make one with `python manage.py bundle_signing_key` "
+            "and set it in the environment (or DEBUG=1 for local development only)."
+        )
+    BUNDLE_SIGNING_KEY_FILE = BASE_DIR / ".local-bundle-signing-key"
+# Public keys (base64) of earlier signing keys, comma-separated: bundles they signed still verify.
+BUNDLE_SIGNING_KEYS_RETIRED = env_list("BUNDLE_SIGNING_KEYS_RETIRED")
+
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 

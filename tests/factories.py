@@ -22,7 +22,7 @@ from apps.deadlines.models import (
 from apps.dossiers.models import DossierGeneration, Format, Level
 from apps.people.models import Alias, Individual, Organization, ProtectedIdentity
 from apps.proceedings.models import Proceeding, ProceedingEvent
-from apps.sources.models import Article, Citation, KnownOutlet
+from apps.sources.models import Article, Citation, DateReading, KnownOutlet
 from apps.sources.normal_form import body_sha256
 from apps.sources.services import quote_locate
 from apps.tokens.models import ApiToken
@@ -212,6 +212,24 @@ class CitationFactory(factory.django.DjangoModelFactory):
     quote = factory.LazyAttribute(lambda c: c.article.body[:20])
     start = factory.LazyAttribute(lambda c: quote_locate(body=c.article.body, quote=c.quote)[0])
     end = factory.LazyAttribute(lambda c: c.start + len(c.quote))
+
+
+class DateReadingFactory(factory.django.DjangoModelFactory):
+    """A reading of an agreement's signing date, backed by a quote (as date_reading_add needs)."""
+
+    class Meta:
+        model = DateReading
+
+    agreement = factory.SubFactory(AgreementFactory)
+    field = DateReading.Field.SIGNED
+    value_start = dt.date(2016, 2, 2)
+    value_end = dt.date(2016, 2, 2)
+    value_precision = Precision.DAY
+
+    @factory.post_generation
+    def citation(self, create, extracted, **kwargs):
+        if create and extracted is not False:
+            CitationFactory(date_reading=self, fact=None, **kwargs)
 
 
 class MembershipFactory(factory.django.DjangoModelFactory):

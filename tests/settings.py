@@ -19,6 +19,8 @@ CALLER_VARIABLES_IGNORED = frozenset(
         "SECRET_KEY_FALLBACKS",
         "SALT_KEY",
         "AUDIT_KEY",
+        "BUNDLE_SIGNING_KEY",
+        "BUNDLE_SIGNING_KEYS_RETIRED",
         "ALLOWED_HOSTS",
         "CSRF_TRUSTED_ORIGINS",
         "DATABASE_CONN_MAX_AGE",
@@ -66,6 +68,8 @@ os.environ["SECRET_KEY"] = "tests-only-not-a-secret"
 os.environ["SALT_KEY"] = "tests-only-salt-not-a-secret"
 # The key that seals the audit chains (apps/core/custody.py).
 os.environ["AUDIT_KEY"] = "tests-only-audit-key-not-a-secret"
+# A fixed bundle signing key (32 bytes of "t"), so that bundles are reproducible across runs.
+os.environ["BUNDLE_SIGNING_KEY"] = "dHR0dHR0dHR0dHR0dHR0dHR0dHR0dHR0dHR0dHR0dHQ="
 
 from casetracker.settings import *  # noqa: E402,F403
 from casetracker.settings import DATABASES, STORAGES  # noqa: E402

@@ -6,6 +6,7 @@ from apps.agreements.models import Agreement, Provision
 from apps.agreements.services import agreement_create, agreement_update, provision_add, provision_update
 from apps.core.api.fields import PartialDateField, PublicIdField, StrictFieldsMixin
 from apps.people.models import Organization
+from apps.sources.serializers import DateReadingsField
 
 
 class ProvisionRefSerializer(serializers.ModelSerializer):
@@ -28,12 +29,13 @@ class AgreementSerializer(StrictFieldsMixin, serializers.ModelSerializer):
     ratified = PartialDateField(required=False, allow_null=True)
     in_force = PartialDateField(required=False, allow_null=True)
     provisions = ProvisionRefSerializer(many=True, read_only=True)
+    date_readings = DateReadingsField()
 
     class Meta:
         model = Agreement
         fields = ["id", "title", "short_title", "kind", "party_countries", "party_organizations",
-                  "drafted", "signed", "ratified", "in_force", "status", "summary", "url", "provisions",
-                  "created_at", "updated_at"]
+                  "drafted", "signed", "ratified", "in_force", "date_readings", "status", "summary", "url",
+                  "provisions", "created_at", "updated_at"]
         read_only_fields = ["created_at", "updated_at"]
 
     def to_representation(self, instance):

@@ -26,7 +26,8 @@ from apps.core.partial_dates import PartialDate
 from apps.dossiers.models import Level
 from apps.people.models import Individual
 from apps.proceedings.models import Proceeding
-from apps.sources.models import Article, Citation
+from apps.sources.models import Article, ArticleOriginal, Citation, DateReading
+from apps.sources.selectors import date_readings_grouped
 
 SCHEMA = "casetracker.dossier/1"
 
@@ -34,9 +35,14 @@ SCHEMA = "casetracker.dossier/1"
 # copies of the same dossier, so the content digest leaves them out.
 COVER_VOLATILE = ("generated_at", "generated_by", "digest")
 
-_CITATIONS = Citation.objects.select_related("article__outlet").order_by(
-    "article__published_on", "start", "pk"
+# The article's original comes along in the same query, without its bytes: the bibliography
+# names its hash; only the evidence bundle reads the bytes (bundle_originals).
+_CITATIONS = (
+    Citation.objects.select_related("article__outlet", "article__original")
+    .defer("article__original__content")
+    .order_by("article__published_on", "start", "pk")
 )
+_READINGS = DateReading.objects.prefetch_related(Prefetch("citations", queryset=_CITATIONS))
 
 
 def dossier_content(
@@ -73,6 +79,8 @@ def dossier_content(
     shown_citations = [c for f in facts for c in f.citations.all()]
     shown_citations += [c for p in proceedings for c in p.citations.all()]
     shown_citations += [c for a in agreements for prov in a.provisions.all() for c in prov.citations.all()]
+    shown_citations += [c for p in proceedings for r in p.date_readings.all() for c in r.citations.all()]
+    shown_citations += [c for a in agreements for r in a.date_readings.all() for c in r.citations.all()]
     articles = _articles_by_date(shown_citations)
     notes = Footnotes(source_keys=_labels(articles, "S"), comments=not public)
 
@@ -137,6 +145,7 @@ def _load_case(*, case: Case, level: str) -> Case:
         Prefetch("citations", queryset=_CITATIONS),
         "agreements",
         Prefetch("provisions", queryset=Provision.objects.select_related("agreement")),
+        Prefetch("date_readings", queryset=_READINGS),
     )
     prefetches = [
         Prefetch("subjects", queryset=subjects),
@@ -164,6 +173,7 @@ def _load_agreements(*, facts: Sequence[Fact], proceedings: Sequence[Proceeding]
         )
         .distinct()
         .prefetch_related(
+            Prefetch("date_readings", queryset=_READINGS),
             Prefetch(
                 "provisions",
                 queryset=Provision.objects.order_by("position", "number", "pk").prefetch_related(
@@ -412,6 +422,8 @@ def proceedings_section(
             ],
             "citations": notes.cite(proceeding.citations.all()),
         }
+        # After its own citations, as the page shows them: notes are numbered in reading order.
+        entry["date_readings"] = date_readings_section(proceeding.date_readings.all(), notes=notes)
         if not public:
             entry["reference_number"] = proceeding.reference_number
         entries.append(entry)
@@ -442,7 +454,7 @@ def agreements_section(
             "kind": agreement.get_kind_display(),
             "status": agreement.get_status_display(),
             "parties": [country.name for country in agreement.party_countries],
-            "milestones": [{"label": label, "date": _date(value)} for label, value in agreement.milestones()],
+            "milestones": _milestones(agreement, notes=notes),
             "summary": agreement.summary,
             "url": agreement.url,
             "invoked_by": _by_number(
@@ -465,6 +477,35 @@ def agreements_section(
     ]
 
 
+def date_readings_section(readings: Iterable[DateReading], *, notes: Footnotes) -> dict[str, dict]:
+    """What the sources say each date of a record is: ``{"signed": {"disputed", "readings"}}``,
+    each reading with its date and footnotes, side by side when they differ."""
+    return {
+        field: {
+            "disputed": entry["disputed"],
+            "readings": [
+                {
+                    "date": _date(reading.value),
+                    **({"comment": reading.note} if notes.comments and reading.note else {}),
+                    "citations": notes.cite(reading.citations.all()),
+                }
+                for reading in entry["readings"]
+            ],
+        }
+        for field, entry in date_readings_grouped(readings).items()
+    }
+
+
+def _milestones(agreement: Agreement, *, notes: Footnotes) -> list[dict]:
+    """The agreement's known lifecycle dates in order, each with the readings of its sources."""
+    readings = date_readings_section(agreement.date_readings.all(), notes=notes)
+    entries = []
+    for label, value in agreement.milestones():
+        reading = readings.get(label.replace(" ", "_"), {"disputed": False, "readings": []})
+        entries.append({"label": label, "date": _date(value), **reading})
+    return entries
+
+
 def bibliography_section(*, articles: Iterable[Article], notes: Footnotes) -> list[dict]:
     """The sources, keyed S1, S2 … as ``notes`` keyed them, with their text, hash and citing notes.
 
@@ -482,11 +523,37 @@ def bibliography_section(*, articles: Iterable[Article], notes: Footnotes) -> li
             "language": article.language,
             "added_on": article.created_at.date().isoformat(),
             "sha256": article.sha256,
+            "original": _original(article),
             "cited_in": sorted(notes.cited_in[notes.source_keys[article.pk]]),
             "text": article.body,
         }
         for article in articles
     ]
+
+
+def _original(article: Article) -> dict | None:
+    """The bytes the source was imported from, as the bibliography names them: hash, size,
+    encoding, capture time. ``None`` for a source stored before originals were kept or typed in."""
+    if not hasattr(article, "original"):  # a missing one-to-one raises an AttributeError
+        return None
+    original = article.original
+    return {
+        "sha256": original.sha256,
+        "bytes": original.size,
+        "encoding": original.encoding,
+        "received_as": original.received_as,
+        "format": original.format,
+        "captured_at": original.captured_at.isoformat(),
+    }
+
+
+def bundle_originals(content: dict) -> dict[str, bytes]:
+    """The bytes as received of the sources a dossier's content lists, by their public id
+    (for the evidence bundle). One query."""
+    ids = [source["public_id"] for source in content["sources"] if source.get("original")]
+    rows = ArticleOriginal.objects.filter(article__public_id__in=ids).values_list("article__public_id", "content")
+    # PostgreSQL gives a memoryview, SQLite bytes.
+    return {str(public_id): bytes(data) for public_id, data in rows}
 
 
 # -- shared -------------------------------------------------------------------------------------
@@ -542,6 +609,8 @@ def _latest_change(case, facts, proceedings, agreements, citations, articles, *,
     stamps += [a.updated_at for a in agreements]
     stamps += [prov.updated_at for a in agreements for prov in a.provisions.all()]
     stamps += [c.updated_at for c in citations]
+    stamps += [r.updated_at for p in proceedings for r in p.date_readings.all()]
+    stamps += [r.updated_at for a in agreements for r in a.date_readings.all()]
     stamps += [a.updated_at for a in articles]
     for individual in case.subjects.all():
         stamps.append(individual.updated_at)

@@ -22,7 +22,7 @@ from apps.dossiers.renderers.docx import render_docx
 from apps.dossiers.renderers.html import render_html
 from apps.dossiers.renderers.jsonfile import render_json
 from apps.dossiers.renderers.pdf import render_pdf
-from apps.dossiers.selectors import dossier_content
+from apps.dossiers.selectors import bundle_originals, dossier_content
 
 CONTENT_TYPES = {
     Format.PDF: "application/pdf",
@@ -37,7 +37,7 @@ RENDERERS = {
     Format.DOCX: render_docx,
     Format.HTML: lambda content: render_html(content).encode("utf-8"),
     Format.JSON: render_json,
-    Format.ZIP: render_bundle,
+    Format.ZIP: lambda content: render_bundle(content, bundle_originals(content)),
 }
 
 

@@ -5,6 +5,7 @@
   stored, else a 409 problem that says to POST for one;
 - ``POST /api/v1/cases/{reference}/dossiers/`` ``{"format": "pdf", "level": "public", "language": "en"}``: a job
   that renders it in a worker (202, the job resource, Location: /api/v1/jobs/{id}/).
+- ``GET /api/v1/signing-key/``: the public keys evidence bundles are signed with.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions, permissions, serializers
+from rest_framework.permissions import AllowAny
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -26,6 +28,7 @@ from apps.cases.scoping import visible_cases
 from apps.core.api.policies import ModelPermissions
 from apps.core.api.problems import PROBLEM_MEDIA_TYPE, problem
 from apps.core.api.views import IdempotencyMixin
+from apps.dossiers import signing
 from apps.dossiers.jobs import dossier_cached_open, dossier_render_enqueue
 from apps.dossiers.models import DossierGeneration, Format, Level
 from apps.dossiers.services import DEFAULT_DOSSIER_LANGUAGE, DOSSIER_LANGUAGES, dossier_generate, format_check
@@ -229,5 +232,33 @@ class CaseDossiersView(IdempotencyMixin, APIView):
         return response
 
 
+class SigningKeySerializer(serializers.Serializer):
+    key_id = serializers.CharField(help_text=gettext_lazy("First 16 hex digits of the SHA-256 of the raw public key."))
+    algorithm = serializers.CharField(help_text=gettext_lazy("Always Ed25519."))
+    current = serializers.BooleanField(help_text=gettext_lazy("Whether new bundles are signed with it."))
+    public_key = serializers.CharField(help_text=gettext_lazy("The raw 32-byte public key, base64."))
+    public_key_pem = serializers.CharField(help_text=gettext_lazy("The same key as PEM (SubjectPublicKeyInfo)."))
+
+
+class SigningKeyView(APIView):
+    """The public keys this installation signs evidence bundles with: the current one first,
+    then earlier ones, which bundles signed before a rotation name. Public, so no sign-in."""
+
+    authentication_classes = []
+    permission_classes = [AllowAny]
+
+    @extend_schema(
+        operation_id="signing_key_retrieve",
+        summary="Public keys of evidence-bundle signatures",
+        tags=["dossiers"],
+        auth=[],
+        responses={200: SigningKeySerializer},
+    )
+    def get(self, request):
+        keys = signing.published_keys()
+        return Response({**keys[0], "keys": keys})
+
+
 case_dossier = CaseDossierView.as_view()
 case_dossiers = CaseDossiersView.as_view()
+signing_key = SigningKeyView.as_view()

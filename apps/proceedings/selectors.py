@@ -8,6 +8,7 @@ from django.db.models import Prefetch, QuerySet
 from apps.core.scoping import scoped
 from apps.proceedings.models import Proceeding
 from apps.sources.models import Citation
+from apps.sources.selectors import date_readings_prefetch
 
 
 def proceeding_list(*, user: AbstractBaseUser | AnonymousUser) -> QuerySet[Proceeding]:
@@ -19,6 +20,7 @@ def proceeding_list(*, user: AbstractBaseUser | AnonymousUser) -> QuerySet[Proce
         "events",
         Prefetch("appeals", queryset=Proceeding.objects.only("id", "public_id", "appeal_of_id")),
         Prefetch("citations", queryset=Citation.objects.select_related("article__outlet")),
+        date_readings_prefetch(),
         Prefetch(
             "case__proceedings",
             queryset=Proceeding.objects.only("id", "public_id", "appeal_of_id", "case_id"),

@@ -9,7 +9,7 @@ from apps.core.api.fields import PartialDateField, PublicIdField, ScopedSlugRela
 from apps.people.models import Individual, Organization
 from apps.proceedings.models import Proceeding, ProceedingEvent
 from apps.proceedings.services import proceeding_event_add, proceeding_record, proceeding_update
-from apps.sources.serializers import CitationInlineSerializer
+from apps.sources.serializers import CitationInlineSerializer, DateReadingsField
 
 
 class ProceedingEventSerializer(StrictFieldsMixin, serializers.ModelSerializer):
@@ -35,6 +35,7 @@ class ProceedingSerializer(StrictFieldsMixin, serializers.ModelSerializer):
     country = CountryField(required=False, allow_blank=True)
     filed = PartialDateField(required=False, allow_null=True)
     decided = PartialDateField(required=False, allow_null=True)
+    date_readings = DateReadingsField()
     appeal_of = PublicIdField(queryset=Proceeding.objects.all(), required=False, allow_null=True)
     appeal_chain = serializers.SerializerMethodField(
         help_text=_("The proceedings this one appeals, nearest first (ids).")
@@ -52,7 +53,7 @@ class ProceedingSerializer(StrictFieldsMixin, serializers.ModelSerializer):
     class Meta:
         model = Proceeding
         fields = ["id", "case", "subject", "kind", "authority", "authority_name", "country",
-                  "reference_number", "filed", "decided", "status", "outcome", "appeal_of",
+                  "reference_number", "filed", "decided", "date_readings", "status", "outcome", "appeal_of",
                   "appeal_chain", "appeals", "agreements", "provisions", "summary", "events",
                   "citations", "created_at", "updated_at"]
         read_only_fields = ["created_at", "updated_at"]

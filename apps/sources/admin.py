@@ -21,9 +21,10 @@ from apps.core.admin import (
     ServiceInlineFormSet,
     related_count,
 )
-from apps.core.admin_forms import LoadedChoicesForm, formfield
+from apps.core.admin_forms import LoadedChoicesForm, formfield, partial_date_display, partial_date_form
+from apps.sources.admin_forms import SupportingQuoteForm
 from apps.sources.admin_import import import_article_view, mention_links
-from apps.sources.models import Article, Citation, KnownOutlet
+from apps.sources.models import Article, Citation, DateReading, KnownOutlet
 from apps.sources.normal_form import normalize_body
 from apps.sources.selectors import article_mentions
 from apps.sources.services import (
@@ -34,6 +35,9 @@ from apps.sources.services import (
     citation_add,
     citation_remove,
     citation_update,
+    date_reading_add,
+    date_reading_remove,
+    date_reading_update,
     known_outlet_create,
     known_outlet_update,
     quote_locate,
@@ -159,6 +163,80 @@ class ProceedingCitationInline(CitationInline):
 class ProvisionCitationInline(CitationInline):
     fk_name = "provision"
     extra = 0
+
+
+class DateReadingCitationInline(CitationInline):
+    fk_name = "date_reading"
+    extra = 0
+
+
+class DateReadingForm(SupportingQuoteForm, partial_date_form(DateReading, ("value",), required=("value",))):
+    class Meta:
+        model = DateReading
+        fields = ("agreement", "proceeding", "field", "note")
+
+
+@admin.register(DateReading)
+class DateReadingAdmin(ServiceAdmin):
+    """What sources say a date of an agreement or a proceeding is; two different readings of one
+    date make it disputed (shown in the list, the timeline and the dossiers)."""
+
+    form = DateReadingForm
+    list_display = ("target", "field", "value_display", "citation_count")
+    list_select_related = ("agreement", "proceeding")
+    list_filter = ("field", ("agreement", admin.RelatedOnlyFieldListFilter))
+    search_fields = ("agreement__title", "agreement__short_title", "citations__quote", "note")
+    autocomplete_fields = ("agreement", "proceeding")
+    inlines = (DateReadingCitationInline,)
+
+    value_display = partial_date_display("value", "date")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(citation_total=related_count(Citation, "date_reading"))
+
+    def get_fieldsets(self, request, obj=None):
+        main = (None, {"fields": ("agreement", "proceeding", "field", "value", "note")})
+        record = ("Record", {"fields": READONLY_RECORD_FIELDS, "classes": ("collapse",)})
+        if obj is not None:
+            return (main, record)
+        source = (
+            "Source",
+            {
+                "fields": ("support_article", "support_quote"),
+                "description": "A reading is what a source says: the article and its exact words. Add more once saved.",
+            },
+        )
+        return (main, source, record)
+
+    def get_inlines(self, request, obj):
+        return self.inlines if obj is not None else ()
+
+    @admin.display(description="of")
+    def target(self, reading):
+        return str(reading.target)
+
+    @admin.display(description="citations", ordering="citation_total")
+    def citation_count(self, reading):
+        return reading.citation_total
+
+    def create(self, request, form):
+        data = form.cleaned_data
+        return date_reading_add(
+            agreement=data.get("agreement"),
+            proceeding=data.get("proceeding"),
+            field=data["field"],
+            value=data["value"],
+            note=data.get("note", ""),
+            supports=form.supports(),
+            added_by=request.user,
+        )
+
+    def update(self, request, reading, changes, form):
+        reading, _changed = date_reading_update(reading=reading, **changes)
+        return reading
+
+    def delete(self, request, reading):
+        date_reading_remove(reading=reading)
 
 
 class ArticleCitationInline(admin.TabularInline):
@@ -320,7 +398,7 @@ class ArticleAdmin(ServiceAdmin):
         meta = ("title", "outlet", "authors", "published_on", "url", "language")
         record = (
             "Record",
-            {"fields": ("sha256", "added_by", *READONLY_RECORD_FIELDS), "classes": ("collapse",)},
+            {"fields": ("sha256", "original_display", "added_by", *READONLY_RECORD_FIELDS), "classes": ("collapse",)},
         )
         if obj is None:
             return ((None, {"fields": meta}), ("Text", {"fields": ("body", "raw_text")}), record)
@@ -328,7 +406,7 @@ class ArticleAdmin(ServiceAdmin):
         return ((None, {"fields": meta}), ("Text", {"fields": text}), record)
 
     def get_readonly_fields(self, request, obj=None):
-        fields = ["sha256", "added_by", *READONLY_RECORD_FIELDS]
+        fields = ["sha256", "original_display", "added_by", *READONLY_RECORD_FIELDS]
         if obj is not None:
             # As received, once and for all; the body is frozen once quoted (article_update).
             fields += ["raw_text_display", "body_text"]
@@ -349,6 +427,17 @@ class ArticleAdmin(ServiceAdmin):
     @admin.display(description=_("body (quoted, so it can no longer change)"))
     def body_text(self, article):
         return source_text(article.body)
+
+    @admin.display(description=_("original as received"))
+    def original_display(self, article):
+        original = getattr(article, "original", None) if article.pk else None
+        if original is None:
+            return _("Not kept (stored before originals were kept, or typed in).")
+        encoding = f", {original.encoding}" if original.encoding else ""
+        return (
+            f"{original.get_received_as_display()}: {original.size:,} bytes{encoding}, SHA-256 "
+            f"{original.sha256}, captured {original.captured_at:%Y-%m-%d %H:%M %Z}"
+        )
 
     @admin.display(description=_("raw text as received"))
     def raw_text_display(self, article):

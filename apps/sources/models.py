@@ -2,11 +2,13 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Length
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
 from apps.core.models import PublicRecord, Versioned
+from apps.core.partial_dates import PartialDateDescriptor, partial_date_constraints, partial_date_fields
 
 
 class Article(PublicRecord):
@@ -49,6 +51,150 @@ class Article(PublicRecord):
         return f"{self.title} ({self.outlet.short_name or self.outlet.name}{date})"
 
 
+class ArticleOriginal(PublicRecord):
+    """The bytes of an imported source exactly as they were received: the evidentiary original.
+
+    The article's ``body`` is the working copy (cleaned, in normal form, what citations quote)
+    and ``raw_text`` the received text as decoded; this keeps what came before either: the file
+    or page byte for byte, the encoding it was read with, its SHA-256 and when it was captured.
+    Kept in its own table so that lists and dossiers of articles never load it, and never
+    changed once stored (``save`` refuses an update; the admin shows it read-only). Its size is
+    bounded by the import limit, ``ARTICLE_IMPORT_MAX_BYTES``. An article stored before
+    originals were kept, or typed in rather than imported, has none: nothing is invented for it.
+    """
+
+    class ReceivedAs(models.TextChoices):
+        FILE = "file", _("file (bytes as received)")
+        TEXT = "text", _("text (as given, stored in UTF-8)")
+
+    article = models.OneToOneField(
+        Article, on_delete=models.CASCADE, related_name="original", verbose_name=_("article")
+    )
+    content = models.BinaryField(_("bytes as received"), editable=False)
+    sha256 = models.CharField(_("SHA-256 of the bytes"), max_length=64, editable=False)
+    size = models.PositiveIntegerField(_("size (bytes)"), editable=False)
+    encoding = models.CharField(
+        _("encoding"), max_length=40, blank=True, editable=False,
+        help_text=_("As declared or detected when the bytes were read, e.g. utf-8, windows-1251."),
+    )
+    received_as = models.CharField(_("received as"), max_length=8, choices=ReceivedAs.choices, editable=False)
+    format = models.CharField(_("format"), max_length=8, editable=False, help_text=_("html or text."))
+    filename = models.CharField(_("file name"), max_length=255, blank=True, editable=False)
+    captured_at = models.DateTimeField(_("captured at"), default=timezone.now, editable=False)
+
+    # Who kept it and when, like every record; without the bytes, which never change and
+    # would otherwise be copied into the history.
+    history = HistoricalRecords(excluded_fields=["content"])
+
+    class Meta:
+        verbose_name = _("original as received")
+        verbose_name_plural = _("originals as received")
+        constraints = [
+            models.CheckConstraint(condition=models.Q(size__gte=1), name="article_original_not_empty"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_received_as_display()}, {self.size:,} bytes, SHA-256 {self.sha256[:12]}…"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise ValidationError(_("The original as received is kept as it was and cannot change."))
+        super().save(*args, **kwargs)
+
+
+class DateReading(PublicRecord):
+    """What sources say one date of an agreement or a proceeding is: a dated claim, with quotes.
+
+    The record keeps its own working value (``agreement.signed``); a reading is one source's
+    account of it ("to be signed on Feb. 2", UPI), backed by at least one citation. Two
+    readings of the same date that give different dates make that date *disputed*: it is
+    derived from the readings (``apps.sources.selectors.date_readings_grouped``), never set by
+    hand, so it cannot disagree with them, and dossiers show every reading with its footnotes.
+    The same date read twice is one reading with two citations (a unique constraint).
+    """
+
+    class Field(models.TextChoices):
+        DRAFTED = "drafted", _("drafted")
+        SIGNED = "signed", _("signed")
+        RATIFIED = "ratified", _("ratified")
+        IN_FORCE = "in_force", _("in force")
+        FILED = "filed", _("filed")
+        DECIDED = "decided", _("decided")
+
+    # Which of the dates each kind of record has.
+    FIELDS = {
+        "agreement": ("drafted", "signed", "ratified", "in_force"),
+        "proceeding": ("filed", "decided"),
+    }
+
+    agreement = models.ForeignKey(
+        "agreements.Agreement", null=True, blank=True, on_delete=models.CASCADE,
+        related_name="date_readings", verbose_name=_("agreement"),
+    )
+    proceeding = models.ForeignKey(
+        "proceedings.Proceeding", null=True, blank=True, on_delete=models.CASCADE,
+        related_name="date_readings", verbose_name=_("proceeding"),
+    )
+    field = models.CharField(_("which date"), max_length=16, choices=Field.choices)
+    value_start, value_end, value_precision, value_approximate = partial_date_fields("date", required=True)
+    value = PartialDateDescriptor()
+    note = models.CharField(_("note"), max_length=500, blank=True)
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("date reading")
+        verbose_name_plural = _("date readings")
+        ordering = ["field", "value_start", "-value_end", "pk"]
+        constraints = [
+            *partial_date_constraints("date_reading", "value"),
+            models.CheckConstraint(
+                condition=(
+                    models.Q(agreement__isnull=False, proceeding__isnull=True)
+                    | models.Q(agreement__isnull=True, proceeding__isnull=False)
+                ),
+                name="date_reading_of_exactly_one",
+                violation_error_message=_("A date reading is of one agreement or one proceeding."),
+            ),
+            *(
+                models.UniqueConstraint(
+                    fields=[target, "field", "value_start", "value_end", "value_precision", "value_approximate"],
+                    condition=models.Q(**{f"{target}__isnull": False}),
+                    name=f"date_reading_{target}_once",
+                    violation_error_message=_(
+                        "This date is already read so: add the source to that reading instead."
+                    ),
+                )
+                for target in ("agreement", "proceeding")
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_field_display()}: {self.value}"
+
+    @property
+    def target(self):
+        return self.agreement or self.proceeding
+
+    def clean(self) -> None:
+        kind = "agreement" if self.agreement_id else "proceeding" if self.proceeding_id else None
+        if kind is None:
+            raise ValidationError(_("Choose the agreement or the proceeding whose date this is."))
+        if self.agreement_id and self.proceeding_id:
+            raise ValidationError(_("A date reading is of one agreement or one proceeding."))
+        if self.field and self.field not in self.FIELDS[kind]:
+            allowed = ", ".join(str(self.Field(name).label) for name in self.FIELDS[kind])
+            message = (
+                _("An agreement has no such date; choose one of: %(allowed)s.")
+                if kind == "agreement"
+                else _("A proceeding has no such date; choose one of: %(allowed)s.")
+            )
+            raise ValidationError({"field": message % {"allowed": allowed}})
+
+
 class Citation(PublicRecord):
     """An exact quote from an article's body, supporting one fact, proceeding or provision.
 
@@ -78,12 +224,20 @@ class Citation(PublicRecord):
         on_delete=models.CASCADE,
         related_name="citations", verbose_name=_("provision"),
     )
+    date_reading = models.ForeignKey(
+        DateReading,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="citations",
+        verbose_name=_("date reading"),
+    )
     note = models.CharField(max_length=500, blank=True, verbose_name=_("note"))
     added_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("added by")
     )
 
-    SUPPORTED = ("fact", "proceeding", "provision")
+    SUPPORTED = ("fact", "proceeding", "provision", "date_reading")
 
     history = HistoricalRecords()
 
@@ -99,12 +253,17 @@ class Citation(PublicRecord):
             models.CheckConstraint(condition=~models.Q(quote=""), name="citation_quote_not_empty"),
             models.CheckConstraint(
                 condition=(
-                    models.Q(fact__isnull=False, proceeding__isnull=True, provision__isnull=True)
-                    | models.Q(fact__isnull=True, proceeding__isnull=False, provision__isnull=True)
-                    | models.Q(fact__isnull=True, proceeding__isnull=True, provision__isnull=False)
+                    models.Q(fact__isnull=False, proceeding__isnull=True, provision__isnull=True,
+                             date_reading__isnull=True)
+                    | models.Q(fact__isnull=True, proceeding__isnull=False, provision__isnull=True,
+                               date_reading__isnull=True)
+                    | models.Q(fact__isnull=True, proceeding__isnull=True, provision__isnull=False,
+                               date_reading__isnull=True)
+                    | models.Q(fact__isnull=True, proceeding__isnull=True, provision__isnull=True,
+                               date_reading__isnull=False)
                 ),
                 name="citation_supports_exactly_one",
-                violation_error_message=_("A citation supports exactly one fact, proceeding or provision."),
+                violation_error_message=_("A citation supports exactly one fact, proceeding, provision or date reading."),
             ),
         ]
 
@@ -114,7 +273,7 @@ class Citation(PublicRecord):
 
     @property
     def supports(self):
-        return self.fact or self.proceeding or self.provision
+        return self.fact or self.proceeding or self.provision or self.date_reading
 
     def clean(self) -> None:
         if not self.quote or self.article_id is None:
@@ -126,7 +285,7 @@ class Citation(PublicRecord):
             )
         supported = [name for name in self.SUPPORTED if getattr(self, f"{name}_id")]
         if len(supported) != 1:
-            raise ValidationError(_("A citation supports exactly one fact, proceeding or provision."))
+            raise ValidationError(_("A citation supports exactly one fact, proceeding, provision or date reading."))
 
 
 class KnownOutlet(Versioned):

@@ -12,11 +12,20 @@ from __future__ import annotations
 from django.db.models import Q, QuerySet
 
 from apps.core import scoping
-from apps.sources.models import Article, Citation, KnownOutlet
+from apps.sources.models import Article, Citation, DateReading, KnownOutlet
 
 
 def _supported_model(name: str):
     return Citation._meta.get_field(name).related_model
+
+
+def _visible_readings(user) -> QuerySet[DateReading]:
+    # An agreement's dates are reference material, as its provisions are; a proceeding's
+    # follow the proceeding (its case).
+    return DateReading.objects.filter(
+        Q(agreement__isnull=False)
+        | Q(proceeding__in=scoping.visible(DateReading._meta.get_field("proceeding").related_model, user))
+    )
 
 
 def _visible_citations(user) -> QuerySet[Citation]:
@@ -24,12 +33,34 @@ def _visible_citations(user) -> QuerySet[Citation]:
         Q(fact__in=scoping.visible(_supported_model("fact"), user))
         | Q(proceeding__in=scoping.visible(_supported_model("proceeding"), user))
         | Q(provision__isnull=False)
+        | Q(date_reading__agreement__isnull=False)
+        | Q(date_reading__proceeding__in=scoping.visible(_supported_model("proceeding"), user))
     )
 
 
+def _case_record(citation: Citation):
+    """The record of a case a citation's visibility follows, or None for reference material."""
+    if citation.date_reading_id:
+        return citation.date_reading.proceeding
+    return citation.fact or citation.proceeding
+
+
 def _can_write_citation(user, citation: Citation) -> bool:
-    target = citation.fact or citation.proceeding
+    target = _case_record(citation)
     return True if target is None else scoping.can_write(user, target)
+
+
+def _writable_readings(user) -> QuerySet[DateReading]:
+    # What a new citation may support: an agreement's reading, or one of a proceeding the
+    # user may write to (a shared case's are visible, not writable).
+    return DateReading.objects.filter(
+        Q(agreement__isnull=False)
+        | Q(proceeding__in=scoping.writable(DateReading._meta.get_field("proceeding").related_model, user))
+    )
+
+
+def _can_write_reading(user, reading: DateReading) -> bool:
+    return True if reading.proceeding is None else scoping.can_write(user, reading.proceeding)
 
 
 scoping.register(Article, visible=scoping.everyone_active(Article))
@@ -39,5 +70,12 @@ scoping.register(
     Citation,
     visible=_visible_citations,
     can_write=_can_write_citation,
-    holder=lambda citation: scoping.organization_holding(citation.fact or citation.proceeding),
+    holder=lambda citation: scoping.organization_holding(_case_record(citation)),
+)
+scoping.register(
+    DateReading,
+    visible=_visible_readings,
+    writable=_writable_readings,
+    can_write=_can_write_reading,
+    holder=lambda reading: scoping.organization_holding(reading.proceeding),
 )

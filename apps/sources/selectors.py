@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import connection
-from django.db.models import Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 
 from apps.core.scoping import scoped
 from apps.sources.addresses import site_domain
 from apps.sources.ingestion import mentions
-from apps.sources.models import Article, Citation, KnownOutlet
+from apps.sources.models import Article, Citation, DateReading, KnownOutlet
 
 # Must compile to the expression of the GIN index made by migration 0002 (same config, same
 # concatenation), or PostgreSQL falls back to scanning every article.
@@ -86,3 +86,39 @@ def known_outlet_for(*, address: str) -> KnownOutlet | None:
     candidates = [".".join(labels[index:]) for index in range(len(labels) - 1)]
     entries = {entry.domain: entry for entry in KnownOutlet.objects.filter(domain__in=candidates).select_related("organization")}
     return next((entries[candidate] for candidate in candidates if candidate in entries), None)
+
+
+def date_readings_prefetch(lookup: str = "date_readings") -> Prefetch:
+    """What a list of agreements or proceedings prefetches to show their date readings: the
+    readings and their quotes, in two queries whatever the number of records."""
+    return Prefetch(
+        lookup,
+        queryset=DateReading.objects.prefetch_related(
+            Prefetch("citations", queryset=Citation.objects.select_related("article__outlet").order_by("start", "pk"))
+        ),
+    )
+
+
+def date_reading_list(*, user: AbstractBaseUser | AnonymousUser) -> QuerySet[DateReading]:
+    """Date readings ``user`` may see (an agreement's: all; a proceeding's: as the proceeding)."""
+    return scoped(
+        DateReading.objects.select_related("agreement", "proceeding").prefetch_related(
+            Prefetch("citations", queryset=Citation.objects.select_related("article__outlet").order_by("start", "pk"))
+        ),
+        user,
+    )
+
+
+def date_readings_grouped(readings) -> dict[str, dict]:
+    """One record's readings by date field: ``{"signed": {"disputed": bool, "readings": […]}}``.
+
+    A date is disputed when its readings give different dates (a wider and a narrower one
+    count too: the sources do not say the same, and the reader is shown both). Read from
+    prefetched readings: no query.
+    """
+    grouped: dict[str, dict] = {}
+    for reading in sorted(readings, key=lambda r: (r.field, r.value.sort_key(), r.pk)):
+        grouped.setdefault(reading.field, {"disputed": False, "readings": []})["readings"].append(reading)
+    for entry in grouped.values():
+        entry["disputed"] = len({reading.value for reading in entry["readings"]}) > 1
+    return grouped

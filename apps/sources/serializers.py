@@ -1,10 +1,13 @@
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from apps.core.api.fields import PublicIdField, StrictFieldsMixin
+from apps.core.api.fields import PartialDateField, PublicIdField, StrictFieldsMixin
 from apps.people.models import Organization
-from apps.sources.models import Article, Citation
-from apps.sources.services import article_create, article_update, citation_add, quote_locate
+from apps.sources.models import Article, Citation, DateReading
+from apps.sources.selectors import date_readings_grouped
+from apps.sources.services import article_create, article_update, citation_add, date_reading_add, quote_locate
 
 
 class ArticleSerializer(StrictFieldsMixin, serializers.ModelSerializer):
@@ -93,9 +96,11 @@ class CitationSerializer(CitationInlineSerializer):
     fact = PublicIdField(queryset=supported_records("fact"), required=False, allow_null=True)
     proceeding = PublicIdField(queryset=supported_records("proceeding"), required=False, allow_null=True)
     provision = PublicIdField(queryset=supported_records("provision"), required=False, allow_null=True)
+    date_reading = PublicIdField(queryset=supported_records("date_reading"), required=False, allow_null=True)
 
     class Meta(CitationInlineSerializer.Meta):
-        fields = [*CitationInlineSerializer.Meta.fields, "fact", "proceeding", "provision", "created_at"]
+        fields = [*CitationInlineSerializer.Meta.fields, "fact", "proceeding", "provision", "date_reading",
+                  "created_at"]
         read_only_fields = ["end", "created_at"]
 
     # "Exactly one of fact, proceeding or provision" is the citation's own rule (its model and
@@ -103,6 +108,77 @@ class CitationSerializer(CitationInlineSerializer):
 
     def create(self, validated_data):
         return citation_add(**validated_data, added_by=self.context["request"].user)
+
+
+# -- date readings ---------------------------------------------------------------------------
+
+
+class DateReadingSerializer(StrictFieldsMixin, serializers.ModelSerializer):
+    """What sources say one date of an agreement or a proceeding is, with the quotes."""
+
+    id = serializers.UUIDField(source="public_id", read_only=True)
+    agreement = PublicIdField(
+        queryset=DateReading._meta.get_field("agreement").related_model._default_manager.all(),
+        required=False, allow_null=True,
+    )
+    proceeding = PublicIdField(
+        queryset=DateReading._meta.get_field("proceeding").related_model._default_manager.all(),
+        required=False, allow_null=True,
+    )
+    field = serializers.ChoiceField(
+        choices=DateReading.Field.choices,
+        help_text="Which date: drafted, signed, ratified or in_force of an agreement; filed or decided of a proceeding.",
+    )
+    value = PartialDateField(help_text="The date as this reading's sources give it.")
+    citations = CitationInlineSerializer(many=True, help_text="The quotes that give this date; at least one.")
+
+    class Meta:
+        model = DateReading
+        fields = ["id", "agreement", "proceeding", "field", "value", "note", "citations", "created_at"]
+        read_only_fields = ["created_at"]
+
+    def create(self, validated_data):
+        supports = validated_data.pop("citations")
+        return date_reading_add(**validated_data, supports=supports, added_by=self.context["request"].user)
+
+
+class DateReadingInlineSerializer(serializers.ModelSerializer):
+    """A reading inside its record's ``date_readings``."""
+
+    id = serializers.UUIDField(source="public_id", read_only=True)
+    value = PartialDateField(read_only=True)
+    citations = CitationInlineSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = DateReading
+        fields = ["id", "value", "note", "citations"]
+
+
+@extend_schema_field(OpenApiTypes.OBJECT)
+class DateReadingsField(serializers.Field):
+    """A record's readings by date: ``{"signed": {"disputed": true, "readings": […]}}``.
+
+    Read-only; readings are added at /date-readings/. The record's queryset prefetches them
+    (``apps.sources.selectors.date_readings_prefetch``).
+    """
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("read_only", True)
+        kwargs.setdefault("source", "*")
+        kwargs.setdefault(
+            "help_text",
+            "What sources say each date is, by date field; disputed when readings of one date differ.",
+        )
+        super().__init__(**kwargs)
+
+    def to_representation(self, record):
+        return {
+            name: {
+                "disputed": entry["disputed"],
+                "readings": DateReadingInlineSerializer(entry["readings"], many=True).data,
+            }
+            for name, entry in date_readings_grouped(record.date_readings.all()).items()
+        }
 
 
 # -- import ----------------------------------------------------------------------------------

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
@@ -12,7 +13,7 @@ from django.utils.translation import gettext as _
 from apps.core.services import record_create, record_update
 from apps.people.models import Organization
 from apps.sources.addresses import site_domain, url_variants
-from apps.sources.models import Article, Citation, KnownOutlet
+from apps.sources.models import Article, ArticleOriginal, Citation, DateReading, KnownOutlet
 from apps.sources.normal_form import (
     FoldedText,
     body_sha256,
@@ -107,6 +108,43 @@ def article_create(
             raise
         raise DuplicateArticle(*duplicate) from None
     return article
+
+
+def article_original_keep(
+    *,
+    article: Article,
+    content: bytes,
+    received_as: str,
+    format: str,
+    encoding: str = "",
+    filename: str = "",
+    public_id=None,
+) -> ArticleOriginal:
+    """Keep the bytes an article was imported from, as received, with their SHA-256.
+
+    Once per article, and never changed afterwards: the original is the evidence of what came
+    in, apart from the working copy (the body) that citations quote. The importer has already
+    bounded its size (``ARTICLE_IMPORT_MAX_BYTES``).
+    """
+    if ArticleOriginal.objects.filter(article=article).exists():
+        raise ValidationError(
+            {"content": _("This article's original is already kept and cannot be replaced.")}, code="protected"
+        )
+    original = ArticleOriginal(
+        article=article,
+        content=bytes(content),
+        sha256=hashlib.sha256(content).hexdigest(),
+        size=len(content),
+        received_as=received_as,
+        format=format,
+        encoding=encoding,
+        filename=(filename or "")[-255:],
+    )
+    if public_id:
+        original.public_id = public_id
+    original.full_clean()
+    original.save()
+    return original
 
 
 # What a change of an article may touch. The text as received (``raw_text``) is the evidence
@@ -222,12 +260,13 @@ def citation_add(
     fact=None,
     proceeding=None,
     provision=None,
+    date_reading=None,
     start: int | None = None,
     note: str = "",
     added_by: AbstractBaseUser | None = None,
     public_id=None,
 ) -> Citation:
-    """Cite a quote of a stored article as support for one fact, proceeding or provision.
+    """Cite a quote of a stored article as support for one fact, proceeding, provision or date reading.
 
     The quote is found as ``quote_locate`` finds it, and stored as the body's own slice.
     """
@@ -242,6 +281,7 @@ def citation_add(
         fact=fact,
         proceeding=proceeding,
         provision=provision,
+        date_reading=date_reading,
         note=note,
         added_by=added_by if added_by and added_by.is_authenticated else None,
     )
@@ -286,11 +326,17 @@ def citation_update(*, citation: Citation, **changes) -> tuple[Citation, bool]:
 
 @transaction.atomic
 def citation_remove(*, citation: Citation) -> None:
-    """Withdraw a quote; a fact keeps at least one (fact_record refuses a fact without)."""
+    """Withdraw a quote; a fact and a date reading keep at least one (they are refused without)."""
     if citation.fact_id and citation.fact.citations.count() == 1:
         raise ValidationError(
             _("A fact needs at least one supporting quote, and this is its only one: "
             "cite another source first, or delete the fact."),
+            code="protected",
+        )
+    if citation.date_reading_id and citation.date_reading.citations.count() == 1:
+        raise ValidationError(
+            _("A date reading is what a source says, and this is its only quote: cite another source "
+              "first, or remove the reading."),
             code="protected",
         )
     citation.delete()
@@ -336,3 +382,77 @@ def known_outlet_link(*, known_outlet: KnownOutlet, organization: Organization) 
     if known_outlet.organization_id is None:
         known_outlet, _changed = known_outlet_update(known_outlet=known_outlet, organization=organization)
     return known_outlet
+
+
+@transaction.atomic
+def date_reading_add(
+    *,
+    field: str,
+    value,
+    supports: list[dict],
+    agreement=None,
+    proceeding=None,
+    note: str = "",
+    added_by: AbstractBaseUser | None = None,
+    public_id=None,
+) -> DateReading:
+    """Record what sources say one date of an agreement or a proceeding is, with their quotes.
+
+    ``supports`` are the citations (``article``, ``quote``, optional ``start``, ``note``,
+    ``public_id``), at least one: a reading without a source would be an opinion. Another
+    reading of the same date with a different value makes that date disputed (derived, see
+    ``DateReading``); the same value read again is refused on ``value``, naming the reading
+    to add the source to.
+    """
+    reading = DateReading(
+        agreement=agreement,
+        proceeding=proceeding,
+        field=field,
+        note=note,
+        added_by=added_by if added_by and added_by.is_authenticated else None,
+    )
+    try:
+        reading.value = value
+    except ValidationError as error:
+        raise ValidationError({"value": error.messages}) from None
+    if reading.value is None:
+        raise ValidationError({"value": _("Give the date as the source gives it, e.g. 2 Feb 2016.")})
+    if not supports:
+        raise ValidationError({"citations": _("Quote the source that gives this date.")})
+    if public_id:
+        reading.public_id = public_id
+    target = agreement or proceeding
+    if target is not None and reading.field:
+        same = DateReading.objects.filter(
+            **{"agreement" if agreement else "proceeding": target},
+            field=reading.field,
+            value_start=reading.value_start,
+            value_end=reading.value_end,
+            value_precision=reading.value_precision,
+            value_approximate=reading.value_approximate,
+        ).first()
+        if same:
+            raise ValidationError(
+                {"value": _("This date is already read as %(value)s: add your source to that reading instead.")
+                 % {"value": same.value}}
+            )
+    reading.full_clean()
+    reading.save()
+    for support in supports:
+        citation_add(date_reading=reading, added_by=added_by, **support)
+    return reading
+
+
+@transaction.atomic
+def date_reading_update(*, reading: DateReading, **changes) -> tuple[DateReading, bool]:
+    """Change a reading's date (as its sources give it) or its note; its record and which date stay."""
+    for name in ("agreement", "proceeding", "field"):
+        if name in changes and changes.pop(name) != getattr(reading, name):
+            raise ValidationError({name: _("Record a new reading instead: a reading keeps its record and its date.")})
+    return record_update(record=reading, fields=("value", "note"), data=changes)
+
+
+@transaction.atomic
+def date_reading_remove(*, reading: DateReading) -> None:
+    """Withdraw a reading and its quotes (the record's own date is not touched)."""
+    reading.delete()

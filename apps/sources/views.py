@@ -17,16 +17,23 @@ from apps.people.models import Organization
 from apps.sources.filters import ArticleFilter, CitationFilter
 from apps.sources.ingestion.decoding import max_import_bytes
 from apps.sources.ingestion.importer import ImportRejected, article_import
-from apps.sources.selectors import article_list, article_mentions, citation_list, uses_full_text_search
+from apps.sources.selectors import (
+    article_list,
+    article_mentions,
+    citation_list,
+    date_reading_list,
+    uses_full_text_search,
+)
 from apps.sources.serializers import (
     ArticleImportResultSerializer,
     ArticleImportSerializer,
     ArticleImportUploadSerializer,
     ArticleSerializer,
     CitationSerializer,
+    DateReadingSerializer,
     MentionSerializer,
 )
-from apps.sources.services import DuplicateArticle, article_delete, citation_remove
+from apps.sources.services import DuplicateArticle, article_delete, citation_remove, date_reading_remove
 
 IMPORT_DESCRIPTION = """\
 Extracts title, outlet, authors, date, address, language and the clean body from pasted text, a
@@ -264,3 +271,29 @@ class CitationViewSet(
 
     def perform_destroy(self, instance):
         citation_remove(citation=instance)
+
+
+class DateReadingViewSet(
+    RecordViewMixin,
+    AtomicWriteMixin,
+    mixins.CreateModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.DestroyModelMixin,
+    mixins.ListModelMixin,
+    viewsets.GenericViewSet,
+):
+    """What sources say a date of an agreement or a proceeding is. Not edited: a wrong reading
+    is deleted and recorded again; another source for the same date is a citation of it."""
+
+    serializer_class = DateReadingSerializer
+    pagination_class = CursorPagination
+    ordering_fields = ["created_at"]
+    ordering = ["-created_at"]
+    lookup_field = "public_id"
+    lookup_url_kwarg = "id"
+
+    def get_queryset(self):
+        return date_reading_list(user=self.request.user)
+
+    def perform_destroy(self, instance):
+        date_reading_remove(reading=instance)

@@ -36,9 +36,9 @@ from apps.proceedings.models import Proceeding, ProceedingEvent
 from apps.proceedings.services import proceeding_event_add, proceeding_record
 from apps.sources.addresses import url_variants
 from apps.sources.ingestion.importer import article_extract, article_import
-from apps.sources.models import Article, Citation
+from apps.sources.models import Article, ArticleOriginal, Citation, DateReading
 from apps.sources.normal_form import body_sha256
-from apps.sources.services import citation_add
+from apps.sources.services import citation_add, date_reading_add
 
 # Loading order: every record after the ones it points to.
 MODEL_ORDER: tuple[type[models.Model], ...] = (
@@ -48,10 +48,12 @@ MODEL_ORDER: tuple[type[models.Model], ...] = (
     Agreement,
     Provision,
     Article,
+    ArticleOriginal,
     Case,
     Fact,
     Proceeding,
     ProceedingEvent,
+    DateReading,
     Citation,
     DeadlineRule,
     Deadline,
@@ -133,6 +135,9 @@ def _all_supports(spec: dict[str, Any]):
         for provision in agreement.get("provisions", []):
             for support in provision.get("supports", []):
                 yield f"provision {agreement['key']}/{provision['key']}", support
+        for reading in agreement.get("date_readings", []):
+            for support in reading.get("supports", []):
+                yield f"date reading {agreement['key']}/{reading['key']}", support
     for case in spec["cases"]:
         for proceeding in case.get("proceedings", []):
             for support in proceeding.get("supports", []):
@@ -337,6 +342,8 @@ def _create_article(build: _Build, article: SeedArticle) -> None:
         )
     build.articles[article.key] = result.article
     build.track(result.article)
+    # The seed file's bytes as given: the seeds are plain text, so the original is that text.
+    build.track(result.article.original)
 
 
 def _supports(build: _Build, target_kind: str, target_key: str, entries: list[dict]) -> list[dict]:
@@ -384,6 +391,19 @@ def _create_agreement(build: _Build, entry: dict) -> None:
         build.track(provision)
         for support in _supports(build, "provision", key, provision_entry.get("supports", [])):
             build.track(citation_add(provision=provision, **support))
+    for reading_entry in entry.get("date_readings", []):
+        key = f"{entry['key']}/{reading_entry['key']}"
+        reading = date_reading_add(
+            agreement=agreement,
+            field=reading_entry["field"],
+            value=reading_entry["value"],
+            note=" ".join(reading_entry.get("note", "").split()),
+            supports=_supports(build, "date_reading", key, reading_entry["supports"]),
+            public_id=build.public_id("date_reading", key),
+        )
+        build.track(reading)
+        for citation in reading.citations.order_by("public_id"):
+            build.track(citation)
 
 
 def _create_case(build: _Build, entry: dict) -> None:
@@ -473,7 +493,10 @@ def _create_case(build: _Build, entry: dict) -> None:
 def _fix_timestamps(build: _Build) -> None:
     moment = dt.datetime.fromisoformat(str(build.spec["timestamp"]))
     for model, pks in build.created.items():
-        model.objects.filter(pk__in=pks).update(created_at=moment, updated_at=moment)
+        stamps = {"created_at": moment, "updated_at": moment}
+        if model is ArticleOriginal:
+            stamps["captured_at"] = moment
+        model.objects.filter(pk__in=pks).update(**stamps)
 
 
 def _serialize(build: _Build) -> str:

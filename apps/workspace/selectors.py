@@ -16,6 +16,7 @@ from apps.cases.selectors import case_list, facts_with_sources
 from apps.core.partial_dates import PartialDate
 from apps.people.models import Individual
 from apps.proceedings.models import Proceeding, ProceedingEvent
+from apps.sources.selectors import date_readings_grouped, date_readings_prefetch
 
 
 def case_detail_list(*, user: AbstractBaseUser | AnonymousUser) -> QuerySet[Case]:
@@ -42,6 +43,9 @@ class TimelineEntry:
     agreement: Agreement | None = None
     milestone: str | None = None
     citations: list = field(default_factory=list)
+    # For an agreement milestone: what the sources say that date is, and whether they differ.
+    readings: list = field(default_factory=list)
+    disputed: bool = False
 
     @property
     def sort_key(self):
@@ -54,12 +58,13 @@ class TimelineEntry:
 
 def case_timeline(*, case: Case) -> list[TimelineEntry]:
     """The case's facts, proceeding events and the milestones of the agreements its
-    proceedings invoke, in date order. Four queries, whatever the size of the case."""
+    proceedings invoke, in date order; a milestone carries the readings its sources give
+    (``DateReading``) and whether they differ. Six queries, whatever the size of the case."""
     facts = facts_with_sources().filter(case=case)
     events = ProceedingEvent.objects.filter(proceeding__case=case).select_related("proceeding")
     agreements = Agreement.objects.filter(Exists(Proceeding.agreements.through.objects.filter(
         agreement=OuterRef("pk"), proceeding__case=case
-    )))
+    ))).prefetch_related(date_readings_prefetch())
     entries = [
         TimelineEntry(type="fact", date=fact.date, id=fact.public_id, summary=fact.statement, fact=fact,
                       citations=list(fact.citations.all()))
@@ -76,16 +81,20 @@ def case_timeline(*, case: Case) -> list[TimelineEntry]:
         )
         for event in events
     ]
-    entries += [
-        TimelineEntry(
-            type="agreement_milestone",
-            date=date,
-            id=agreement.public_id,
-            summary=f"{agreement} {label}",
-            agreement=agreement,
-            milestone=label,
-        )
-        for agreement in agreements
-        for label, date in agreement.milestones()
-    ]
+    for agreement in agreements:
+        readings = date_readings_grouped(agreement.date_readings.all())
+        for label, date in agreement.milestones():
+            reading = readings.get(label.replace(" ", "_"), {"disputed": False, "readings": []})
+            entries.append(
+                TimelineEntry(
+                    type="agreement_milestone",
+                    date=date,
+                    id=agreement.public_id,
+                    summary=f"{agreement} {label}",
+                    agreement=agreement,
+                    milestone=label,
+                    readings=reading["readings"],
+                    disputed=reading["disputed"],
+                )
+            )
     return sorted(entries, key=lambda entry: entry.sort_key)

@@ -8,7 +8,7 @@ from rest_framework import serializers
 from apps.cases.serializers import CaseSerializer
 from apps.core.api.fields import PartialDateField
 from apps.people.models import Individual, Organization
-from apps.sources.serializers import CitationInlineSerializer
+from apps.sources.serializers import CitationInlineSerializer, DateReadingInlineSerializer
 
 
 class SubjectSerializer(serializers.ModelSerializer):
@@ -100,10 +100,21 @@ class TimelineEntrySerializer(serializers.Serializer):
     date = PartialDateField(allow_null=True)
     id = serializers.UUIDField(help_text=_("The fact, the event, or the agreement."))
     summary = serializers.CharField()
-    disputed = serializers.BooleanField(source="fact.disputed", allow_null=True, default=None)
+    disputed = serializers.SerializerMethodField(
+        help_text="A fact: whether another fact contradicts it. A milestone: whether its sources give different dates."
+    )
     internal = serializers.BooleanField(source="fact.internal", allow_null=True, default=None)
     proceeding = serializers.UUIDField(source="event.proceeding.public_id", allow_null=True, default=None)
     event_kind = serializers.CharField(source="event.kind", allow_null=True, default=None)
     agreement = serializers.UUIDField(source="agreement.public_id", allow_null=True, default=None)
     milestone = serializers.CharField(allow_null=True)
     citations = CitationInlineSerializer(many=True, help_text=_("For facts: the quotes that support them."))
+    readings = DateReadingInlineSerializer(
+        many=True, help_text=_("For milestones: each date the sources give, with its quotes (side by side when disputed).")
+    )
+
+    @extend_schema_field(serializers.BooleanField(allow_null=True))
+    def get_disputed(self, entry):
+        if entry.fact is not None:
+            return entry.fact.disputed
+        return entry.disputed if entry.type == "agreement_milestone" else None

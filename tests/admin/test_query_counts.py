@@ -110,7 +110,7 @@ CHANGE_PAGES = {
     # 38: the view of the protected identity is logged, and its entry sealed in the audit chain
     # (apps.core.custody: lock the heads, insert the link, move the head), 3 of them.
     "individual": (lambda desk: desk.individual(), lambda desk, person: AliasFactory(individual=person), 38),
-    "article": (lambda desk: desk.article(), more_of_the_article, 13),
+    "article": (lambda desk: desk.article(), more_of_the_article, 14),  # +1: the original as received (its summary on the page)
     "citation": (
         lambda desk: desk.citation(),
         lambda desk, citation: CitationFactory(fact=citation.fact, article=citation.article),

@@ -45,8 +45,10 @@ LISTS = {
     "individuals": ("individual", 3),  # no protected identity in a list, not even loaded
     "organizations": ("organization", 2),
     "cases": ("case", 4),
-    "proceedings": ("proceeding", 8),
-    "agreements": ("agreement", 4),
+    # Proceedings and agreements: +1 for their date readings (+1 more for the readings' quotes
+    # when there are any; tests/sources/test_date_readings.py pins that).
+    "proceedings": ("proceeding", 9),
+    "agreements": ("agreement", 5),
     "provisions": ("provision", 2),
     "articles": ("article", 1),
     "citations": ("citation", 1),
@@ -106,7 +108,7 @@ def url_of(resource):
 DETAILS = {
     "case": (lambda desk: desk.case(), more_of_the_case, case_url, 6),
     "shared case": (lambda desk: desk.shared, more_of_the_case, case_url, 6),
-    "timeline": (lambda desk: desk.case(), more_of_the_case, lambda case: f"{case_url(case)}timeline/", 11),
+    "timeline": (lambda desk: desk.case(), more_of_the_case, lambda case: f"{case_url(case)}timeline/", 12),
     "individual": (
         lambda desk: desk.individual(),
         lambda desk, person: AliasFactory(individual=person),
@@ -114,8 +116,8 @@ DETAILS = {
         8,  # 3 of them seal the access-log entry of the protected read (apps.core.custody)
     ),
     "fact": (lambda desk: desk.fact(), lambda desk, fact: CitationFactory(fact=fact), url_of("facts"), 3),
-    "proceeding": (lambda desk: desk.proceeding(), more_of_the_proceeding, url_of("proceedings"), 7),
-    "agreement": (lambda desk: desk.agreement(), more_of_the_agreement, url_of("agreements"), 3),
+    "proceeding": (lambda desk: desk.proceeding(), more_of_the_proceeding, url_of("proceedings"), 8),
+    "agreement": (lambda desk: desk.agreement(), more_of_the_agreement, url_of("agreements"), 4),
     "organization": (
         lambda desk: desk.organization(),
         lambda desk, organization: OrganizationFactory(parent=organization),

@@ -114,6 +114,7 @@ def test_kims_protected_identity_appears_only_at_full_in_every_format(seeded_kim
         bundle = " ".join(
             pdf_text(archive.read(n), tmp_path) if n.endswith(".pdf") else archive.read(n).decode()
             for n in archive.namelist()
+            if n != "manifest.sig"  # the signature's 64 bytes are no text
         )
     for format in ("pdf", "docx", "html", "json"):
         text = squash(_text(format, content, tmp_path))
@@ -133,3 +134,16 @@ def test_kims_bundle_is_reproducible_and_holds_the_five_sources(seeded_kim):
     assert {s["sha256"] for s in manifest["sources"]} == set(
         Article.objects.filter(citations__fact__case=seeded_kim).values_list("sha256", flat=True)
     )
+
+
+def test_the_seed_agreements_signing_date_is_disputed_between_upi_and_the_moscow_times(seeded_kim):
+    content = dossier_content(case=seeded_kim, level="legal")
+    agreement = next(a for a in content["agreements"] if a["short_title"] == "Russia–DPRK readmission agreement")
+    signed = next(m for m in agreement["milestones"] if m["label"] == "signed")
+    assert signed["disputed"] is True
+    assert [r["date"]["text"] for r in signed["readings"]] == ["1–3 Feb 2016", "2 Feb 2016"]
+    sources = {s["id"]: s["outlet"] for s in content["sources"]}
+    outlets = [[sources[c["source"]] for c in r["citations"]] for r in signed["readings"]]
+    assert outlets == [["The Moscow Times", "The Moscow Times"], ["United Press International"]]
+    # The seed files are plain text: each source's original is that file's bytes as given.
+    assert all(s["original"]["received_as"] == "file" and s["original"]["format"] == "text" for s in content["sources"])

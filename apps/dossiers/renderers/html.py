@@ -38,12 +38,22 @@ def html_context(content: dict, *, paged: bool) -> dict:
     for source in dossier["sources"]:
         source["published_display"] = _day(source["published_on"])
         source["added_display"] = _day(source["added_on"])
+        if source.get("original"):
+            source["original"]["captured_display"] = _when(source["original"]["captured_at"])
         # Only web addresses become links; anything else stays printed text.
         source["linkable"] = source["url"].lower().startswith(("https://", "http://"))
     notes = []
     citation_lists = [fact["citations"] for fact in dossier["timeline"]]
     citation_lists += [proceeding["citations"] for proceeding in dossier["proceedings"]]
     citation_lists += [p["citations"] for a in dossier["agreements"] for p in a["provisions"]]
+    # Readings of dates: a proceeding's (filed, decided) and an agreement's milestones.
+    readings = [r for p in dossier["proceedings"] for e in p["date_readings"].values() for r in e["readings"]]
+    readings += [r for a in dossier["agreements"] for m in a["milestones"] for r in m["readings"]]
+    citation_lists += [reading["citations"] for reading in readings]
+    for p in dossier["proceedings"]:
+        p["date_reading_list"] = [
+            {"label": name.replace("_", " "), **entry} for name, entry in sorted(p["date_readings"].items())
+        ]
     for citations in citation_lists:
         for citation in citations:
             citation["src"] = sources[citation["source"]]

@@ -17,7 +17,9 @@ and a ``reason`` code: ``empty``, ``too_large``, ``binary``, ``undecodable``, ``
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import re
+import uuid
 from dataclasses import asdict, dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
@@ -45,7 +47,13 @@ from apps.sources.ingestion.plain_text import clean_plain_text
 from apps.sources.models import Article
 from apps.sources.normal_form import body_sha256, normalize_body
 from apps.sources.selectors import known_outlet_for
-from apps.sources.services import DuplicateArticle, article_create, article_find_duplicate, known_outlet_link
+from apps.sources.services import (
+    DuplicateArticle,
+    article_create,
+    article_find_duplicate,
+    article_original_keep,
+    known_outlet_link,
+)
 
 __all__ = [
     "ImportDraft",
@@ -82,12 +90,18 @@ class ImportDraft:
     warnings: list[str] = field(default_factory=list)
     duplicate: Article | None = None
     duplicate_reason: str = ""
+    # The input as received: the file's bytes, or a text's UTF-8; kept as the article's original.
+    original: bytes = b""
+    received_as: str = "file"
+    filename: str = ""
 
     def as_dict(self) -> dict[str, Any]:
         """The extracted fields as JSON-ready values (for the command's --json and the API)."""
         data = asdict(self)
-        for name in ("outlet", "duplicate", "raw_text", "body"):
+        for name in ("outlet", "duplicate", "raw_text", "body", "original"):
             data.pop(name)
+        data["original_sha256"] = hashlib.sha256(self.original).hexdigest() if self.original else ""
+        data["original_bytes"] = len(self.original)
         data["outlet"] = self.outlet.name if self.outlet else ""
         data["published_on"] = self.published_on.isoformat() if self.published_on else None
         data["duplicate_of"] = str(self.duplicate.public_id) if self.duplicate else None
@@ -239,6 +253,9 @@ def article_extract(
         encoding=encoding,
         sha256=body_sha256(body),
         warnings=warnings,
+        original=content if isinstance(content, bytes) else content.encode("utf-8"),
+        received_as="file" if isinstance(content, bytes) else "text",
+        filename=filename,
     )
     known = known_outlet_for(address=address) if address and not draft.outlet else None
     if draft.outlet:
@@ -386,7 +403,7 @@ def _store(draft: ImportDraft, *, outlet, added_by, public_id) -> Article:
     stored_outlet = _resolve_outlet(draft, outlet, added_by=added_by)
     draft.outlet, draft.outlet_name = stored_outlet, stored_outlet.name
     authors = ", ".join(draft.authors)
-    return article_create(
+    article = article_create(
         title=draft.title,
         outlet=stored_outlet,
         body=draft.body,
@@ -398,4 +415,15 @@ def _store(draft: ImportDraft, *, outlet, added_by, public_id) -> Article:
         added_by=added_by,
         public_id=public_id,
     )
+    # The bytes as received, beside the texts made from them (the same transaction).
+    article_original_keep(
+        article=article,
+        content=draft.original,
+        received_as=draft.received_as,
+        format=draft.format,
+        encoding=draft.encoding,
+        filename=draft.filename,
+        public_id=uuid.uuid5(uuid.UUID(str(public_id)), "original") if public_id else None,
+    )
+    return article
 
