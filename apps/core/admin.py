@@ -91,7 +91,7 @@ class ScopedAdminMixin:
         queryset = super().get_queryset(request)
         if request.user.is_superuser or not scoping.is_scoped(self.model):
             return queryset
-        return queryset.filter(pk__in=scoping.visible(self.model, request.user).values("pk"))
+        return scoping.scoped(queryset, request.user)
 
     def _scoped_choices(self, db_field, request, kwargs) -> None:
         related = db_field.remote_field.model

@@ -33,6 +33,8 @@ class Article(PublicRecord):
 
     class Meta:
         ordering = ["-published_on", "title"]
+        # The API lists newest first, by (created_at, id) (apps/sources/views.py).
+        indexes = [models.Index(fields=["created_at", "id"], name="article_created")]
         constraints = [
             models.UniqueConstraint(
                 fields=["url"], condition=~models.Q(url=""), name="article_url_unique"
@@ -85,6 +87,7 @@ class Citation(PublicRecord):
 
     class Meta:
         ordering = ["article", "start"]
+        indexes = [models.Index(fields=["created_at", "id"], name="citation_created")]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(end=models.F("start") + Length("quote")),
