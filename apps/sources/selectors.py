@@ -16,6 +16,7 @@ from apps.sources import search
 from apps.sources.ingestion import mentions
 from apps.sources.models import Article, Citation
 
+
 def article_list(*, user: AbstractBaseUser | AnonymousUser) -> QuerySet[Article]:
     """Articles ``user`` may see (every one, for an active user: they are published sources),
     with their outlets."""

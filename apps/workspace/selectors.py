@@ -13,8 +13,8 @@ from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 from apps.agreements.models import Agreement
 from apps.cases.models import Case, Fact
 from apps.cases.selectors import caseworkers, facts_with_sources
-from apps.core.scoping import scoped
 from apps.core.partial_dates import PartialDate
+from apps.core.scoping import scoped
 from apps.people.models import Individual
 from apps.proceedings.models import Proceeding, ProceedingEvent
 
