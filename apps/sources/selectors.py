@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import operator
-from functools import reduce
-
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField
@@ -53,11 +50,34 @@ class _SearchVector(Expression):
         return f"{compiler.quote_name_unless_alias(self.alias)}.{connection.ops.quote_name('search_vector')}", []
 
 
-def _search_query(text: str) -> SearchQuery:
-    """``text`` in web-search syntax, read by every configuration in use (apps/sources/search.py)."""
-    paired = search.cjk_pairs(text)
-    queries = [SearchQuery(paired, config=config, search_type="websearch") for config in search.query_configs()]
-    return reduce(operator.or_, queries)
+class _Query(SearchQuery):
+    """A tsquery already normalised (the text of one), sent as it is: ``'…'::tsquery``."""
+
+    def __init__(self, tsquery: str) -> None:
+        super().__init__(tsquery, search_type="raw")
+        self.tsquery = tsquery
+
+    def as_sql(self, compiler, connection, **extra):
+        return "%s::tsquery", [self.tsquery]
+
+
+def _search_query(text: str) -> _Query | None:
+    """``text`` in web-search syntax, read by every configuration in use (apps/sources/search.py).
+
+    One small query asks PostgreSQL for each configuration's reading and keeps the distinct
+    ones, joined by OR: repeating the same word ten times would make the planner think a rare
+    word common (and walk the whole table by date instead of using the GIN index). None when
+    no configuration finds a word in ``text`` (only stop words or punctuation).
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT DISTINCT websearch_to_tsquery(config::regconfig, %s)::text FROM unnest(%s::text[]) AS config",
+            [search.cjk_pairs(text), search.query_configs()],
+        )
+        readings = sorted(reading for (reading,) in cursor.fetchall() if reading)
+    if not readings:
+        return None
+    return _Query(" | ".join(f"({reading})" for reading in readings))
 
 
 def article_search(*, queryset: QuerySet[Article], text: str, ranked: bool = True) -> QuerySet[Article]:
@@ -66,20 +86,23 @@ def article_search(*, queryset: QuerySet[Article], text: str, ranked: bool = Tru
     On PostgreSQL: full-text search over the stored, GIN-indexed ``search_vector`` (stemmed in
     the article's language, CJK by pairs of characters; web-search syntax: quotes for phrases,
     ``or``, ``-word``). With ``ranked``, only the ``ARTICLE_SEARCH_RANK_LIMIT`` newest matches
-    are kept and annotated with ``search_rank``, so that ordering by relevance ranks a bounded
-    number of rows whatever the word: the newest matches are found by their ids alone (a
-    subquery), then only those rows are read. Without ``ranked`` every match is kept (for an
-    explicit ordering, which the indexes serve). Elsewhere (SQLite): every word must occur in
-    the title or body (case-insensitive substring match), unranked.
+    are kept, annotated with ``search_rank``, so that ordering by relevance ranks a bounded
+    number of rows whatever the word. One query more than a list (:func:`_search_query`). Without ``ranked`` every
+    match is kept (for an explicit ordering, which the indexes serve). Elsewhere (SQLite):
+    every word must occur in the title or body (case-insensitive substring match), unranked.
     """
     text = text.strip()
     if not text:
         return queryset
     if uses_full_text_search():
         query = _search_query(text)
+        if query is None:
+            return queryset.none()
         matches = queryset.alias(search_vector=_SearchVector()).filter(search_vector=query)
         if not ranked:
             return matches
+        # The newest matches by their ids and dates alone (a subquery: the GIN index for a rare
+        # word, the date index for a common one), then only those rows are read and ranked.
         newest = matches.order_by("-created_at", "-pk").values("pk")[: settings.ARTICLE_SEARCH_RANK_LIMIT]
         return queryset.filter(pk__in=newest).annotate(search_rank=SearchRank(_SearchVector(), query))
     for word in text.split():
