@@ -21,6 +21,7 @@ from django.http import HttpResponseRedirect
 from apps.core import scoping
 from apps.core.admin_forms import LoadedAutocompleteSelect, show_partial_date_warnings
 from apps.core.admin_history import ScopedDeleteMixin, ScopedHistoryAdmin
+from apps.core.admin_lists import CappedCountPaginator
 from apps.core.partial_dates import PartialDateDescriptor
 from apps.core.services import StaleVersion, record_touch, version_hold
 
@@ -223,6 +224,9 @@ class ServiceAdmin(ScopedAdminMixin, ScopedDeleteMixin, LoadedAutocompleteMixin,
     """
 
     readonly_fields = READONLY_RECORD_FIELDS
+    # No changelist counts a whole table (apps/core/admin_lists.py).
+    paginator = CappedCountPaginator
+    show_full_result_count = False
     # Addresses pasted without a scheme are web pages, and they are served over HTTPS.
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 

@@ -19,12 +19,16 @@ def _supported_model(name: str):
     return Citation._meta.get_field(name).related_model
 
 
-def _visible_citations(user) -> QuerySet[Citation]:
-    return Citation.objects.filter(
-        Q(fact__in=scoping.visible(_supported_model("fact"), user))
-        | Q(proceeding__in=scoping.visible(_supported_model("proceeding"), user))
+def _visible_citation_condition(user) -> Q:
+    return (
+        scoping.visible_condition(_supported_model("fact"), user, through="fact")
+        | scoping.visible_condition(_supported_model("proceeding"), user, through="proceeding")
         | Q(provision__isnull=False)
     )
+
+
+def _visible_citations(user) -> QuerySet[Citation]:
+    return Citation.objects.filter(_visible_citation_condition(user))
 
 
 def _can_write_citation(user, citation: Citation) -> bool:
@@ -36,6 +40,7 @@ scoping.register(Article, visible=scoping.everyone_active(Article))
 scoping.register(
     Citation,
     visible=_visible_citations,
+    condition=_visible_citation_condition,
     can_write=_can_write_citation,
     holder=lambda citation: scoping.organization_holding(citation.fact or citation.proceeding),
 )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField
+from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorExact, SearchVectorField
 from django.db import connection
 from django.db.models import Expression, Q, QuerySet
 
@@ -108,6 +108,14 @@ def article_search(*, queryset: QuerySet[Article], text: str, ranked: bool = Tru
     for word in text.split():
         queryset = queryset.filter(Q(title__icontains=word) | Q(body__icontains=word))
     return queryset
+
+
+def article_text_match(text: str) -> Q | None:
+    """On PostgreSQL, a filter: the article's stored search vector matches ``text`` (full-text,
+    as :func:`article_search` reads it, unranked); to be ORed with other conditions (the
+    admin's search). None when ``text`` has no word to look for."""
+    query = _search_query(text.strip()) if text.strip() else None
+    return None if query is None else Q(SearchVectorExact(_SearchVector(), query))
 
 
 def citation_list(*, user: AbstractBaseUser | AnonymousUser) -> QuerySet[Citation]:
