@@ -312,6 +312,11 @@ FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 
 # The largest file or text an article import accepts (apps/sources/ingestion/decoding.py).
 ARTICLE_IMPORT_MAX_BYTES = int(os.environ.get("ARTICLE_IMPORT_MAX_BYTES", str(5 * 1024 * 1024)))
+# A search ranked by relevance ranks at most this many of the newest matching articles
+# (apps/sources/selectors.py article_search): a common word costs the same as a rare one.
+ARTICLE_SEARCH_RANK_LIMIT = 1000
+# An admin changelist counts at most this many rows (apps/core/admin_lists.py).
+ADMIN_COUNT_CAP = 1000
 # The largest request body (JSON or form), derived from the import limit so that an article
 # of that size always fits: escaped as JSON (\uXXXX) or URL-encoded (%XX) for the admin's paste
 # preview, its text can grow threefold; 64 KiB for the other fields. Over it: a 413 problem.

@@ -30,6 +30,7 @@ from apps.core.admin import (
     related_count,
 )
 from apps.core.admin_forms import LoadedChoicesForm, partial_date_display, partial_date_form
+from apps.core.admin_lists import TypedLookupFilter
 from apps.sources.admin import CITATIONS_WITH_ARTICLES, FactCitationInline, citation_list
 from apps.sources.admin_forms import SupportingQuoteForm
 from apps.sources.models import Citation
@@ -102,13 +103,21 @@ class FactInline(ServiceInline, admin.TabularInline):
         return citation_list(fact)
 
 
+class CaseReferenceFilter(TypedLookupFilter):
+    title = _("case")
+    parameter_name = "case_reference"
+    lookup = "case__reference"
+    placeholder = "CT-2016-0001"
+
+
 @admin.register(Fact)
 class FactAdmin(ServiceAdmin):
     form = FactForm
     list_display = ("date_display", "statement", "case", "disputed", "internal", "citation_count")
     list_display_links = ("statement",)
     list_select_related = ("case",)
-    list_filter = ("disputed", "internal", "date_precision", ("case", admin.RelatedOnlyFieldListFilter))
+    # The case is typed (its reference), not chosen among a link per case.
+    list_filter = ("disputed", "internal", "date_precision", CaseReferenceFilter)
     search_fields = ("statement", "case__reference", "case__title", "citations__quote")
     date_hierarchy = "date_start"
     autocomplete_fields = ("case", "contradicts")

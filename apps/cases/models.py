@@ -141,7 +141,11 @@ class Fact(PublicRecord):
         verbose_name = _("fact")
         verbose_name_plural = _("facts")
         ordering = ["case", "date_start", "-date_end", "created_at"]
-        indexes = [models.Index(fields=["case", "date_start"], name="fact_case_date")]
+        indexes = [
+            models.Index(fields=["case", "date_start"], name="fact_case_date"),
+            # The API lists facts newest first, by (created_at, id) (apps/cases/views.py).
+            models.Index(fields=["created_at", "id"], name="fact_created"),
+        ]
         constraints = [*partial_date_constraints("fact", "date")]
 
     def __str__(self) -> str:

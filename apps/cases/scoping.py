@@ -112,6 +112,7 @@ def register_held_by_case(model, *, case_path: str, parent) -> None:
     scoping.register(
         model,
         visible=lambda user: model._default_manager.filter(**{f"{case_path}__in": visible_cases(user)}),
+        condition=lambda user: Q(**{f"{case_path}__in": visible_cases(user)}),
         writable=lambda user: model._default_manager.filter(**{f"{case_path}__in": writable_cases(user)}),
         can_write=lambda user, record: scoping.can_write(user, parent(record)),
         holder=lambda record: scoping.organization_holding(parent(record)),

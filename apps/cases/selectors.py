@@ -6,6 +6,7 @@ in apps.workspace.selectors.
 
 from __future__ import annotations
 
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
@@ -21,10 +22,21 @@ def case_list(*, user: AbstractBaseUser | AnonymousUser) -> QuerySet[Case]:
     return scoped(
         Case.objects.select_related("organization").prefetch_related(
             Prefetch("subjects", queryset=Individual.objects.only("id", "public_id", "pseudonym")),
-            "caseworkers",
+            caseworkers(),
         ),
         user,
     )
+
+
+def caseworkers() -> Prefetch:
+    """A case's caseworkers as a case shows them: their usernames (no password hashes loaded)."""
+    return Prefetch("caseworkers", queryset=get_user_model().objects.only("id", "username"))
+
+
+def case_lookup(*, user: AbstractBaseUser | AnonymousUser) -> QuerySet[Case]:
+    """Cases ``user`` may see, bare: for reads that need the case itself and nothing it holds
+    (the timeline loads its own rows)."""
+    return scoped(Case.objects.all(), user)
 
 
 def case_search(*, queryset: QuerySet[Case], text: str) -> QuerySet[Case]:

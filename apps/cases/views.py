@@ -17,7 +17,7 @@ class FactViewSet(PublicIdViewSet):
     filterset_class = FactFilter
     pagination_class = CursorPagination
     ordering_fields = ["created_at", "updated_at"]
-    ordering = ["-created_at"]
+    ordering = ["-created_at", "-id"]
 
     def get_queryset(self):
         return fact_list(user=self.request.user)

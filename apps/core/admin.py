@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy
 from apps.core import scoping
 from apps.core.admin_forms import LoadedAutocompleteSelect, show_partial_date_warnings
 from apps.core.admin_history import ScopedDeleteMixin, ScopedHistoryAdmin
+from apps.core.admin_lists import CappedCountPaginator
 from apps.core.partial_dates import PartialDateDescriptor
 from apps.core.services import StaleVersion, record_touch, version_hold
 
@@ -93,7 +94,7 @@ class ScopedAdminMixin:
         queryset = super().get_queryset(request)
         if request.user.is_superuser or not scoping.is_scoped(self.model):
             return queryset
-        return queryset.filter(pk__in=scoping.visible(self.model, request.user).values("pk"))
+        return scoping.scoped(queryset, request.user)
 
     def _scoped_choices(self, db_field, request, kwargs) -> None:
         related = db_field.remote_field.model
@@ -228,6 +229,9 @@ class ServiceAdmin(ScopedAdminMixin, ScopedDeleteMixin, LoadedAutocompleteMixin,
     """
 
     readonly_fields = READONLY_RECORD_FIELDS
+    # No changelist counts a whole table (apps/core/admin_lists.py).
+    paginator = CappedCountPaginator
+    show_full_result_count = False
     # Addresses pasted without a scheme are web pages, and they are served over HTTPS.
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 

@@ -9,7 +9,7 @@ from functools import partial
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
@@ -22,11 +22,12 @@ from apps.core.admin import (
     related_count,
 )
 from apps.core.admin_forms import LoadedChoicesForm, formfield, partial_date_display, partial_date_form
+from apps.core.admin_lists import FixedChoicesFilter, TypedLookupFilter
 from apps.sources.admin_forms import SupportingQuoteForm
 from apps.sources.admin_import import import_article_view, mention_links
 from apps.sources.models import Article, Citation, DateReading, KnownOutlet
 from apps.sources.normal_form import normalize_body
-from apps.sources.selectors import article_mentions
+from apps.sources.selectors import article_mentions, article_text_match, uses_full_text_search
 from apps.sources.services import (
     article_create,
     article_delete,
@@ -279,6 +280,18 @@ class SupportsFilter(admin.SimpleListFilter):
         return queryset
 
 
+class CitationCaseFilter(TypedLookupFilter):
+    title = _("case")
+    parameter_name = "case_reference"
+    placeholder = "CT-2016-0001"
+
+    def queryset(self, request, queryset):
+        value = (self.value() or "").strip()
+        if not value:
+            return queryset
+        return queryset.filter(Q(fact__case__reference__iexact=value) | Q(proceeding__case__reference__iexact=value))
+
+
 @admin.register(Citation)
 class CitationAdmin(ServiceAdmin):
     form = CitationForm
@@ -290,8 +303,10 @@ class CitationAdmin(ServiceAdmin):
         "provision__agreement",
         "added_by",
     )
-    # By outlet, not by article: an article's name needs its outlet, one query per choice.
-    list_filter = (SupportsFilter, ("article__outlet", admin.RelatedOnlyFieldListFilter))
+    # The case is typed (its reference): a link per outlet quoted would read every citation.
+    list_filter = (SupportsFilter, CitationCaseFilter)
+    # Newest first, by the index of the API's list (not by article: a join and a full sort).
+    ordering = ("-created_at", "-id")
     search_fields = (
         "quote",
         "note",
@@ -380,19 +395,50 @@ class ArticleForm(forms.ModelForm):
             self.instance.sha256 = body_sha256(self.instance.body)
 
 
+class ArticleLanguageFilter(FixedChoicesFilter):
+    title = _("language")
+    parameter_name = "language"
+    field = "language"
+    choices_list = [
+        ("en", _("English")), ("ru", _("Russian")), ("ko", _("Korean")), ("ja", _("Japanese")),
+        ("zh", _("Chinese")), ("de", _("German")), ("fr", _("French")), ("es", _("Spanish")),
+    ]
+
+
+class OutletFilter(TypedLookupFilter):
+    title = _("outlet")
+    parameter_name = "outlet_name"
+    lookup = "outlet__name"
+    lookup_expr = "icontains"
+
+
 @admin.register(Article)
 class ArticleAdmin(ServiceAdmin):
     form = ArticleForm
     list_display = ("title", "outlet", "published_on", "language", "authors", "citation_count")
     list_select_related = ("outlet",)
-    list_filter = ("language", ("outlet", admin.RelatedOnlyFieldListFilter))
-    search_fields = ("title", "body", "authors", "url", "outlet__name", "outlet__short_name")
-    date_hierarchy = "published_on"
+    # Typed or fixed, never read from a million articles (apps/core/admin_lists.py); the
+    # publication date as a filter of periods rather than a hierarchy of the years present.
+    list_filter = (ArticleLanguageFilter, OutletFilter, "published_on")
+    # On SQLite; on PostgreSQL see get_search_results (the body through its stored search vector).
+    search_fields = ("title", "body", "authors", "url")
     autocomplete_fields = ("outlet",)
     inlines = (ArticleCitationInline,)
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(citation_total=related_count(Citation, "article"))
+
+    def get_search_results(self, request, queryset, search_term):
+        # PostgreSQL: the title, authors or address contain the text (trigram indexes), or the
+        # body matches it by full-text search (the GIN index of the stored search vector), one
+        # OR the planner serves from the indexes; never UPPER(body) LIKE over every article.
+        # The outlet is chosen with its filter.
+        term = search_term.strip()
+        if not term or not uses_full_text_search():
+            return super().get_search_results(request, queryset, search_term)
+        condition = Q(title__icontains=term) | Q(authors__icontains=term) | Q(url__icontains=term)
+        body = article_text_match(term)
+        return queryset.filter(condition if body is None else condition | body), False
 
     def get_fieldsets(self, request, obj=None):
         meta = ("title", "outlet", "authors", "published_on", "url", "language")

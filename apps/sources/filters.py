@@ -14,7 +14,11 @@ class ArticleFilter(django_filters.FilterSet):
                                                  label=_("Published on or before (YYYY-MM-DD)"))
     search = django_filters.CharFilter(
         method="filter_search",
-        label=_("Full-text search in title and body (PostgreSQL: ranked, stemmed, web-search syntax)"),
+        label=_(
+            "Full-text search in title and body (PostgreSQL: stemmed in the article's language, "
+            "web-search syntax; best match first among the newest ARTICLE_SEARCH_RANK_LIMIT matches "
+            "unless ?ordering= is given)"
+        ),
     )
 
     class Meta:
@@ -22,7 +26,10 @@ class ArticleFilter(django_filters.FilterSet):
         fields = ["outlet", "language"]
 
     def filter_search(self, queryset, name, value):
-        return article_search(queryset=queryset, text=value)
+        # Declared last, so it narrows what the other filters kept. Ranked (the newest
+        # ARTICLE_SEARCH_RANK_LIMIT matches, best first) unless the client chose an ?ordering=.
+        ordering = self.request.query_params.get("ordering") if self.request is not None else None
+        return article_search(queryset=queryset, text=value, ranked=not ordering)
 
 
 class CitationFilter(django_filters.FilterSet):

@@ -39,6 +39,8 @@ class Article(PublicRecord):
         verbose_name = _("article")
         verbose_name_plural = _("articles")
         ordering = ["-published_on", "title"]
+        # The API lists newest first, by (created_at, id) (apps/sources/views.py).
+        indexes = [models.Index(fields=["created_at", "id"], name="article_created")]
         constraints = [
             models.UniqueConstraint(
                 fields=["url"], condition=~models.Q(url=""), name="article_url_unique"
@@ -245,6 +247,7 @@ class Citation(PublicRecord):
         verbose_name = _("citation")
         verbose_name_plural = _("citations")
         ordering = ["article", "start"]
+        indexes = [models.Index(fields=["created_at", "id"], name="citation_created")]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(end=models.F("start") + Length("quote")),

@@ -28,14 +28,19 @@ def _visible_readings(user) -> QuerySet[DateReading]:
     )
 
 
-def _visible_citations(user) -> QuerySet[Citation]:
-    return Citation.objects.filter(
-        Q(fact__in=scoping.visible(_supported_model("fact"), user))
-        | Q(proceeding__in=scoping.visible(_supported_model("proceeding"), user))
+def _visible_citation_condition(user) -> Q:
+    proceeding = _supported_model("proceeding")
+    return (
+        scoping.visible_condition(_supported_model("fact"), user, through="fact")
+        | scoping.visible_condition(proceeding, user, through="proceeding")
         | Q(provision__isnull=False)
         | Q(date_reading__agreement__isnull=False)
-        | Q(date_reading__proceeding__in=scoping.visible(_supported_model("proceeding"), user))
+        | scoping.visible_condition(proceeding, user, through="date_reading__proceeding")
     )
+
+
+def _visible_citations(user) -> QuerySet[Citation]:
+    return Citation.objects.filter(_visible_citation_condition(user))
 
 
 def _case_record(citation: Citation):
@@ -69,6 +74,7 @@ scoping.register(KnownOutlet, visible=scoping.everyone_active(KnownOutlet))
 scoping.register(
     Citation,
     visible=_visible_citations,
+    condition=_visible_citation_condition,
     can_write=_can_write_citation,
     holder=lambda citation: scoping.organization_holding(_case_record(citation)),
 )

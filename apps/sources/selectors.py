@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorExact, SearchVectorField
 from django.db import connection
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Expression, Prefetch, Q, QuerySet
 
 from apps.core.scoping import scoped
+from apps.sources import search
 from apps.sources.addresses import site_domain
 from apps.sources.ingestion import mentions
 from apps.sources.models import Article, Citation, DateReading, KnownOutlet
-
-# Must compile to the expression of the GIN index made by migration 0002 (same config, same
-# concatenation), or PostgreSQL falls back to scanning every article.
-SEARCH_CONFIG = "english"
 
 
 def article_list(*, user: AbstractBaseUser | AnonymousUser) -> QuerySet[Article]:
@@ -23,31 +22,101 @@ def article_list(*, user: AbstractBaseUser | AnonymousUser) -> QuerySet[Article]
 
 
 def uses_full_text_search() -> bool:
-    """Whether :func:`article_search` ranks by PostgreSQL full-text search (else substrings)."""
+    """Whether :func:`article_search` uses PostgreSQL's stored full-text search (else substrings)."""
     return connection.vendor == "postgresql"
 
 
-def article_search(*, queryset: QuerySet[Article], text: str) -> QuerySet[Article]:
-    """Articles matching ``text``.
+class _SearchVector(Expression):
+    """The stored ``search_vector`` column of the article table (PostgreSQL, migration 0005).
 
-    On PostgreSQL: full-text search (stemmed, web-search syntax: quotes for phrases, ``or``,
-    ``-word``), annotated with ``search_rank`` for ordering by relevance. Elsewhere: every
-    word must occur in the title or body (case-insensitive substring match).
+    The model does not declare the column, so this names it under whatever alias the table has
+    in the query (a subquery renames it).
+    """
+
+    def __init__(self, alias: str | None = None) -> None:
+        super().__init__(output_field=SearchVectorField())
+        self.alias = alias
+
+    def resolve_expression(self, query=None, allow_joins=True, reuse=None, summarize=False, for_save=False):
+        resolved = self.copy()
+        resolved.alias = query.get_initial_alias()
+        return resolved
+
+    def relabeled_clone(self, change_map):
+        clone = self.copy()
+        clone.alias = change_map.get(self.alias, self.alias)
+        return clone
+
+    def as_sql(self, compiler, connection):
+        return f"{compiler.quote_name_unless_alias(self.alias)}.{connection.ops.quote_name('search_vector')}", []
+
+
+class _Query(SearchQuery):
+    """A tsquery already normalised (the text of one), sent as it is: ``'…'::tsquery``."""
+
+    def __init__(self, tsquery: str) -> None:
+        super().__init__(tsquery, search_type="raw")
+        self.tsquery = tsquery
+
+    def as_sql(self, compiler, connection, **extra):
+        return "%s::tsquery", [self.tsquery]
+
+
+def _search_query(text: str) -> _Query | None:
+    """``text`` in web-search syntax, read by every configuration in use (apps/sources/search.py).
+
+    One small query asks PostgreSQL for each configuration's reading and keeps the distinct
+    ones, joined by OR: repeating the same word ten times would make the planner think a rare
+    word common (and walk the whole table by date instead of using the GIN index). None when
+    no configuration finds a word in ``text`` (only stop words or punctuation).
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT DISTINCT websearch_to_tsquery(config::regconfig, %s)::text FROM unnest(%s::text[]) AS config",
+            [search.cjk_pairs(text), search.query_configs()],
+        )
+        readings = sorted(reading for (reading,) in cursor.fetchall() if reading)
+    if not readings:
+        return None
+    return _Query(" | ".join(f"({reading})" for reading in readings))
+
+
+def article_search(*, queryset: QuerySet[Article], text: str, ranked: bool = True) -> QuerySet[Article]:
+    """Articles of ``queryset`` matching ``text``.
+
+    On PostgreSQL: full-text search over the stored, GIN-indexed ``search_vector`` (stemmed in
+    the article's language, CJK by pairs of characters; web-search syntax: quotes for phrases,
+    ``or``, ``-word``). With ``ranked``, only the ``ARTICLE_SEARCH_RANK_LIMIT`` newest matches
+    are kept, annotated with ``search_rank``, so that ordering by relevance ranks a bounded
+    number of rows whatever the word. One query more than a list (:func:`_search_query`). Without ``ranked`` every
+    match is kept (for an explicit ordering, which the indexes serve). Elsewhere (SQLite):
+    every word must occur in the title or body (case-insensitive substring match), unranked.
     """
     text = text.strip()
     if not text:
         return queryset
     if uses_full_text_search():
-        from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
-
-        vector = SearchVector("title", "body", config=SEARCH_CONFIG)
-        query = SearchQuery(text, config=SEARCH_CONFIG, search_type="websearch")
-        return queryset.annotate(search_vector=vector, search_rank=SearchRank(vector, query)).filter(
-            search_vector=query
-        )
+        query = _search_query(text)
+        if query is None:
+            return queryset.none()
+        matches = queryset.alias(search_vector=_SearchVector()).filter(search_vector=query)
+        if not ranked:
+            return matches
+        # The newest matches by their ids and dates alone (a subquery: the GIN index for a rare
+        # word, the date index for a common one), then only those rows are read and ranked.
+        newest = matches.order_by("-created_at", "-pk").values("pk")[: settings.ARTICLE_SEARCH_RANK_LIMIT]
+        return queryset.filter(pk__in=newest).annotate(search_rank=SearchRank(_SearchVector(), query))
     for word in text.split():
         queryset = queryset.filter(Q(title__icontains=word) | Q(body__icontains=word))
     return queryset
+
+
+def article_text_match(text: str) -> Q | None:
+    """On PostgreSQL, a filter: the article's stored search vector matches ``text`` (full-text,
+    as :func:`article_search` reads it, unranked); to be ORed with other conditions (the
+    admin's search). None when ``text`` has no word to look for."""
+    query = _search_query(text.strip()) if text.strip() else None
+    return None if query is None else Q(SearchVectorExact(_SearchVector(), query))
 
 
 def citation_list(*, user: AbstractBaseUser | AnonymousUser) -> QuerySet[Citation]:

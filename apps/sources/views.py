@@ -80,7 +80,7 @@ class ArticleCursorPagination(CursorPagination):
             and request.query_params.get("search", "").strip()
             and not request.query_params.get("ordering")
         ):
-            return ("-search_rank", "-created_at")
+            return ("-search_rank", "-created_at", "-id")
         return super().get_ordering(request, queryset, view)
 
 
@@ -89,7 +89,9 @@ class ArticleCursorPagination(CursorPagination):
         summary="List articles",
         description=(
             "Cursor-paginated. `?search=` is full-text search over title and body (on PostgreSQL "
-            "stemmed and ranked, best match first unless `?ordering=` is given)."
+            "stemmed in each article's language; without `?ordering=`, the newest "
+            "`ARTICLE_SEARCH_RANK_LIMIT` matches (1000 by default), best match first; with "
+            "`?ordering=`, every match in that order)."
         ),
     ),
     create=extend_schema(description="409 if the same text or address is already stored."),
@@ -100,7 +102,7 @@ class ArticleViewSet(PublicIdViewSet):
     filterset_class = ArticleFilter
     pagination_class = ArticleCursorPagination
     ordering_fields = ["created_at", "updated_at"]
-    ordering = ["-created_at"]
+    ordering = ["-created_at", "-id"]
 
     def get_queryset(self):
         return article_list(user=self.request.user)
@@ -262,7 +264,7 @@ class CitationViewSet(
     filterset_class = CitationFilter
     pagination_class = CursorPagination
     ordering_fields = ["created_at"]
-    ordering = ["-created_at"]
+    ordering = ["-created_at", "-id"]
     lookup_field = "public_id"
     lookup_url_kwarg = "id"
 

@@ -12,16 +12,22 @@ from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 
 from apps.agreements.models import Agreement
 from apps.cases.models import Case, Fact
-from apps.cases.selectors import case_list, facts_with_sources
+from apps.cases.selectors import caseworkers, facts_with_sources
 from apps.core.partial_dates import PartialDate
+from apps.core.scoping import scoped
 from apps.people.models import Individual
 from apps.proceedings.models import Proceeding, ProceedingEvent
 from apps.sources.selectors import date_readings_grouped, date_readings_prefetch
 
 
 def case_detail_list(*, user: AbstractBaseUser | AnonymousUser) -> QuerySet[Case]:
-    """Cases with everything the detail view shows: subjects, proceedings, agreements invoked."""
-    return case_list(user=user).prefetch_related(
+    """Cases with everything the detail view shows: subjects, proceedings, agreements invoked.
+
+    Not built on ``case_list``: its subjects (a list row's few columns) would be loaded a
+    second time beside ``subject_list``.
+    """
+    return scoped(Case.objects.select_related("organization"), user).prefetch_related(
+        caseworkers(),
         Prefetch("subjects", queryset=Individual.objects.all(), to_attr="subject_list"),
         Prefetch(
             "proceedings",

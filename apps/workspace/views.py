@@ -5,7 +5,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from apps.cases.filters import CaseFilter
-from apps.cases.selectors import case_list
+from apps.cases.selectors import case_list, case_lookup
 from apps.cases.serializers import CaseSerializer
 from apps.core.api.views import PublicIdViewSet
 from apps.workspace.selectors import case_detail_list, case_timeline
@@ -32,6 +32,8 @@ class CaseViewSet(PublicIdViewSet):
     def get_queryset(self):
         if self.action == "list":
             return case_list(user=self.request.user)
+        if self.action == "timeline":
+            return case_lookup(user=self.request.user)  # the timeline loads its own rows
         return case_detail_list(user=self.request.user)
 
     def get_serializer_class(self):

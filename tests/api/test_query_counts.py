@@ -106,9 +106,9 @@ def url_of(resource):
 # A leaf record (organization, article, citation, provision) shows nothing that grows: for
 # them "many" is more of the records around them, which a careless serializer would touch.
 DETAILS = {
-    "case": (lambda desk: desk.case(), more_of_the_case, case_url, 6),
-    "shared case": (lambda desk: desk.shared, more_of_the_case, case_url, 6),
-    "timeline": (lambda desk: desk.case(), more_of_the_case, lambda case: f"{case_url(case)}timeline/", 12),
+    "case": (lambda desk: desk.case(), more_of_the_case, case_url, 5),
+    "shared case": (lambda desk: desk.shared, more_of_the_case, case_url, 5),
+    "timeline": (lambda desk: desk.case(), more_of_the_case, lambda case: f"{case_url(case)}timeline/", 6),
     "individual": (
         lambda desk: desk.individual(),
         lambda desk, person: AliasFactory(individual=person),
