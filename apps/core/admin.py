@@ -18,6 +18,7 @@ from django.db.models.functions import Coalesce
 from django.forms.models import BaseInlineFormSet
 from django.http import HttpResponseRedirect
 from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 
 from apps.core import scoping
@@ -65,6 +66,16 @@ def readable(error: ValidationError) -> str:
             parts.append(label + " ".join(field_errors))
         return " ".join(parts)
     return " ".join(error.messages)
+
+
+def shortened(text: str, limit: int = 120):
+    """``text`` cut to about ``limit`` characters for a list column, the whole of it on hover
+    (and on the record's page, one click away). Escaped."""
+    text = str(text)
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1].rsplit(" ", 1)[0] if " " in text[: limit - 1] else text[: limit - 1]
+    return format_html('<span class="ct-short" title="{}">{}…</span>', text, cut)
 
 
 def related_count(model, field: str):

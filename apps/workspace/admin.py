@@ -18,6 +18,7 @@ from django.db.models import Prefetch
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from apps.cases.admin import FactInline
 from apps.cases.models import Case, Fact
@@ -69,6 +70,9 @@ class NewFactInline(FactInline):
     """One empty row to add a fact with its quote; existing facts are read in the chronology
     and changed on their own pages (a page of 200 facts is not 200 forms)."""
 
+    # One form, field under field: a table row of seven inputs would not fit 1366 px.
+    template = "admin/edit_inline/stacked.html"
+    fields = ("date", "statement", "internal", "support_article", "support_quote")
     extra = 1
     can_delete = False
     show_change_link = False
@@ -81,6 +85,8 @@ class NewFactInline(FactInline):
 class NewProceedingInline(ProceedingInline):
     """One empty row to add a proceeding with the quote that reports it (details on its page)."""
 
+    template = "admin/edit_inline/stacked.html"
+    fields = ("kind", "authority", "filed", "decided", "outcome", "support_article", "support_quote")
     extra = 1
     can_delete = False
     show_change_link = False
@@ -107,13 +113,11 @@ class CaseAdmin(ServiceAdmin):
         "reference",
         "title",
         "subject_names",
-        "status",
-        "priority",
-        "organization",
+        # Paired in one column each, so that the list fits 1366 px beside the navigation and filters.
+        "status_priority",
+        "held_by",
         "opened_on",
-        "proceeding_count",
-        "fact_count",
-        "caseworker_names",
+        "contents",
     )
     list_display_links = ("reference", "title")
     list_select_related = ("organization",)
@@ -209,13 +213,22 @@ class CaseAdmin(ServiceAdmin):
     def caseworker_names(self, case):
         return ", ".join(user.get_username() for user in case.caseworkers.all()) or "—"
 
-    @admin.display(description="proceedings", ordering="proceeding_total")
-    def proceeding_count(self, case):
-        return case.proceeding_total
+    @admin.display(description=_("held by, caseworkers"), ordering="organization__name")
+    def held_by(self, case):
+        return format_html("{}<br><small>{}</small>", case.organization, self.caseworker_names(case))
 
-    @admin.display(description="facts", ordering="fact_total")
-    def fact_count(self, case):
-        return case.fact_total
+    @admin.display(description=_("status, priority"), ordering="priority")
+    def status_priority(self, case):
+        return format_html("{}<br><small>{}</small>", case.get_status_display(), case.get_priority_display())
+
+    @admin.display(description=_("holds"), ordering="fact_total")
+    def contents(self, case):
+        return format_html(
+            "{}<br>{}",
+            ngettext("%(count)d proceeding", "%(count)d proceedings", case.proceeding_total)
+            % {"count": case.proceeding_total},
+            ngettext("%(count)d fact", "%(count)d facts", case.fact_total) % {"count": case.fact_total},
+        )
 
     def create(self, request, form):
         data = form.cleaned_data
