@@ -12,6 +12,8 @@ the article before anything is saved, and the whole form saves or nothing does. 
 cases, proceedings, sources and dossiers, so it lives in the top layer.
 """
 
+from urllib.parse import quote
+
 from django import forms
 from django.contrib import admin
 from django.db.models import Prefetch
@@ -64,6 +66,10 @@ class CaseForm(LoadedChoicesForm, forms.ModelForm):
             "closed_reason",
             "summary",
         )
+
+
+# How many chronology entries the case file shows before "show the rest".
+CHRONOLOGY_FIRST = 60
 
 
 class NewFactInline(FactInline):
@@ -185,10 +191,22 @@ class CaseAdmin(ServiceAdmin):
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         if obj is not None and change:
+            file = case_file(case=obj)
+            # The first entries at once, the rest one click away (?all=1, which printing uses):
+            # a long case's page stays quick to open (issue 12: 200 facts < 300 ms).
+            shown = file.chronology if request.GET.get("all") == "1" else file.chronology[:CHRONOLOGY_FIRST]
             context.update(
                 title=_("Case file"),
-                case_file=case_file(case=obj),
-                case_file_path=request.path,
+                case_file=file,
+                chronology=shown,
+                chronology_rest=len(file.chronology) - len(shown),
+                # Addresses built once, not reversed for each of hundreds of entries.
+                links={
+                    "fact": reverse("admin:cases_fact_changelist"),
+                    "proceeding": reverse("admin:proceedings_proceeding_changelist"),
+                    "article": reverse("admin:sources_article_changelist"),
+                    "back": quote(request.path, safe="/"),
+                },
                 can_edit_case=self.has_change_permission(request, obj),
                 caseworkers=list(obj.caseworkers.all()),
             )

@@ -153,5 +153,8 @@ def test_the_case_file_of_a_200_fact_case_costs_what_a_one_fact_case_costs(clien
     response = measured_get(client, url, django_assert_num_queries, CHANGE_PAGES["case page"][2])
 
     assert response.context["case_file"].fact_total == 200
-    assert response.content.decode().count('class="ct-edit"') == 200  # an edit link each, no form
+    assert len(response.context["chronology"]) == 60  # the first entries (disputes as one), no form
+    assert response.context["chronology_rest"] == len(response.context["case_file"].chronology) - 60
+    whole = measured_get(client, f"{url}?all=1", django_assert_num_queries, CHANGE_PAGES["case page"][2])
+    assert whole.content.decode().count('class="ct-edit"') == 200  # the rest, one click away
     assert [inline.formset.initial_form_count() for inline in response.context["inline_admin_formsets"]] == [0, 0]
