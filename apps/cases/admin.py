@@ -9,6 +9,8 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db.models import F
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from apps.cases.models import CaseShare, Fact
@@ -28,6 +30,7 @@ from apps.core.admin import (
     ServiceInline,
     ServiceInlineFormSet,
     related_count,
+    shortened,
 )
 from apps.core.admin_forms import LoadedChoicesForm, partial_date_display, partial_date_form
 from apps.core.admin_lists import TypedLookupFilter
@@ -37,6 +40,13 @@ from apps.sources.models import Citation
 from apps.sources.services import citation_add
 
 # -- facts ----------------------------------------------------------------------------------
+
+
+def case_link(case):
+    """A case in a list: its reference, a link to its case file, its title on hover."""
+    url = reverse("admin:cases_case_change", args=[case.pk])
+    return format_html('<a href="{}" title="{}">{}</a>', url, case.title, case.reference)
+
 
 
 class FactForm(LoadedChoicesForm, SupportingQuoteForm, partial_date_form(Fact, ("date",))):
@@ -113,8 +123,8 @@ class CaseReferenceFilter(TypedLookupFilter):
 @admin.register(Fact)
 class FactAdmin(ServiceAdmin):
     form = FactForm
-    list_display = ("date_display", "statement", "case", "disputed", "internal", "citation_count")
-    list_display_links = ("statement",)
+    list_display = ("date_display", "statement_short", "case_link", "disputed", "internal", "citation_count")
+    list_display_links = ("statement_short",)
     list_select_related = ("case",)
     # The case is typed (its reference), not chosen among a link per case.
     list_filter = ("disputed", "internal", "date_precision", CaseReferenceFilter)
@@ -161,6 +171,14 @@ class FactAdmin(ServiceAdmin):
             self.message_user(request, " ".join(refusal.messages), level=messages.ERROR)
             return
         self.message_user(request, _("%(count)s fact(s) marked as contradicting each other (disputed).") % {"count": len(facts)})
+
+    @admin.display(description=_("statement"), ordering="statement")
+    def statement_short(self, fact):
+        return shortened(fact.statement, 160)
+
+    @admin.display(description=_("case"), ordering="case__reference")
+    def case_link(self, fact):
+        return case_link(fact.case)
 
     @admin.display(description=_("citations"), ordering="citation_total")
     def citation_count(self, fact):

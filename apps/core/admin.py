@@ -17,6 +17,9 @@ from django.db.models import Count, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.forms.models import BaseInlineFormSet
 from django.http import HttpResponseRedirect
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -32,6 +35,30 @@ VERSION_FIELD = "row_version"
 
 READONLY_RECORD_FIELDS = ("public_id", "created_at", "updated_at")
 
+# A page opened from another one (the case file's "edit" links) goes back there once saved:
+# ``?_return=<path>``, an address inside the admin only (never another site).
+RETURN_FIELD = "_return"
+
+
+def return_url(request) -> str | None:
+    """The admin page to go back to after a save, from ``?_return=``; None if absent or unsafe."""
+    url = request.GET.get(RETURN_FIELD, "")
+    if (
+        url.startswith(reverse("admin:index"))
+        and url_has_allowed_host_and_scheme(url, allowed_hosts=None)
+        and "\\" not in url
+    ):
+        return url
+    return None
+
+
+def with_return(url: str, request) -> str:
+    """``url`` carrying the request's ``?_return=`` on, so that the page after it returns too."""
+    back = return_url(request)
+    if back is None:
+        return url
+    return f"{url}{'&' if '?' in url else '?'}{urlencode({RETURN_FIELD: back})}"
+
 
 def readable(error: ValidationError) -> str:
     """One sentence a caseworker can act on, from a ValidationError of any shape."""
@@ -42,6 +69,16 @@ def readable(error: ValidationError) -> str:
             parts.append(label + " ".join(field_errors))
         return " ".join(parts)
     return " ".join(error.messages)
+
+
+def shortened(text: str, limit: int = 120):
+    """``text`` cut to about ``limit`` characters for a list column, the whole of it on hover
+    (and on the record's page, one click away). Escaped."""
+    text = str(text)
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1].rsplit(" ", 1)[0] if " " in text[: limit - 1] else text[: limit - 1]
+    return format_html('<span class="ct-short" title="{}">{}…</span>', text, cut)
 
 
 def related_count(model, field: str):
@@ -110,14 +147,25 @@ class ScopedAdminMixin:
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     def has_change_permission(self, request, obj=None):
-        return super().has_change_permission(request, obj) and (
-            obj is None or scoping.can_write(request.user, obj)
-        )
+        return super().has_change_permission(request, obj) and (obj is None or can_write(request, obj))
 
     def has_delete_permission(self, request, obj=None):
-        return super().has_delete_permission(request, obj) and (
-            obj is None or scoping.can_write(request.user, obj)
-        )
+        return super().has_delete_permission(request, obj) and (obj is None or can_write(request, obj))
+
+
+def can_write(request, obj) -> bool:
+    """``scoping.can_write`` for the request's user, asked once per record and request.
+
+    A change page asks it for every inline, button and link (a query each, the same answer);
+    the answer cannot change within the request, which writes nothing before it has asked.
+    """
+    memo = request.__dict__.setdefault("_ct_can_write", {})
+    key = (obj._meta.label, obj.pk)
+    if obj.pk is None:
+        return scoping.can_write(request.user, obj)
+    if key not in memo:
+        memo[key] = scoping.can_write(request.user, obj)
+    return memo[key]
 
 
 class LoadedAutocompleteMixin:
@@ -310,6 +358,24 @@ class ServiceAdmin(ScopedAdminMixin, ScopedDeleteMixin, LoadedAutocompleteMixin,
         else:
             adopt(obj, self.create(request, form))
 
+    def response_post_save_add(self, request, obj):
+        back = return_url(request)
+        return HttpResponseRedirect(back) if back else super().response_post_save_add(request, obj)
+
+    def response_post_save_change(self, request, obj):
+        back = return_url(request)
+        return HttpResponseRedirect(back) if back else super().response_post_save_change(request, obj)
+
+    def response_change(self, request, obj):
+        response = super().response_change(request, obj)
+        if "_continue" in request.POST and isinstance(response, HttpResponseRedirect):
+            response["Location"] = with_return(response["Location"], request)  # still going back after
+        return response
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        context.setdefault("return_url", return_url(request))
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
     def check_version(self, stored, form) -> None:
         """Refuse to save a form opened on an older version of the record than the stored one.
 
@@ -487,9 +553,7 @@ class ServiceInline(ScopedAdminMixin, LoadedAutocompleteMixin):
         return formfield
 
     def has_add_permission(self, request, obj=None):
-        return super().has_add_permission(request, obj) and (
-            obj is None or scoping.can_write(request.user, obj)
-        )
+        return super().has_add_permission(request, obj) and (obj is None or can_write(request, obj))
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)

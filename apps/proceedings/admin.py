@@ -7,8 +7,11 @@ before anything is saved and cited through ``citation_add`` (inside ``proceeding
 
 from django.contrib import admin
 from django.db.models import F
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from apps.cases.admin import case_link
 from apps.core.admin import (
     READONLY_RECORD_FIELDS,
     ServiceAdmin,
@@ -161,14 +164,13 @@ class ProceedingAdmin(ServiceAdmin):
     form = ProceedingForm
     list_display = (
         "kind",
-        "case",
-        "subject",
+        "case_link",
+        "subject_link",
         "authority",
         "reference_number",
-        "filed_display",
-        "decided_display",
-        "status",
-        "outcome",
+        # Two dates and status with outcome in one column each: nine columns do not fit 1366 px.
+        "dates",
+        "result",
     )
     list_display_links = ("kind",)
     list_select_related = ("case", "subject", "authority")
@@ -209,6 +211,29 @@ class ProceedingAdmin(ServiceAdmin):
 
     filed_display = partial_date_display("filed", _("filed"))
     decided_display = partial_date_display("decided", _("decided"))
+
+    @admin.display(description=_("filed, decided"), ordering="filed_start")
+    def dates(self, proceeding):
+        return format_html(
+            "{}<br>{}", proceeding.filed or "—", proceeding.decided or "—"
+        )
+
+    @admin.display(description=_("result"), ordering="outcome")
+    def result(self, proceeding):
+        return format_html(
+            "{}<br><small>{}</small>", proceeding.get_outcome_display(), proceeding.get_status_display()
+        )
+
+    @admin.display(description=_("case"), ordering="case__reference")
+    def case_link(self, proceeding):
+        return case_link(proceeding.case)
+
+    @admin.display(description=_("concerns"), ordering="subject__pseudonym")
+    def subject_link(self, proceeding):
+        if proceeding.subject is None:
+            return "—"
+        url = reverse("admin:people_individual_change", args=[proceeding.subject_id])
+        return format_html('<a href="{}">{}</a>', url, proceeding.subject.pseudonym)
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         formfield = super().formfield_for_manytomany(db_field, request, **kwargs)

@@ -20,6 +20,7 @@ from apps.core.admin import (
     ServiceInline,
     ServiceInlineFormSet,
     related_count,
+    shortened,
 )
 from apps.core.admin_forms import LoadedChoicesForm, formfield, partial_date_display, partial_date_form
 from apps.core.admin_lists import FixedChoicesFilter, TypedLookupFilter
@@ -63,14 +64,15 @@ def source_text(text: str):
     return format_html('<div class="ct-source-text">{}</div>', text)
 
 
-def supported_link(citation: Citation):
-    """What the citation supports, as a link to its admin page."""
+def supported_link(citation: Citation, limit: int | None = None):
+    """What the citation supports, as a link to its admin page (its label cut to ``limit``)."""
     target = citation.supports
     if target is None:
         return "—"
     opts = target._meta
     url = reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[target.pk])
-    return format_html('<a href="{}">{}: {}</a>', url, opts.verbose_name.capitalize(), target)
+    label = f"{opts.verbose_name.capitalize()}: {target}"
+    return format_html('<a href="{}">{}</a>', url, shortened(label, limit) if limit else label)
 
 
 # -- citations -------------------------------------------------------------------------------
@@ -295,7 +297,8 @@ class CitationCaseFilter(TypedLookupFilter):
 @admin.register(Citation)
 class CitationAdmin(ServiceAdmin):
     form = CitationForm
-    list_display = ("short_quote", "article", "supports_link", "start", "end", "added_by")
+    # Short columns that wrap (positions are on the citation's page): 51 rows fit a few screens.
+    list_display = ("short_quote", "article_short", "supports_link", "added_by")
     list_select_related = (
         "article__outlet",
         "fact__case",
@@ -325,11 +328,15 @@ class CitationAdmin(ServiceAdmin):
 
     @admin.display(description=_("quote"), ordering="quote")
     def short_quote(self, citation):
-        return str(citation)
+        return shortened(f"“{citation.quote}”", 100)
+
+    @admin.display(description=_("article"), ordering="article__title")
+    def article_short(self, citation):
+        return shortened(str(citation.article), 70)
 
     @admin.display(description=_("supports"))
     def supports_link(self, citation):
-        return supported_link(citation)
+        return supported_link(citation, limit=70)
 
     def create(self, request, form):
         data = form.cleaned_data

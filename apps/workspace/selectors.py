@@ -8,15 +8,18 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+from django.db.models import Exists, F, OuterRef, Prefetch, QuerySet
 
-from apps.agreements.models import Agreement
+from apps.agreements.models import Agreement, Provision
 from apps.cases.models import Case, Fact
 from apps.cases.selectors import caseworkers, facts_with_sources
 from apps.core.partial_dates import PartialDate
 from apps.core.scoping import scoped
-from apps.people.models import Individual
+from apps.deadlines import selectors as deadlines_selectors
+from apps.dossiers.models import DossierGeneration
+from apps.people.models import Alias, Individual
 from apps.proceedings.models import Proceeding, ProceedingEvent
+from apps.sources.models import Citation
 from apps.sources.selectors import date_readings_grouped, date_readings_prefetch
 
 
@@ -104,3 +107,182 @@ def case_timeline(*, case: Case) -> list[TimelineEntry]:
                 )
             )
     return sorted(entries, key=lambda entry: entry.sort_key)
+
+
+# -- the case file page (admin) ------------------------------------------------------------
+
+
+@dataclass
+class ChronologyItem:
+    """One line of the case file's chronology.
+
+    ``readings`` holds, for a disputed fact, every fact of its dispute (the facts linked by
+    ``contradicts``, directly or through one another), so that the page can set the readings
+    side by side at the date of the earliest; otherwise it is empty and ``entry`` is the line.
+    """
+
+    entry: TimelineEntry
+    readings: list[TimelineEntry] = field(default_factory=list)
+
+
+@dataclass
+class ProceedingLink:
+    """A proceeding in its appeal chain: ``depth`` 0 for the first, 1 for its appeal, and so on."""
+
+    proceeding: Proceeding
+    depth: int
+
+
+@dataclass
+class CaseFile:
+    case: Case
+    next_deadline: object | None
+    chronology: list[ChronologyItem]
+    chains: list[list[ProceedingLink]]
+    people: list[Individual]
+    dossiers: list
+    fact_total: int
+    disputed_total: int
+
+
+def case_next_deadline(*, case: Case):
+    """The case's next open deadline, for the case file's header; None while there is none.
+
+    The header shows its ``str`` and ``due_on`` (apps.deadlines: computed from the rules, or
+    set by hand).
+    """
+    return deadlines_selectors.case_next_deadline(case=case)
+
+
+def _lean_citations() -> Prefetch:
+    # The case file shows a quote with its article's title, outlet, date and address: never
+    # the article's text, which can be tens of kilobytes per citation.
+    return Prefetch(
+        "citations",
+        queryset=Citation.objects.select_related("article__outlet").defer(
+            "article__body", "article__raw_text", "article__outlet__notes"
+        ),
+    )
+
+
+def case_chronology(*, case: Case) -> list[ChronologyItem]:
+    """The case's facts (with quotes and sources), proceeding events and agreement milestones
+    in date order, disputed facts grouped into their readings. Six queries, whatever the size."""
+    facts = list(
+        Fact.objects.filter(case=case).prefetch_related(
+            _lean_citations(), Prefetch("contradicts", queryset=Fact.objects.only("id"))
+        )
+    )
+    events = ProceedingEvent.objects.filter(proceeding__case=case).select_related("proceeding__authority")
+    agreements = Agreement.objects.filter(Exists(Proceeding.agreements.through.objects.filter(
+        agreement=OuterRef("pk"), proceeding__case=case
+    )))
+    entries = [
+        TimelineEntry(type="fact", date=fact.date, id=fact.public_id, summary=fact.statement, fact=fact,
+                      citations=list(fact.citations.all()))
+        for fact in facts
+    ]
+    entries += [
+        TimelineEntry(
+            type="proceeding_event", date=event.date, id=event.public_id,
+            summary=event.description, event=event,
+        )
+        for event in events
+    ]
+    entries += [
+        TimelineEntry(
+            type="agreement_milestone", date=date, id=agreement.public_id,
+            summary=str(agreement), agreement=agreement, milestone=label,
+        )
+        for agreement in agreements
+        for label, date in agreement.milestones()
+    ]
+    entries.sort(key=lambda entry: entry.sort_key)
+    return _group_disputes(entries)
+
+
+def _group_disputes(entries: list[TimelineEntry]) -> list[ChronologyItem]:
+    """Each dispute once, at the date of its earliest reading (entries are in date order)."""
+    group_of: dict[int, int] = {}  # fact id -> the id of its dispute's first fact
+
+    def root(fact_id: int) -> int:
+        while group_of.get(fact_id, fact_id) != fact_id:
+            fact_id = group_of[fact_id]
+        return fact_id
+
+    for entry in entries:
+        if entry.fact is None:
+            continue
+        for other in entry.fact.contradicts.all():
+            first, second = root(entry.fact.pk), root(other.pk)
+            if first != second:
+                group_of[second] = first
+            group_of.setdefault(first, first)
+    readings: dict[int, list[TimelineEntry]] = {}
+    items: list[ChronologyItem] = []
+    for entry in entries:
+        if entry.fact is None or entry.fact.pk not in group_of:
+            items.append(ChronologyItem(entry=entry))
+            continue
+        group = root(entry.fact.pk)
+        if group not in readings:
+            readings[group] = []
+            items.append(ChronologyItem(entry=entry, readings=readings[group]))
+        readings[group].append(entry)
+    return items
+
+
+def appeal_chains(proceedings: list[Proceeding]) -> list[list[ProceedingLink]]:
+    """The proceedings as chains: each first proceeding followed by its appeals, theirs after them.
+
+    A proceeding whose appealed one is not in the list (another case's, which the rules
+    refuse, or one the reader may not see) starts a chain of its own.
+    """
+    present = {proceeding.pk for proceeding in proceedings}
+    appeals: dict[int, list[Proceeding]] = {}
+    for proceeding in proceedings:
+        if proceeding.appeal_of_id in present:
+            appeals.setdefault(proceeding.appeal_of_id, []).append(proceeding)
+    chains = []
+    for first in proceedings:
+        if first.appeal_of_id in present:
+            continue
+        chain, stack = [], [(first, 0)]
+        while stack:  # depth first, in the list's (date) order
+            proceeding, depth = stack.pop()
+            chain.append(ProceedingLink(proceeding=proceeding, depth=depth))
+            stack.extend((appeal, depth + 1) for appeal in reversed(appeals.get(proceeding.pk, [])))
+        chains.append(chain)
+    return chains
+
+
+def case_file(*, case: Case) -> CaseFile:
+    """Everything the case file page shows of a case the reader may see, in a fixed number of
+    queries (a test pins it for a 200-fact case): the chronology, the proceedings as appeal
+    chains with their quotes and legal basis, the people with their aliases, the dossiers
+    generated. Never a protected identity: the people's own pages show those to whom may."""
+    chronology = case_chronology(case=case)
+    proceedings = list(
+        Proceeding.objects.filter(case=case)
+        .select_related("authority", "subject", "appeal_of")
+        .prefetch_related(_lean_citations(), "agreements", Prefetch(
+            "provisions", queryset=Provision.objects.select_related("agreement")
+        ))
+        .order_by(F("filed_start").asc(nulls_last=True), F("decided_start").asc(nulls_last=True), "created_at")
+    )
+    people = list(
+        Individual.objects.filter(cases=case).prefetch_related(
+            Prefetch("aliases", queryset=Alias.objects.order_by("name"))
+        ).order_by("pseudonym")
+    )
+    dossiers = list(DossierGeneration.objects.filter(case=case).select_related("generated_by")[:10])
+    return CaseFile(
+        case=case,
+        next_deadline=case_next_deadline(case=case),
+        chronology=chronology,
+        chains=appeal_chains(proceedings),
+        people=people,
+        dossiers=dossiers,
+        fact_total=sum(len(item.readings) or int(item.entry.fact is not None) for item in chronology),
+        disputed_total=sum(1 for item in chronology for _entry in item.readings),
+    )

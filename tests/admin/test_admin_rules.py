@@ -33,7 +33,8 @@ def test_a_service_refusing_at_save_time_saves_nothing_and_explains(admin_client
     url = reverse("admin:cases_case_change", args=[kim_case.pk])
     data = page_data(admin_client.get(url))
     data["title"] = "Renamed"
-    data.update({"proceedings-1-kind": Proceeding.Kind.APPEAL, "proceedings-1-authority": fms.pk})
+    # The case file's one empty row (existing proceedings are changed on their own pages).
+    data.update({"proceedings-0-kind": Proceeding.Kind.APPEAL, "proceedings-0-authority": fms.pk})
 
     response = admin_client.post(url, data, follow=True)
 

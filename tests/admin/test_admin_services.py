@@ -87,14 +87,19 @@ def test_saving_a_page_unchanged_writes_no_version(admin_client, kim_case):
     assert Case.history.filter(id=kim_case.pk).count() == versions
 
 
-def test_an_inline_fact_row_changes_through_its_service(admin_client, kim_case):
+def test_a_fact_changed_from_the_case_file_changes_through_its_service_and_returns_there(admin_client, kim_case):
+    # The case file is read-only: each fact links to its own page, which returns to the file.
     fact = kim_case.facts.get()
     versions = fact.history.count()
-    data = page_data(admin_client.get(change_url(kim_case)))
-    data["facts-0-date"] = "spring 2013"
+    case_file = change_url(kim_case)
+    url = f"{change_url(fact)}?_return={case_file}"
+    assert f'href="{url}"' in admin_client.get(case_file).content.decode()
+    data = page_data(admin_client.get(url))
+    data["date"] = "spring 2013"
 
-    assert admin_client.post(change_url(kim_case), data).status_code == 302
+    response = admin_client.post(url, data)
 
+    assert response.status_code == 302 and response["Location"] == case_file
     fact.refresh_from_db()
     assert str(fact.date) == "spring 2013"
     assert fact.history.count() == versions + 1

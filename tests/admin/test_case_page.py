@@ -134,15 +134,22 @@ def test_a_partial_date_that_cannot_be_read_is_reported(admin_client, kim_case, 
     assert "is not a date we can read" in inline_formset(response, "proceedings").errors[row]["filed"][0]
 
 
-def test_a_quote_typed_on_an_existing_proceeding_adds_a_citation(admin_client, kim_case, kim_article):
+def test_an_existing_proceeding_is_changed_on_its_own_page_which_returns_to_the_case_file(
+    admin_client, kim_case, kim_article
+):
+    # The case file shows recorded proceedings read-only (no form row each); its link opens the
+    # proceeding's own page, where a quote typed adds a citation, and the save comes back.
     proceeding = kim_case.proceedings.get()
-    data = page_data(admin_client.get(case_url(kim_case)))
-    data["proceedings-0-support_article"] = kim_article.pk
-    data["proceedings-0-support_quote"] = "Russia is a transit country for him"
+    page = admin_client.get(case_url(kim_case))
+    assert inline_formset(page, "proceedings").initial_form_count() == 0
+    own_page = f"{reverse('admin:proceedings_proceeding_change', args=[proceeding.pk])}?_return={case_url(kim_case)}"
+    assert f'href="{own_page}"' in page.content.decode()
+    data = page_data(admin_client.get(own_page))
+    data.update(support_article=kim_article.pk, support_quote="Russia is a transit country for him")
 
-    response = admin_client.post(case_url(kim_case), data)
+    response = admin_client.post(own_page, data)
 
-    assert response.status_code == 302
+    assert response.status_code == 302 and response["Location"] == case_url(kim_case)
     assert sorted(proceeding.citations.values_list("quote", flat=True)) == [
         "Russia is a transit country for him",
         "refused temporary asylum",
@@ -243,7 +250,8 @@ def test_the_case_page_makes_the_same_number_of_queries_for_few_or_many_records(
     admin_client, kim_case, fms, kim_article, django_assert_max_num_queries
 ):
     url = case_url(kim_case)
-    with django_assert_max_num_queries(12):
+    # The case file: the form's 11, then the chronology, proceedings, people and dossiers (9).
+    with django_assert_max_num_queries(20):
         assert admin_client.get(url).status_code == 200
     few = count_queries(admin_client, url)
 

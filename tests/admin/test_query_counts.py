@@ -9,8 +9,10 @@ then measured as a caseworker opening it again would cost.
 import pytest
 from django.urls import reverse
 
+from apps.cases.services import fact_update
 from tests.factories import (
     AliasFactory,
+    ArticleFactory,
     CitationFactory,
     FactFactory,
     OrganizationFactory,
@@ -103,20 +105,22 @@ def more_of_the_agreement(desk, agreement):
     agreement.party_organizations.add(OrganizationFactory())
 
 
-# page: (the record, built by the desk; one more of what the page shows of it; the queries)
+# page: (the record, built by the desk; one more of what the page shows of it; the queries).
+# A change page asks whether the user may write the record once (apps.core.admin.can_write),
+# not once per inline, button and link; the case page is the case file (apps.workspace).
 CHANGE_PAGES = {
-    "case page": (lambda desk: desk.case(), more_of_the_case, 32),
-    "shared case page, read-only": (lambda desk: desk.shared, more_of_the_shared_case, 26),
-    "fact": (lambda desk: desk.fact(), lambda desk, fact: CitationFactory(fact=fact), 21),
-    "proceeding": (lambda desk: desk.proceeding(), more_of_the_proceeding, 36),
-    # 38: the view of the protected identity is logged, and its entry sealed in the audit chain
-    # (apps.core.custody: lock the heads, insert the link, move the head), 3 of them.
-    "individual": (lambda desk: desk.individual(), lambda desk, person: AliasFactory(individual=person), 38),
+    "case page": (lambda desk: desk.case(), more_of_the_case, 23),
+    "shared case page, read-only": (lambda desk: desk.shared, more_of_the_shared_case, 21),
+    "fact": (lambda desk: desk.fact(), lambda desk, fact: CitationFactory(fact=fact), 10),
+    "proceeding": (lambda desk: desk.proceeding(), more_of_the_proceeding, 19),
+    # The view of the protected identity is logged, and its entry sealed in the audit chain
+    # (apps.core.custody: lock the heads, insert the link, move the head): 3 of these.
+    "individual": (lambda desk: desk.individual(), lambda desk, person: AliasFactory(individual=person), 28),
     "article": (lambda desk: desk.article(), more_of_the_article, 14),  # +1: the original as received (its summary on the page)
     "citation": (
         lambda desk: desk.citation(),
         lambda desk, citation: CitationFactory(fact=citation.fact, article=citation.article),
-        16,
+        11,
     ),
     "agreement": (lambda desk: desk.agreement(), more_of_the_agreement, 8),
     "organization": (
@@ -139,3 +143,27 @@ def test_a_change_page_costs_the_same_pinned_queries_for_one_related_row_or_many
     client.force_login(desk.user)
 
     measured_get(client, admin_url(type(record), "change", record.pk), django_assert_num_queries, expected)
+
+
+def test_the_case_file_of_a_200_fact_case_costs_what_a_one_fact_case_costs(client, desk, django_assert_num_queries):
+    """Issue 12: the case page of a 200-fact case is read, not 200 forms; its queries do not grow."""
+    case = desk.case()
+    client.force_login(desk.user)
+    url = admin_url(type(case), "change", case.pk)
+    measured_get(client, url, django_assert_num_queries, CHANGE_PAGES["case page"][2])
+
+    article = ArticleFactory()
+    facts = [FactFactory(case=case, citation__article=article) for _ in range(199)]
+    for fact, other in zip(facts[:20:2], facts[1:20:2], strict=True):
+        fact_update(fact=fact, contradicts=[other])  # disputed readings, side by side
+    for _ in range(10):
+        ProceedingEventFactory(proceeding=case.proceedings.first())
+
+    response = measured_get(client, url, django_assert_num_queries, CHANGE_PAGES["case page"][2])
+
+    assert response.context["case_file"].fact_total == 200
+    assert len(response.context["chronology"]) == 60  # the first entries (disputes as one), no form
+    assert response.context["chronology_rest"] == len(response.context["case_file"].chronology) - 60
+    whole = measured_get(client, f"{url}?all=1", django_assert_num_queries, CHANGE_PAGES["case page"][2])
+    assert whole.content.decode().count('class="ct-edit"') == 200  # the rest, one click away
+    assert [inline.formset.initial_form_count() for inline in response.context["inline_admin_formsets"]] == [0, 0]
