@@ -277,10 +277,14 @@ CELERY_BEAT_SCHEDULE = {
     "jobs-prune": {"task": "jobs.prune", "schedule": crontab(hour=3, minute=10)},
     # Idempotency-Key answers past IDEMPOTENCY_KEY_HOURS (apps/core/idempotency.py).
     "idempotency-prune": {"task": "jobs.idempotency_prune", "schedule": crontab(hour=3, minute=20)},
-    # Named places for periodic work other issues add, each with its task when it exists:
-    #   "reminders-send"          — deadline reminders to caseworkers;
-    #   "deadlines-mark-missed"   — time limits that passed without the step they require;
-    #   "backups-nightly"         — the database dump of docs/deployment.md.
+    # Deadlines whose day passed become missed, just after midnight; then the day's T-5 and
+    # T-1 working-day reminders (apps/deadlines/tasks.py; each safe to run again).
+    "deadlines-mark-missed": {"task": "deadlines.mark_missed", "schedule": crontab(hour=0, minute=15)},
+    "reminders-send": {"task": "deadlines.reminders_send", "schedule": crontab(hour=7, minute=0)},
+    # Every audit chain walked; a break is logged as an error (apps/core/tasks.py).
+    "audit-verify": {"task": "core.audit_verify", "schedule": crontab(hour=3, minute=30)},
+    # The nightly backup is docker-compose's `backup` service (scripts/backup-nightly.sh), not a
+    # task: it needs pg_dump and the backups volume, which the workers do not mount.
 }
 # How many threads run jobs in each server process without Redis.
 JOBS_THREADS = int(os.environ.get("JOBS_THREADS", "1"))

@@ -1,0 +1,24 @@
+"""The nightly check of the audit chains as a Celery task (beat, CELERY_BEAT_SCHEDULE).
+
+A break is logged as an error (for the alerting that watches the logs) and returned; the same
+check is ``manage.py audit_verify`` for cron (docs/deployment.md, "The audit chains")."""
+
+import logging
+
+from celery import shared_task
+
+from apps.core.custody import audit_verify
+
+log = logging.getLogger("casetracker.audit")
+
+
+@shared_task(name="core.audit_verify")
+def audit_chains_verify() -> dict:
+    """Verify every chain; returns each chain's length and head, and the breaks found."""
+    reports = audit_verify()
+    breaks = [str(item) for report in reports for item in report.breaks]
+    for item in breaks:
+        log.error("audit chain broken: %s", item)
+    for report in reports:
+        log.info("audit chain %s: %d links, head #%d %s", report.chain, report.links, report.head_seq, report.head)
+    return {"chains": {r.chain: {"links": r.links, "head": r.head} for r in reports}, "breaks": breaks}
