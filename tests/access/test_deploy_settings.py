@@ -1,5 +1,6 @@
 """Production settings pass Django's deployment checks, and refuse to start without their keys."""
 
+import base64
 import os
 import secrets
 import subprocess
@@ -20,6 +21,9 @@ def production_env(**overrides) -> dict[str, str]:
         "DEBUG": "0",
         "SECRET_KEY": secrets.token_urlsafe(50),
         "SALT_KEY": secrets.token_urlsafe(32),
+        "AUDIT_KEY": secrets.token_urlsafe(32),
+        # 32 random bytes, base64: what `manage.py bundle_signing_key` prints.
+        "BUNDLE_SIGNING_KEY": base64.b64encode(secrets.token_bytes(32)).decode(),
         "ALLOWED_HOSTS": "casetracker.example.org",
         "CSRF_TRUSTED_ORIGINS": "https://casetracker.example.org",
     }

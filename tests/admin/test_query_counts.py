@@ -109,8 +109,9 @@ def more_of_the_agreement(desk, agreement):
 # A change page asks whether the user may write the record once (apps.core.admin.can_write),
 # not once per inline, button and link; the case page is the case file (apps.workspace).
 CHANGE_PAGES = {
-    "case page": (lambda desk: desk.case(), more_of_the_case, 23),
-    "shared case page, read-only": (lambda desk: desk.shared, more_of_the_shared_case, 21),
+    # +1 each: the next deadline in the case file's header (apps.deadlines).
+    "case page": (lambda desk: desk.case(), more_of_the_case, 24),
+    "shared case page, read-only": (lambda desk: desk.shared, more_of_the_shared_case, 22),
     "fact": (lambda desk: desk.fact(), lambda desk, fact: CitationFactory(fact=fact), 10),
     "proceeding": (lambda desk: desk.proceeding(), more_of_the_proceeding, 19),
     # The view of the protected identity is logged, and its entry sealed in the audit chain

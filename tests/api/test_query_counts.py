@@ -108,7 +108,8 @@ def url_of(resource):
 DETAILS = {
     "case": (lambda desk: desk.case(), more_of_the_case, case_url, 5),
     "shared case": (lambda desk: desk.shared, more_of_the_case, case_url, 5),
-    "timeline": (lambda desk: desk.case(), more_of_the_case, lambda case: f"{case_url(case)}timeline/", 6),
+    # 7: the date readings (with their quotes) of the milestones and proceedings.
+    "timeline": (lambda desk: desk.case(), more_of_the_case, lambda case: f"{case_url(case)}timeline/", 7),
     "individual": (
         lambda desk: desk.individual(),
         lambda desk, person: AliasFactory(individual=person),

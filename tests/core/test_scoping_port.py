@@ -19,6 +19,7 @@ from tests.factories import (
     CaseShareFactory,
     CaseTaskFactory,
     ClosureFactory,
+    DateReadingFactory,
     DeadlineFactory,
     DeadlineReminderFactory,
     DeadlineRuleFactory,
@@ -105,6 +106,7 @@ def world():
     CalendarFeedFactory()
     CaseNoteFactory(case=case)
     CaseTaskFactory(case=case)
+    DateReadingFactory()
     return case, share
 
 

@@ -88,7 +88,9 @@ def test_get_points_at_the_post_until_a_render_exists(kim, caseworker, api_clien
     assert response.status_code == 409 and response["Content-Type"] == "application/problem+json"
     problem = response.json()
     assert problem["type"] == "urn:casetracker:problem:render-required"
-    assert problem["render"] == {"method": "POST", "url": POST, "body": {"format": "docx", "level": "legal"}}
+    assert problem["render"] == {
+        "method": "POST", "url": POST, "body": {"format": "docx", "level": "legal", "language": "en"}
+    }
     assert not DossierGeneration.objects.exists()
     # JSON and HTML are still made in the request.
     assert api_client.get(GET, {"format": "json", "level": "legal"}).status_code == 200

@@ -104,6 +104,11 @@ def test_kims_docx_has_a_word_footnote_per_quote(seeded_kim):
     quotes = Citation.objects.filter(fact__case=seeded_kim).count()
     quotes += Citation.objects.filter(proceeding__case=seeded_kim).count()
     quotes += sum(len(p["citations"]) for a in content["agreements"] for p in a["provisions"])
+    # The quotes behind the dates sources give (an agreement's milestones, a proceeding's dates).
+    quotes += sum(len(r["citations"]) for a in content["agreements"] for m in a["milestones"] for r in m["readings"])
+    quotes += sum(
+        len(r["citations"]) for p in content["proceedings"] for d in p["date_readings"].values() for r in d["readings"]
+    )
     assert docx_footnote_count(render_docx(content)) == quotes
 
 

@@ -58,7 +58,8 @@ def test_the_language_switch_keeps_the_choice_for_the_next_pages(admin_client):
     response = admin_client.post("/i18n/setlang/", {"language": "ru", "next": "/admin/"})
     assert response.status_code == 302 and response["Location"] == "/admin/"
     page = admin_client.get("/admin/").content.decode()  # no Accept-Language: the cookie decides
-    assert "Дела, люди и источники" in page
+    # The start page is the day's dashboard, "Today".
+    assert '<html lang="ru"' in page and "<title>Сегодня | Casetracker</title>" in page
 
 
 def test_an_api_refusal_is_a_russian_problem_detail(api_client, superuser):
