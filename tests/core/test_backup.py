@@ -7,6 +7,7 @@ database; PostgreSQL uses the real pg_dump and pg_restore.
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import json
 import os
@@ -66,8 +67,19 @@ def rows_of(cursor, tables) -> dict[str, list]:
     found = {}
     for table in tables:
         cursor.execute(f'SELECT * FROM "{table}"')
-        found[table] = sorted((tuple(row) for row in cursor.fetchall()), key=repr)
+        found[table] = sorted((tuple(_comparable(value) for value in row) for row in cursor.fetchall()), key=repr)
     return found
+
+
+def _comparable(value):
+    # Django's cursor hands a json/jsonb column over as its text; a plain psycopg cursor decodes
+    # it. The same stored value either way: compare both as PostgreSQL writes the text, and
+    # times by their instant (the two name UTC differently).
+    if isinstance(value, (dict, list)):
+        return json.dumps(value)
+    if isinstance(value, dt.datetime) and value.tzinfo is not None:
+        return value.astimezone(dt.UTC)
+    return value
 
 
 def members(archive: Path) -> dict[str, bytes]:
