@@ -119,6 +119,8 @@ INSTALLED_APPS = [
     "apps.jobs",
     "apps.dossiers",
     "apps.workspace",
+    # The admin's spreadsheet export and re-import (apps/core/sheets.py, apps/*/resources.py).
+    "import_export",
 ]
 
 MIDDLEWARE = [
@@ -283,6 +285,8 @@ CELERY_BEAT_SCHEDULE = {
     "reminders-send": {"task": "deadlines.reminders_send", "schedule": crontab(hour=7, minute=0)},
     # Every audit chain walked; a break is logged as an error (apps/core/tasks.py).
     "audit-verify": {"task": "core.audit_verify", "schedule": crontab(hour=3, minute=30)},
+    # Uploaded spreadsheets never confirmed, after SHEETS_UPLOAD_HOURS (apps/core/sheets.py).
+    "sheets-prune": {"task": "core.sheets_prune", "schedule": crontab(minute=40)},
     # The nightly backup is docker-compose's `backup` service (scripts/backup-nightly.sh), not a
     # task: it needs pg_dump and the backups volume, which the workers do not mount.
 }
@@ -298,6 +302,10 @@ JOBS_STALE_MINUTES = int(os.environ.get("JOBS_STALE_MINUTES", "60"))
 # Files users upload or jobs make (rendered dossiers); never served directly, only through
 # scoped, logged downloads. Give every web and worker process the same folder (a shared volume).
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT") or BASE_DIR / "media")
+# Spreadsheets uploaded to the admin's import, kept encrypted between the preview and the
+# confirmation (apps/core/sheets.py), deleted on confirmation or after SHEETS_UPLOAD_HOURS.
+SHEETS_UPLOAD_ROOT = Path(os.environ.get("SHEETS_UPLOAD_ROOT") or MEDIA_ROOT / "sheets")
+SHEETS_UPLOAD_HOURS = float(os.environ.get("SHEETS_UPLOAD_HOURS", "24"))
 JOBS_FILES_ROOT = Path(os.environ.get("JOBS_FILES_ROOT") or MEDIA_ROOT / "jobs")
 
 # How many reverse proxies sit in front of the app, each appending to X-Forwarded-For. The

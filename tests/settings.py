@@ -110,6 +110,7 @@ JOBS_FILES_ROOT = Path(
     os.environ.get("TEST_JOBS_FILES_ROOT") or Path(tempfile.gettempdir()) / f"casetracker-test-jobs-{os.getpid()}"
 )
 MEDIA_ROOT = JOBS_FILES_ROOT.parent
+SHEETS_UPLOAD_ROOT = JOBS_FILES_ROOT / "sheets"
 # The real worker tests (tests/jobs/test_celery_worker.py) use Redis database 14 of the local
 # server, which they empty; JOBS_BACKEND stays "thread" unless a test switches it.
 CELERY_BROKER_URL = os.environ.get("TEST_JOBS_REDIS_URL", "redis://127.0.0.1:6379/14")

@@ -27,6 +27,7 @@ class SensitiveAction(models.TextChoices):
     DOSSIER_GENERATE = "dossier_generate", _("Generated a dossier")
     DOSSIER_DOWNLOAD = "dossier_download", _("Downloaded a dossier")
     EXPORT = "export", _("Exported data")
+    SHEET_IMPORT = "sheet_import", _("Imported a spreadsheet")
     API_PROTECTED_READ = "api_protected_read", _("Read protected data through the API")
     LOGIN_THROTTLED = "login_throttled", _("Login refused after repeated failures")
 

@@ -8,6 +8,7 @@ import logging
 from celery import shared_task
 
 from apps.core.custody import audit_verify
+from apps.core.sheets import sheets_prune
 
 log = logging.getLogger("casetracker.audit")
 
@@ -22,3 +23,9 @@ def audit_chains_verify() -> dict:
     for report in reports:
         log.info("audit chain %s: %d links, head #%d %s", report.chain, report.links, report.head_seq, report.head)
     return {"chains": {r.chain: {"links": r.links, "head": r.head} for r in reports}, "breaks": breaks}
+
+
+@shared_task(name="core.sheets_prune")
+def uploaded_sheets_prune() -> int:
+    """Uploaded spreadsheets older than SHEETS_UPLOAD_HOURS (what `manage.py sheets_prune` does)."""
+    return sheets_prune()
