@@ -14,6 +14,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from apps.cases.models import CaseShare, Fact
+from apps.cases.resources import FactResource
 from apps.cases.services import (
     case_share_grant,
     case_share_revoke,
@@ -34,6 +35,7 @@ from apps.core.admin import (
 )
 from apps.core.admin_forms import LoadedChoicesForm, partial_date_display, partial_date_form
 from apps.core.admin_lists import TypedLookupFilter
+from apps.core.admin_sheets import SheetAdminMixin
 from apps.sources.admin import CITATIONS_WITH_ARTICLES, FactCitationInline, citation_list
 from apps.sources.admin_forms import SupportingQuoteForm
 from apps.sources.models import Citation
@@ -121,7 +123,8 @@ class CaseReferenceFilter(TypedLookupFilter):
 
 
 @admin.register(Fact)
-class FactAdmin(ServiceAdmin):
+class FactAdmin(SheetAdminMixin, ServiceAdmin):
+    resource_classes = (FactResource,)
     form = FactForm
     list_display = ("date_display", "statement_short", "case_link", "disputed", "internal", "citation_count")
     list_display_links = ("statement_short",)

@@ -109,7 +109,7 @@ class ChoiceWidget(widgets.Widget):
         text = str(value).strip()
         if isinstance(value, float) and value.is_integer():
             text = str(int(value))
-        for stored, label in self.choices:
+        for stored, _label in self.choices:
             if text == str(stored):
                 return stored
         for language in ("en", "ru"):

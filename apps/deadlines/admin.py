@@ -13,8 +13,10 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from apps.core.admin import READONLY_RECORD_FIELDS, VERSION_FIELD, ServiceAdmin, readable
+from apps.core.admin_sheets import SheetAdminMixin
 from apps.deadlines.display import deadline_due_words, verification_badge
 from apps.deadlines.models import CalendarFeed, CaseNote, CaseTask, Closure, Deadline, DeadlineRule
+from apps.deadlines.resources import DeadlineResource
 from apps.deadlines.services import (
     RULE_CHANGEABLE,
     calendar_feed_issue,
@@ -121,7 +123,8 @@ class StateFilter(admin.SimpleListFilter):
 
 
 @admin.register(Deadline)
-class DeadlineAdmin(ServiceAdmin):
+class DeadlineAdmin(SheetAdminMixin, ServiceAdmin):
+    resource_classes = (DeadlineResource,)
     list_display = ("case_reference", "label", "due_display", "state", "source", "suspended_display")
     list_filter = ("state", StateFilter, "rule")
     search_fields = ("case__reference", "title", "rule__name")

@@ -19,8 +19,10 @@ from apps.core.admin import (
     related_count,
 )
 from apps.core.admin_forms import partial_date_display, partial_date_form
+from apps.core.admin_sheets import SheetAdminMixin
 from apps.core.audit import SensitiveAction
 from apps.people.models import Alias, Individual, Organization, ProtectedIdentity
+from apps.people.resources import IndividualResource
 from apps.people.services import (
     alias_add,
     alias_remove,
@@ -153,7 +155,8 @@ IndividualForm = partial_date_form(Individual, ("born",))
 
 
 @admin.register(Individual)
-class IndividualAdmin(ServiceAdmin):
+class IndividualAdmin(SheetAdminMixin, ServiceAdmin):
+    resource_classes = (IndividualResource,)
     form = IndividualForm
     list_display = ("pseudonym", "alias_names", "nationality", "born_display", "status", "case_count")
     list_filter = ("status", country_filter("nationality", _("nationality")), "born_precision")

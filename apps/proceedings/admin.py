@@ -24,7 +24,9 @@ from apps.core.admin_forms import (
     partial_date_display,
     partial_date_form,
 )
+from apps.core.admin_sheets import SheetAdminMixin
 from apps.proceedings.models import Proceeding, ProceedingEvent
+from apps.proceedings.resources import ProceedingResource
 from apps.proceedings.services import (
     proceeding_event_add,
     proceeding_event_update,
@@ -160,7 +162,8 @@ class ProceedingForm(
 
 
 @admin.register(Proceeding)
-class ProceedingAdmin(ServiceAdmin):
+class ProceedingAdmin(SheetAdminMixin, ServiceAdmin):
+    resource_classes = (ProceedingResource,)
     form = ProceedingForm
     list_display = (
         "kind",

@@ -24,10 +24,12 @@ from apps.core.admin import (
 )
 from apps.core.admin_forms import LoadedChoicesForm, formfield, partial_date_display, partial_date_form
 from apps.core.admin_lists import FixedChoicesFilter, TypedLookupFilter
+from apps.core.admin_sheets import SheetAdminMixin
 from apps.sources.admin_forms import SupportingQuoteForm
 from apps.sources.admin_import import import_article_view, mention_links
 from apps.sources.models import Article, Citation, DateReading, KnownOutlet
 from apps.sources.normal_form import normalize_body
+from apps.sources.resources import ArticleResource, CitationResource
 from apps.sources.selectors import article_mentions, article_text_match, uses_full_text_search
 from apps.sources.services import (
     article_create,
@@ -295,7 +297,8 @@ class CitationCaseFilter(TypedLookupFilter):
 
 
 @admin.register(Citation)
-class CitationAdmin(ServiceAdmin):
+class CitationAdmin(SheetAdminMixin, ServiceAdmin):
+    resource_classes = (CitationResource,)
     form = CitationForm
     # Short columns that wrap (positions are on the citation's page): 51 rows fit a few screens.
     list_display = ("short_quote", "article_short", "supports_link", "added_by")
@@ -420,7 +423,8 @@ class OutletFilter(TypedLookupFilter):
 
 
 @admin.register(Article)
-class ArticleAdmin(ServiceAdmin):
+class ArticleAdmin(SheetAdminMixin, ServiceAdmin):
+    resource_classes = (ArticleResource,)
     form = ArticleForm
     list_display = ("title", "outlet", "published_on", "language", "authors", "citation_count")
     list_select_related = ("outlet",)

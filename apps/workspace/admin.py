@@ -24,10 +24,12 @@ from django.utils.translation import ngettext
 
 from apps.cases.admin import FactInline
 from apps.cases.models import Case, Fact
+from apps.cases.resources import CaseResource
 from apps.cases.selectors import case_list
 from apps.cases.services import case_close, case_open, case_update
 from apps.core.admin import READONLY_RECORD_FIELDS, VERSION_FIELD, ServiceAdmin, related_count
 from apps.core.admin_forms import LoadedChoicesForm
+from apps.core.admin_sheets import SheetAdminMixin
 from apps.dossiers.admin_views import generate_dossiers
 from apps.people.admin import IndividualAdmin
 from apps.people.models import Individual
@@ -112,7 +114,8 @@ def person_links(people) -> str:
 
 
 @admin.register(Case)
-class CaseAdmin(ServiceAdmin):
+class CaseAdmin(SheetAdminMixin, ServiceAdmin):
+    resource_classes = (CaseResource,)
     form = CaseForm
     change_form_template = "admin/workspace/case_file.html"
     list_display = (
