@@ -10,6 +10,7 @@ from apps.core.sheets import (
     PUBLIC_ID,
     SheetResource,
     choice,
+    date,
     related,
     related_many,
     text,
@@ -33,8 +34,8 @@ class CaseResource(SheetResource):
     subjects = related_many("people", Individual, "pseudonym", attribute="subjects")
     status = choice("status", Case.Status.choices)
     priority = choice("priority", Case.Priority.choices)
-    opened_on = fields.Field(attribute="opened_on", column_name="opened on", widget=widgets.DateWidget())
-    closed_on = fields.Field(attribute="closed_on", column_name="closed on", widget=widgets.DateWidget())
+    opened_on = date("opened on")
+    closed_on = date("closed on")
     closed_reason = text("closed reason")
     summary = text("summary")
     caseworkers = fields.Field(attribute="caseworkers", column_name="caseworkers", readonly=True)

@@ -22,10 +22,12 @@ import hashlib
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.template.response import TemplateResponse
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from import_export.admin import ExportActionMixin, ImportMixin
 from import_export.formats.base_formats import CSV, XLSX
+from import_export.forms import ExportForm
 from import_export.results import RowResult
 
 from apps.core import audit
@@ -36,6 +38,8 @@ class SheetAdminMixin(ImportMixin, ExportActionMixin):
     """Import and export of a ServiceAdmin's records as spreadsheets (see the module)."""
 
     formats = (XLSX, CSV)
+    # Every column, always: the public id and the version are what makes a file re-importable.
+    export_form_class = ExportForm
     tmp_storage_class = EncryptedUploadStorage
     import_export_change_list_template = "admin/import_export/change_list_import_export.html"
     # The change form keeps the project's own templates (the case file): export is from lists.
@@ -130,7 +134,7 @@ class SheetAdminMixin(ImportMixin, ExportActionMixin):
             "import_error_display": self.import_error_display,
         }
 
-    @require_POST
+    @method_decorator(require_POST)
     def process_import(self, request, **kwargs):
         """The confirmed import: the stored upload, run for real, then removed and logged."""
         if not self.has_import_permission(request):

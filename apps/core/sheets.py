@@ -29,6 +29,7 @@ written as displayed and read by the admin's own parser.
 from __future__ import annotations
 
 import base64
+import datetime
 import hashlib
 import re
 import time
@@ -79,6 +80,14 @@ class TextWidget(widgets.CharWidget):
         if value is None:
             return ""
         return str(value).strip()
+
+
+class DateWidget(widgets.DateWidget):
+    """A day; a spreadsheet's date-and-time cell is read as its day."""
+
+    def clean(self, value, row=None, **kwargs):
+        value = super().clean(value, row, **kwargs)
+        return value.date() if isinstance(value, datetime.datetime) else value
 
 
 class PartialDateWidget(widgets.Widget):
@@ -176,6 +185,10 @@ def text(column: str, attribute: str | None = None, **kwargs) -> fields.Field:
     return fields.Field(attribute=attribute or column.replace(" ", "_"), column_name=column, widget=TextWidget(), **kwargs)
 
 
+def date(column: str, attribute: str | None = None, **kwargs) -> fields.Field:
+    return fields.Field(attribute=attribute or column.replace(" ", "_"), column_name=column, widget=DateWidget(), **kwargs)
+
+
 def partial_date(column: str, attribute: str | None = None) -> fields.Field:
     return fields.Field(attribute=attribute or column, column_name=column, widget=PartialDateWidget())
 
@@ -224,7 +237,7 @@ class SheetResource(resources.ModelResource):
     """
 
     public_id = read_only(PUBLIC_ID, "public_id")
-    version = read_only(VERSION, "version")
+    version = read_only(VERSION, "version", widgets.IntegerWidget())
 
     importable = False
     lookups: tuple[tuple[str, str], ...] = ((PUBLIC_ID, "public_id"),)
@@ -340,6 +353,12 @@ class SheetResource(resources.ModelResource):
             if not _same(getattr(stored, field.attribute), new):
                 changes[field.attribute] = new
         return changes
+
+    def skip_row(self, instance, original, row, import_validation_errors=None):
+        """Unchanged: an existing record whose writable columns all say what it says now."""
+        if original is None or original.pk is None or import_validation_errors:
+            return False
+        return not self.row_changes(original, instance, row)
 
     def save_instance(self, instance, is_create, row, **kwargs):
         model = self._meta.model

@@ -2,9 +2,8 @@
 rule, or set by hand with a reason on its page)."""
 
 from django.utils.translation import gettext_lazy as _
-from import_export import widgets
 
-from apps.core.sheets import ChoiceWidget, SheetResource, read_only
+from apps.core.sheets import ChoiceWidget, DateWidget, SheetResource, read_only
 from apps.deadlines.models import Deadline
 
 
@@ -14,7 +13,7 @@ class DeadlineResource(SheetResource):
     case = read_only("case", "case__reference")
     title = read_only("title", "title")
     rule = read_only("rule", "rule__name")
-    due_on = read_only("due on", "due_on", widgets.DateWidget())
+    due_on = read_only("due on", "due_on", DateWidget())
     state = read_only("state", "state", ChoiceWidget(Deadline.State.choices))
     override_reason = read_only("reason for the date set by hand", "override_reason")
 

@@ -2,9 +2,8 @@
 from its source and a citation located in its article's text, on their own pages)."""
 
 from django.utils.translation import gettext_lazy as _
-from import_export import widgets
 
-from apps.core.sheets import SheetResource, read_only
+from apps.core.sheets import DateWidget, SheetResource, read_only
 from apps.sources.models import Article, Citation
 
 
@@ -14,7 +13,7 @@ class ArticleResource(SheetResource):
     title = read_only("title", "title")
     outlet = read_only("outlet", "outlet__name")
     authors = read_only("authors", "authors")
-    published_on = read_only("published on", "published_on", widgets.DateWidget())
+    published_on = read_only("published on", "published_on", DateWidget())
     url = read_only("address", "url")
     language = read_only("language", "language")
 
