@@ -44,8 +44,19 @@ class CaseResource(SheetResource):
         model = Case
         name = _("Cases")
         fields = (
-            "public_id", "reference", "title", "organization", "subjects", "status", "priority", "opened_on",
-            "closed_on", "closed_reason", "summary", "caseworkers", "version",
+            "public_id",
+            "reference",
+            "title",
+            "organization",
+            "subjects",
+            "status",
+            "priority",
+            "opened_on",
+            "closed_on",
+            "closed_reason",
+            "summary",
+            "caseworkers",
+            "version",
         )
 
     def dehydrate_caseworkers(self, case):
@@ -65,7 +76,10 @@ class CaseResource(SheetResource):
         )
         if status == Case.Status.CLOSED:  # recorded after the fact: opened, then closed (as the admin does)
             case, _changed = case_update(
-                case=case, by=self.user, status=status, closed_on=data.get("closed_on"),
+                case=case,
+                by=self.user,
+                status=status,
+                closed_on=data.get("closed_on"),
                 closed_reason=data.get("closed_reason", ""),
             )
         return case
@@ -86,7 +100,9 @@ class FactResource(SheetResource):
     date = partial_date_column("date")
     statement = text("statement")
     internal = fields.Field(attribute="internal", column_name="internal", widget=widgets.BooleanWidget())
-    disputed = fields.Field(attribute="disputed", column_name="disputed", readonly=True, widget=widgets.BooleanWidget())
+    disputed = fields.Field(
+        attribute="disputed", column_name="disputed", readonly=True, widget=widgets.BooleanWidget()
+    )
     source_article = fields.Field(column_name="source article")
     source_quote = fields.Field(column_name="source quote")
 
@@ -94,7 +110,14 @@ class FactResource(SheetResource):
         model = Fact
         name = _("Facts")
         fields = (
-            "public_id", "case", "date", "statement", "internal", "disputed", "source_article", "source_quote",
+            "public_id",
+            "case",
+            "date",
+            "statement",
+            "internal",
+            "disputed",
+            "source_article",
+            "source_quote",
             "version",
         )
 
@@ -109,11 +132,17 @@ class FactResource(SheetResource):
         quote = str(row.get("source quote") or "").strip()
         if not address and not quote:
             return []
-        articles = Article.objects.filter(url=address) if "/" in address else Article.objects.filter(public_id=address)
+        articles = (
+            Article.objects.filter(url=address)
+            if "/" in address
+            else Article.objects.filter(public_id=address)
+        )
         try:
             article = articles.get()
         except (Article.DoesNotExist, Article.MultipleObjectsReturned, ValueError) as error:
-            raise ValidationError({"source article": _("No stored article has this address or public id.")}) from error
+            raise ValidationError(
+                {"source article": _("No stored article has this address or public id.")}
+            ) from error
         return [{"article": article, "quote": quote}]
 
     def create(self, *, data, row):
@@ -131,4 +160,3 @@ class FactResource(SheetResource):
             changes.pop("case")
         fact, _changed = fact_update(fact=record, **changes)
         return fact
-

@@ -47,7 +47,6 @@ class SheetAdminMixin(ImportMixin, ExportActionMixin):
     change_form_template = None  # not ExportActionMixin's: each admin keeps its own (the case file)
     skip_admin_log = False
 
-
     # Who may ---------------------------------------------------------------------------
 
     def has_export_permission(self, request):
@@ -110,7 +109,8 @@ class SheetAdminMixin(ImportMixin, ExportActionMixin):
             "new": result.totals[RowResult.IMPORT_TYPE_NEW],
             "updated": result.totals[RowResult.IMPORT_TYPE_UPDATE],
             "skipped": result.totals[RowResult.IMPORT_TYPE_SKIP],
-            "refused": result.totals[RowResult.IMPORT_TYPE_INVALID] + result.totals[RowResult.IMPORT_TYPE_ERROR],
+            "refused": result.totals[RowResult.IMPORT_TYPE_INVALID]
+            + result.totals[RowResult.IMPORT_TYPE_ERROR],
         }
 
     @staticmethod
@@ -142,7 +142,9 @@ class SheetAdminMixin(ImportMixin, ExportActionMixin):
         confirm_form = self.create_confirm_form(request)
         if not confirm_form.is_valid():
             return super().process_import(request, **kwargs)
-        input_format = self.get_import_formats()[int(confirm_form.cleaned_data["format"])](encoding=self.from_encoding)
+        input_format = self.get_import_formats()[int(confirm_form.cleaned_data["format"])](
+            encoding=self.from_encoding
+        )
         try:
             storage = self.get_tmp_storage_class()(
                 name=confirm_form.cleaned_data["import_file_name"],
@@ -173,7 +175,10 @@ class SheetAdminMixin(ImportMixin, ExportActionMixin):
             # Changed since the preview (someone saved a record meanwhile): nothing was applied.
             self.message_user(
                 request,
-                _("Nothing was imported: %(refused)d rows are refused now (a record changed since the preview). Upload the file again to see why.") % counts,
+                _(
+                    "Nothing was imported: %(refused)d rows are refused now (a record changed since the preview). Upload the file again to see why."
+                )
+                % counts,
                 messages.ERROR,
             )
             context = self._import_page(request)
@@ -184,7 +189,8 @@ class SheetAdminMixin(ImportMixin, ExportActionMixin):
     def add_success_message(self, result, request):
         self.message_user(
             request,
-            _("Import finished: %(new)d added, %(updated)d changed, %(skipped)d unchanged.") % self._counts(result),
+            _("Import finished: %(new)d added, %(updated)d changed, %(skipped)d unchanged.")
+            % self._counts(result),
             messages.SUCCESS,
         )
 

@@ -156,7 +156,9 @@ class ScopedForeignKeyWidget(widgets.ForeignKeyWidget):
         if len(found) == 1:
             return found[0]
         if found:
-            raise ValueError(_("More than one record is called “%(value)s”: give its public id instead.") % {"value": text})
+            raise ValueError(
+                _("More than one record is called “%(value)s”: give its public id instead.") % {"value": text}
+            )
         raise ValueError(_("“%(value)s” was not found among the records you may use.") % {"value": text})
 
     def render(self, value, obj=None, **kwargs):
@@ -182,11 +184,15 @@ class ScopedManyToManyWidget(widgets.ManyToManyWidget):
 
 
 def text(column: str, attribute: str | None = None, **kwargs) -> fields.Field:
-    return fields.Field(attribute=attribute or column.replace(" ", "_"), column_name=column, widget=TextWidget(), **kwargs)
+    return fields.Field(
+        attribute=attribute or column.replace(" ", "_"), column_name=column, widget=TextWidget(), **kwargs
+    )
 
 
 def date(column: str, attribute: str | None = None, **kwargs) -> fields.Field:
-    return fields.Field(attribute=attribute or column.replace(" ", "_"), column_name=column, widget=DateWidget(), **kwargs)
+    return fields.Field(
+        attribute=attribute or column.replace(" ", "_"), column_name=column, widget=DateWidget(), **kwargs
+    )
 
 
 def partial_date(column: str, attribute: str | None = None) -> fields.Field:
@@ -199,18 +205,25 @@ def choice(column: str, choices, attribute: str | None = None) -> fields.Field:
 
 def related(column: str, model, key: str, attribute: str | None = None, **kwargs) -> fields.Field:
     return fields.Field(
-        attribute=attribute or column, column_name=column, widget=ScopedForeignKeyWidget(model, field=key), **kwargs
+        attribute=attribute or column,
+        column_name=column,
+        widget=ScopedForeignKeyWidget(model, field=key),
+        **kwargs,
     )
 
 
 def related_many(column: str, model, key: str, attribute: str | None = None) -> fields.Field:
     return fields.Field(
-        attribute=attribute or column, column_name=column, widget=ScopedManyToManyWidget(model, field=key, separator=",")
+        attribute=attribute or column,
+        column_name=column,
+        widget=ScopedManyToManyWidget(model, field=key, separator=","),
     )
 
 
 def read_only(column: str, attribute: str, widget=None) -> fields.Field:
-    return fields.Field(attribute=attribute, column_name=column, readonly=True, widget=widget or widgets.Widget())
+    return fields.Field(
+        attribute=attribute, column_name=column, readonly=True, widget=widget or widgets.Widget()
+    )
 
 
 # -- the resource --------------------------------------------------------------------------
@@ -290,7 +303,12 @@ class SheetResource(resources.ModelResource):
                 return visible.get(**{attribute: value})
             except (self._meta.model.DoesNotExist, ValidationError, ValueError):
                 raise ValidationError(
-                    {column: _("No record “%(value)s” that you may see: leave the cell empty to add a new one.") % {"value": value}}
+                    {
+                        column: _(
+                            "No record “%(value)s” that you may see: leave the cell empty to add a new one."
+                        )
+                        % {"value": value}
+                    }
                 ) from None
         return None
 
@@ -300,7 +318,12 @@ class SheetResource(resources.ModelResource):
             raise ValidationError({NON_FIELD_ERRORS: _("These records cannot be imported.")})
         if new:
             if not self.user.has_perm(_permission(model, "add")):
-                raise ValidationError({NON_FIELD_ERRORS: _("You may not add %(things)s.") % {"things": model._meta.verbose_name_plural}})
+                raise ValidationError(
+                    {
+                        NON_FIELD_ERRORS: _("You may not add %(things)s.")
+                        % {"things": model._meta.verbose_name_plural}
+                    }
+                )
             return
         if not self.user.has_perm(_permission(model, "change")) or not scoping.can_write(self.user, instance):
             raise ValidationError({NON_FIELD_ERRORS: _("You may read this record but not change it.")})
@@ -311,12 +334,17 @@ class SheetResource(resources.ModelResource):
         try:
             seen = int(float(value))
         except (TypeError, ValueError):
-            raise ValidationError({VERSION: _("Give the version the row was exported with (the “version” column).")}) from None
+            raise ValidationError(
+                {VERSION: _("Give the version the row was exported with (the “version” column).")}
+            ) from None
         if seen != record.version:
             from apps.core.admin import changes_since  # the admin's wording of "who changed what since"
 
             raise ValidationError(
-                {VERSION: _("%(changes)s Export the list again and make your change on the new file.") % {"changes": changes_since(record, seen)}},
+                {
+                    VERSION: _("%(changes)s Export the list again and make your change on the new file.")
+                    % {"changes": changes_since(record, seen)}
+                },
                 code="stale",
             )
         return seen
@@ -335,7 +363,9 @@ class SheetResource(resources.ModelResource):
         for field in self._writable_fields():
             if field.column_name not in row:
                 continue
-            data[field.attribute] = field.clean(row) if self._is_many(field) else getattr(instance, field.attribute)
+            data[field.attribute] = (
+                field.clean(row) if self._is_many(field) else getattr(instance, field.attribute)
+            )
         return data
 
     def row_changes(self, stored, instance, row) -> dict:
@@ -372,7 +402,9 @@ class SheetResource(resources.ModelResource):
                 except StaleVersion:
                     from apps.core.admin import changes_since
 
-                    raise ValidationError({VERSION: changes_since(stored, self.row_versions[instance.pk])}) from None
+                    raise ValidationError(
+                        {VERSION: changes_since(stored, self.row_versions[instance.pk])}
+                    ) from None
                 saved = self.update(record=stored, changes=self.row_changes(stored, instance, row), row=row)
         except PermissionDenied as refusal:
             raise ValidationError({NON_FIELD_ERRORS: str(refusal)}) from refusal
@@ -438,7 +470,9 @@ class EncryptedUploadStorage(BaseStorage):
         try:
             data = _fernet().decrypt(self._path().read_bytes())
         except (FileNotFoundError, InvalidToken):
-            raise ValidationError(_("This upload has expired or was already imported: upload the file again.")) from None
+            raise ValidationError(
+                _("This upload has expired or was already imported: upload the file again.")
+            ) from None
         if "b" not in self.read_mode:
             return data.decode(self.encoding or "utf-8")
         return data

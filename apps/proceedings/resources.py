@@ -32,8 +32,19 @@ class ProceedingResource(SheetResource):
         model = Proceeding
         name = _("Proceedings")
         fields = (
-            "public_id", "case", "kind", "authority", "subject", "reference_number", "filed", "decided", "status",
-            "outcome", "country", "summary", "version",
+            "public_id",
+            "case",
+            "kind",
+            "authority",
+            "subject",
+            "reference_number",
+            "filed",
+            "decided",
+            "status",
+            "outcome",
+            "country",
+            "summary",
+            "version",
         )
 
     def dehydrate_country(self, proceeding):

@@ -15,4 +15,6 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         removed = sheets_prune()
-        self.stdout.write(f"Deleted {removed} uploaded spreadsheets older than {settings.SHEETS_UPLOAD_HOURS:g} hours.")
+        self.stdout.write(
+            f"Deleted {removed} uploaded spreadsheets older than {settings.SHEETS_UPLOAD_HOURS:g} hours."
+        )
