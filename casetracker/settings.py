@@ -306,6 +306,8 @@ MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT") or BASE_DIR / "media")
 # confirmation (apps/core/sheets.py), deleted on confirmation or after SHEETS_UPLOAD_HOURS.
 SHEETS_UPLOAD_ROOT = Path(os.environ.get("SHEETS_UPLOAD_ROOT") or MEDIA_ROOT / "sheets")
 SHEETS_UPLOAD_HOURS = float(os.environ.get("SHEETS_UPLOAD_HOURS", "24"))
+# A confirmed import of more rows than this is applied by a job (apps/workspace/sheet_jobs.py).
+SHEETS_IMPORT_JOB_ROWS = int(os.environ.get("SHEETS_IMPORT_JOB_ROWS", "500"))
 JOBS_FILES_ROOT = Path(os.environ.get("JOBS_FILES_ROOT") or MEDIA_ROOT / "jobs")
 
 # How many reverse proxies sit in front of the app, each appending to X-Forwarded-For. The

@@ -263,9 +263,10 @@ class SheetResource(resources.ModelResource):
         report_skipped = True
         clean_model_instances = False
 
-    def __init__(self, *, user=None, **kwargs):
+    def __init__(self, *, user=None, progress=None, **kwargs):
         super().__init__(**kwargs)
         self.user = user
+        self.progress = progress  # (percent) -> None, for an import run as a job
         self.row_versions: dict = {}
         for field in self.fields.values():
             if isinstance(field.widget, ScopedForeignKeyWidget | ScopedManyToManyWidget):
@@ -287,6 +288,14 @@ class SheetResource(resources.ModelResource):
         return str(record.public_id)
 
     # Import: finding the row's record --------------------------------------------------
+
+    def before_import(self, dataset, **kwargs):
+        self.total_rows = len(dataset)
+
+    def after_import_row(self, row, row_result, **kwargs):
+        number = kwargs.get("row_number") or 0
+        if self.progress is not None and self.total_rows and number % 50 == 0:
+            self.progress(min(99, int(100 * number / self.total_rows)))
 
     def before_import_row(self, row, **kwargs):
         for column, value in list(row.items()):

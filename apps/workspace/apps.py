@@ -12,3 +12,7 @@ class WorkspaceConfig(AppConfig):
 
     name = "apps.workspace"
     verbose_name = _("Case files")
+
+    def ready(self) -> None:
+        # Registers the "spreadsheet_import" job kind and plugs it into the admin's imports.
+        from apps.workspace import sheet_jobs  # noqa: F401

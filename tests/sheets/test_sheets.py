@@ -397,3 +397,30 @@ def test_the_export_costs_the_same_queries_for_one_case_as_for_many(
 # changelist's queryset (cases; subjects and caseworkers prefetched, in pages), the access-log
 # entry and its audit-chain link.
 EXPORT_QUERIES = 14
+
+
+def test_a_large_confirmed_import_is_applied_by_a_job_with_a_report(signed_in, caseworker, home, settings):
+    from apps.jobs.models import Job
+    from apps.jobs.services import job_attempt
+
+    settings.SHEETS_IMPORT_JOB_ROWS = 1
+    first = CaseFactory(organization=home, reference="CT-2020-0001", title="One")
+    CaseFactory(organization=home, reference="CT-2020-0002", title="Two")
+    header, rows = csv_rows(export(signed_in, Case, file_format=CSV))
+    {row[1]: row for row in rows}["CT-2020-0001"][2] = "One, changed"
+    response = preview(signed_in, Case, csv_file(header, rows), CSV, "cases.csv")
+
+    queued = confirm(signed_in, Case, response)
+
+    job = Job.objects.get(kind="spreadsheet_import")
+    assert queued.status_code == 302 and str(job.public_id) in queued["Location"]
+    first.refresh_from_db()
+    assert first.title == "One"  # not in the request
+    job_attempt(job_id=job.pk)
+    job.refresh_from_db()
+    assert (job.state, job.result_meta) == ("succeeded", {"new": 0, "updated": 1, "skipped": 1, "refused": 0})
+    first.refresh_from_db()
+    assert (first.title, first.history.latest().history_user) == ("One, changed", caseworker)
+    assert uploads() == [] or all(
+        path.name != response.context["confirm_form"].initial["import_file_name"] for path in uploads()
+    )
