@@ -40,6 +40,7 @@ class SheetAdminMixin(ImportMixin, ExportActionMixin):
     """Import and export of a ServiceAdmin's records as spreadsheets (see the module)."""
 
     formats = (XLSX, CSV)
+    import_template_name = "admin/core/sheet_import.html"
     # Every column, always: the public id and the version are what makes a file re-importable.
     export_form_class = ExportForm
     tmp_storage_class = EncryptedUploadStorage

@@ -151,6 +151,7 @@ def test_a_caseworker_exports_a_filtered_list_to_xlsx_edits_it_and_sees_exactly_
     assert not result.has_validation_errors() and not result.has_errors()
     assert {row.object_id: row.import_type for row in result.rows} == {first.pk: "update", second.pk: "skip"}
     assert response.context["confirm_form"] is not None
+    assert "0 to add, 1 to change, 1 unchanged." in response.content.decode()
     first.refresh_from_db()
     assert (first.title, first.version) == ("Kim's asylum", 1)  # the preview wrote nothing
 
@@ -308,6 +309,10 @@ def test_one_refused_row_and_nothing_is_applied_not_even_when_confirmed_anyway(s
     result = response.context["result"]
     assert sorted(row_kinds(result)) == ["invalid", "update"]
     assert response.context.get("confirm_form") is None
+    page = response.content.decode()
+    assert "Nothing will be imported while a row is refused" in page
+    assert "The other rows, as they would be imported" in page and 'class="update"' in page
+    assert 'name="confirm"' not in page
     [stored] = [path for path in uploads() if path not in before]
     forced = signed_in.post(
         url(Case, "process_import"),
