@@ -77,6 +77,10 @@ class SheetAdminMixin(ImportMixin, ExportActionMixin):
         # The changelist's queryset: the list's filters and search, on what the user may see.
         return super().get_export_queryset(request)
 
+    def get_valid_export_item_pks(self, request):
+        # The rows an "Export selected" may name: those of the user's list, never the whole table.
+        return self.get_queryset(request).values_list("pk", flat=True)
+
     def get_data_for_export(self, request, queryset, **kwargs):
         dataset = super().get_data_for_export(request, queryset, **kwargs)
         request._sheet_rows = len(dataset)

@@ -373,6 +373,24 @@ def test_a_new_fact_is_recorded_with_its_quote_and_a_proceeding_takes_a_russian_
     assert proceeding.outcome == Proceeding.Outcome.REFUSED
 
 
+def test_export_selected_writes_only_the_chosen_rows_of_the_users_own_list(signed_in, home):
+    chosen = CaseFactory(organization=home, reference="CT-2020-0001")
+    CaseFactory(organization=home, reference="CT-2020-0002")
+    elsewhere = CaseFactory(organization=OrganizationFactory(name="Elsewhere"), reference="CT-2020-0003")
+
+    form = signed_in.post(
+        reverse("admin:cases_case_changelist"),
+        {"action": "export_admin_action", "_selected_action": [chosen.pk]},
+    )
+    assert form.status_code == 200
+    response = signed_in.post(
+        url(Case, "export"), {"format": CSV, "resource": "0", "export_items": [chosen.pk, elsewhere.pk]}
+    )
+
+    header, rows = csv_rows(response.content)
+    assert [row[1] for row in rows] == ["CT-2020-0001"]
+
+
 def test_a_reader_may_export_but_not_import(client, home):
     auditor = UserFactory(username="audrey")
     auditor.groups.set(Group.objects.filter(name="auditor"))
