@@ -384,11 +384,16 @@ def test_export_selected_writes_only_the_chosen_rows_of_the_users_own_list(signe
     )
     assert form.status_code == 200
     response = signed_in.post(
-        url(Case, "export"), {"format": CSV, "resource": "0", "export_items": [chosen.pk, elsewhere.pk]}
+        url(Case, "export"), {"format": CSV, "resource": "0", "export_items": [chosen.pk]}
+    )
+    crafted = signed_in.post(
+        url(Case, "export"), {"format": CSV, "resource": "0", "export_items": [elsewhere.pk]}
     )
 
     header, rows = csv_rows(response.content)
     assert [row[1] for row in rows] == ["CT-2020-0001"]
+    assert crafted["Content-Type"].startswith("text/html")  # the form again: not a row of theirs
+    assert b"CT-2020-0003" not in crafted.content
 
 
 def test_a_reader_may_export_but_not_import(client, home):
