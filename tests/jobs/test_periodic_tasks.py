@@ -35,3 +35,19 @@ def test_the_audit_task_reports_whole_chains():
     result = audit_chains_verify()
     assert result["breaks"] == []
     assert result["chains"]
+
+
+def test_the_sheets_task_prunes_uploads_older_than_a_day(settings, tmp_path):
+    import os
+    import time
+
+    from apps.core.sheets import EncryptedUploadStorage
+    from apps.core.tasks import uploaded_sheets_prune
+
+    settings.SHEETS_UPLOAD_ROOT = tmp_path
+    upload = EncryptedUploadStorage()
+    upload.save(b"public id,version\n")
+    day_ago = time.time() - 25 * 3600
+    os.utime(tmp_path / upload.name, (day_ago, day_ago))
+    assert uploaded_sheets_prune() == 1
+    assert list(tmp_path.iterdir()) == []
