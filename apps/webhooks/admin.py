@@ -21,6 +21,10 @@ from apps.webhooks.services import (
 
 
 class WebhookSubscriptionForm(forms.ModelForm):
+    url = forms.URLField(
+        label=_("address"), max_length=500, assume_scheme="https",
+        help_text=_("Where the events are POSTed: an https:// address of the integration."),
+    )
     events = forms.MultipleChoiceField(
         label=_("events"), choices=Event.choices, widget=forms.CheckboxSelectMultiple,
         help_text=_("The kinds of event sent to this address."),
