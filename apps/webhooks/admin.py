@@ -22,11 +22,15 @@ from apps.webhooks.services import (
 
 class WebhookSubscriptionForm(forms.ModelForm):
     url = forms.URLField(
-        label=_("address"), max_length=500, assume_scheme="https",
+        label=_("address"),
+        max_length=500,
+        assume_scheme="https",
         help_text=_("Where the events are POSTed: an https:// address of the integration."),
     )
     events = forms.MultipleChoiceField(
-        label=_("events"), choices=Event.choices, widget=forms.CheckboxSelectMultiple,
+        label=_("events"),
+        choices=Event.choices,
+        widget=forms.CheckboxSelectMultiple,
         help_text=_("The kinds of event sent to this address."),
     )
 
@@ -53,8 +57,13 @@ class WebhookSubscriptionAdmin(ServiceAdmin):
     readonly_fields = (*READONLY_RECORD_FIELDS, "secret_rotated_at", "created_by")
     fieldsets = (
         (None, {"fields": ("organization", "url", "description", "events", "active")}),
-        (_("Record"), {"fields": (*READONLY_RECORD_FIELDS, "secret_rotated_at", "created_by"),
-                       "classes": ("collapse",)}),
+        (
+            _("Record"),
+            {
+                "fields": (*READONLY_RECORD_FIELDS, "secret_rotated_at", "created_by"),
+                "classes": ("collapse",),
+            },
+        ),
     )
     actions = ("send_test_event", "rotate_secret")
 
@@ -64,8 +73,10 @@ class WebhookSubscriptionAdmin(ServiceAdmin):
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def create(self, request, form):
-        data = {name: form.cleaned_data.get(name) for name in ("organization", "url", "description", "events",
-                                                                "active")}
+        data = {
+            name: form.cleaned_data.get(name)
+            for name in ("organization", "url", "description", "events", "active")
+        }
         subscription, secret = subscription_create(by=request.user, **data)
         _secret_message(request, subscription, secret)
         return subscription
@@ -89,9 +100,15 @@ class WebhookSubscriptionAdmin(ServiceAdmin):
             if can_write(request.user, subscription):
                 subscription_ping(subscription=subscription, by=request.user)
                 sent += 1
-        self.message_user(request, ngettext("A test event was queued for %(count)d address.",
-                                            "A test event was queued for %(count)d addresses.", sent)
-                          % {"count": sent})
+        self.message_user(
+            request,
+            ngettext(
+                "A test event was queued for %(count)d address.",
+                "A test event was queued for %(count)d addresses.",
+                sent,
+            )
+            % {"count": sent},
+        )
 
     @admin.action(description=_("Rotate the signing secret"), permissions=["change"])
     def rotate_secret(self, request, queryset):
@@ -104,14 +121,34 @@ class WebhookSubscriptionAdmin(ServiceAdmin):
 class WebhookDeliveryAdmin(ScopedAdminMixin, admin.ModelAdmin):
     """The delivery log: written by the deliveries only; a delivery can be sent again."""
 
-    list_display = ("created_at", "event", "subscription_url", "state", "attempts", "last_status_code",
-                    "next_attempt_at")
+    list_display = (
+        "created_at",
+        "event",
+        "subscription_url",
+        "state",
+        "attempts",
+        "last_status_code",
+        "next_attempt_at",
+    )
     list_filter = ("state", "event")
     search_fields = ("subscription__url", "event")
     list_select_related = ("subscription",)
     date_hierarchy = "created_at"
-    fields = ("public_id", "subscription", "event", "state", "attempts", "next_attempt_at", "last_attempt_at",
-              "delivered_at", "last_status_code", "last_error", "response_snippet", "payload", "created_at")
+    fields = (
+        "public_id",
+        "subscription",
+        "event",
+        "state",
+        "attempts",
+        "next_attempt_at",
+        "last_attempt_at",
+        "delivered_at",
+        "last_status_code",
+        "last_error",
+        "response_snippet",
+        "payload",
+        "created_at",
+    )
     readonly_fields = fields
     actions = ("redeliver",)
 
@@ -143,5 +180,8 @@ class WebhookDeliveryAdmin(ScopedAdminMixin, admin.ModelAdmin):
                 self.message_user(request, f"{delivery}: {' '.join(refusal.messages)}", messages.WARNING)
                 continue
             sent += 1
-        self.message_user(request, ngettext("%(count)d delivery queued again.", "%(count)d deliveries queued again.",
-                                            sent) % {"count": sent})
+        self.message_user(
+            request,
+            ngettext("%(count)d delivery queued again.", "%(count)d deliveries queued again.", sent)
+            % {"count": sent},
+        )

@@ -360,7 +360,9 @@ def deliveries_retry_due(*, now: dt.datetime | None = None) -> int:
     now = now or timezone.now()
     WebhookDelivery.objects.filter(
         state=WebhookDelivery.State.SENDING, last_attempt_at__lt=now - SENDING_STALE
-    ).update(state=WebhookDelivery.State.PENDING, next_attempt_at=now, updated_at=now)
+    ).update(
+        state=WebhookDelivery.State.PENDING, next_attempt_at=now - SWEEP_GRACE, updated_at=now
+    )  # due now
     due = list(
         WebhookDelivery.objects.filter(
             state=WebhookDelivery.State.PENDING, next_attempt_at__lte=now - SWEEP_GRACE

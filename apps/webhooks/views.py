@@ -19,8 +19,10 @@ from apps.webhooks.services import subscription_delete, subscription_ping, subsc
 
 
 @extend_schema_view(
-    list=extend_schema(summary="List webhook subscriptions",
-                       description="The subscriptions of your organizations. Secrets are never shown here."),
+    list=extend_schema(
+        summary="List webhook subscriptions",
+        description="The subscriptions of your organizations. Secrets are never shown here.",
+    ),
     create=extend_schema(
         summary="Subscribe an address to events",
         description=(
@@ -55,7 +57,9 @@ class WebhookSubscriptionViewSet(PublicIdViewSet):
             raise PermissionDenied
         check_can_write(self.request.user, subscription)
 
-    @extend_schema(summary="The delivery log", responses={200: WebhookDeliverySerializer(many=True)}, filters=False)
+    @extend_schema(
+        summary="The delivery log", responses={200: WebhookDeliverySerializer(many=True)}, filters=False
+    )
     @action(detail=True, methods=["get"], url_path="deliveries", filter_backends=[])
     def deliveries(self, request, *args, **kwargs):
         """What was sent to this subscription, newest first: state, attempts, the receiver's last answer."""
@@ -63,8 +67,11 @@ class WebhookSubscriptionViewSet(PublicIdViewSet):
         page = self.paginate_queryset(delivery_list(subscription=subscription, user=request.user))
         return self.get_paginated_response(WebhookDeliverySerializer(page, many=True).data)
 
-    @extend_schema(summary="Send a test event", request=None,
-                   responses={202: OpenApiResponse(WebhookDeliverySerializer, description="The test delivery, queued.")})
+    @extend_schema(
+        summary="Send a test event",
+        request=None,
+        responses={202: OpenApiResponse(WebhookDeliverySerializer, description="The test delivery, queued.")},
+    )
     @action(detail=True, methods=["post"], url_path="ping")
     def ping(self, request, *args, **kwargs):
         """Queue a `webhook.ping` event to the address now, whatever events it chose (needs the change permission)."""
@@ -73,7 +80,9 @@ class WebhookSubscriptionViewSet(PublicIdViewSet):
         delivery = subscription_ping(subscription=subscription, by=request.user)
         return Response(WebhookDeliverySerializer(delivery).data, status=status.HTTP_202_ACCEPTED)
 
-    @extend_schema(summary="Rotate the signing secret", request=None, responses={200: WebhookSecretSerializer})
+    @extend_schema(
+        summary="Rotate the signing secret", request=None, responses={200: WebhookSecretSerializer}
+    )
     @action(detail=True, methods=["post"], url_path="rotate-secret")
     def rotate_secret(self, request, *args, **kwargs):
         """Give the subscription a new secret, shown only in this answer; the old one stops at once."""

@@ -14,24 +14,29 @@ def _resolving(monkeypatch, mapping: dict[str, list[str]]):
     def getaddrinfo(host, port, *args, **kwargs):
         if host not in mapping:
             raise socket.gaierror(socket.EAI_NONAME, "unknown")
-        return [(socket.AF_INET6 if ":" in a else socket.AF_INET, socket.SOCK_STREAM, 6, "", (a, port))
-                for a in mapping[host]]
+        return [
+            (socket.AF_INET6 if ":" in a else socket.AF_INET, socket.SOCK_STREAM, 6, "", (a, port))
+            for a in mapping[host]
+        ]
 
     monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
 
 
-@pytest.mark.parametrize("url", [
-    "http://10.1.2.3/hook",
-    "http://192.168.0.10/hook",
-    "http://172.16.5.5/hook",
-    "http://[::1]/hook",
-    "http://169.254.169.254/latest/meta-data/",
-    "http://0.0.0.0/hook",
-    "http://224.0.0.1/hook",
-    "http://[::ffff:127.0.0.1]/hook",
-    "http://[fd00::1]/hook",
-    "http://100.64.0.1/hook",
-])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://10.1.2.3/hook",
+        "http://192.168.0.10/hook",
+        "http://172.16.5.5/hook",
+        "http://[::1]/hook",
+        "http://169.254.169.254/latest/meta-data/",
+        "http://0.0.0.0/hook",
+        "http://224.0.0.1/hook",
+        "http://[::ffff:127.0.0.1]/hook",
+        "http://[fd00::1]/hook",
+        "http://100.64.0.1/hook",
+    ],
+)
 def test_it_refuses_private_loopback_link_local_multicast_and_reserved_addresses(url):
     with pytest.raises(AddressRefused) as refused:
         url_check(url)
@@ -61,17 +66,25 @@ def test_it_refuses_a_name_with_one_public_and_one_internal_address(monkeypatch)
 
 
 def test_it_accepts_a_name_that_resolves_to_public_addresses_and_connects_to_those(monkeypatch):
-    _resolving(monkeypatch, {"hooks.example.org": ["93.184.215.14", "2606:2800:21f:cb07:6820:80da:af6b:8b2c"]})
+    _resolving(
+        monkeypatch, {"hooks.example.org": ["93.184.215.14", "2606:2800:21f:cb07:6820:80da:af6b:8b2c"]}
+    )
     assert resolve_checked("https://hooks.example.org/hook") == (
-        "https", "hooks.example.org", 443, ["93.184.215.14", "2606:2800:21f:cb07:6820:80da:af6b:8b2c"]
+        "https",
+        "hooks.example.org",
+        443,
+        ["93.184.215.14", "2606:2800:21f:cb07:6820:80da:af6b:8b2c"],
     )
 
 
-@pytest.mark.parametrize(("url", "reason"), [
-    ("ftp://93.184.215.14/hook", "Only http:// and https://"),
-    ("https://user:pw@93.184.215.14/hook", "no user name or password"),
-    ("https://nowhere.invalid/hook", "could not be found"),
-])
+@pytest.mark.parametrize(
+    ("url", "reason"),
+    [
+        ("ftp://93.184.215.14/hook", "Only http:// and https://"),
+        ("https://user:pw@93.184.215.14/hook", "no user name or password"),
+        ("https://nowhere.invalid/hook", "could not be found"),
+    ],
+)
 def test_it_refuses_other_schemes_credentials_and_unknown_hosts(monkeypatch, url, reason):
     _resolving(monkeypatch, {})
     with pytest.raises(AddressRefused) as refused:

@@ -24,10 +24,19 @@ def integration(organization):
     return member(organization, "integration")
 
 
-def test_an_integration_subscribes_and_sees_the_secret_only_in_the_answer(organization, integration, receiver):
+def test_an_integration_subscribes_and_sees_the_secret_only_in_the_answer(
+    organization, integration, receiver
+):
     api = _api(integration)
-    response = api.post(URL, {"organization": str(organization.public_id), "url": receiver.url,
-                              "events": ["case.changed", "case.created"]}, format="json")
+    response = api.post(
+        URL,
+        {
+            "organization": str(organization.public_id),
+            "url": receiver.url,
+            "events": ["case.changed", "case.created"],
+        },
+        format="json",
+    )
     assert response.status_code == 201, response.content
     body = response.json()
     assert body["secret"].startswith("whsec_")
@@ -43,8 +52,11 @@ def test_an_integration_subscribes_and_sees_the_secret_only_in_the_answer(organi
 def test_the_secret_is_stored_encrypted(organization, integration, receiver):
     from django.db import connection
 
-    _api(integration).post(URL, {"organization": str(organization.public_id), "url": receiver.url,
-                                 "events": ["case.changed"]}, format="json")
+    _api(integration).post(
+        URL,
+        {"organization": str(organization.public_id), "url": receiver.url, "events": ["case.changed"]},
+        format="json",
+    )
     subscription = WebhookSubscription.objects.get()
     with connection.cursor() as cursor:
         cursor.execute("SELECT secret FROM webhooks_webhooksubscription")
@@ -53,9 +65,15 @@ def test_the_secret_is_stored_encrypted(organization, integration, receiver):
 
 
 def test_an_internal_address_is_refused_on_url_as_a_problem(organization, integration):
-    response = _api(integration).post(URL, {"organization": str(organization.public_id),
-                                            "url": "http://10.0.0.5/hook", "events": ["case.changed"]},
-                                      format="json")
+    response = _api(integration).post(
+        URL,
+        {
+            "organization": str(organization.public_id),
+            "url": "http://10.0.0.5/hook",
+            "events": ["case.changed"],
+        },
+        format="json",
+    )
     assert response.status_code == 400
     assert response["Content-Type"].startswith("application/problem+json")
     assert list(response.json()["errors"]) == ["url"]
@@ -64,16 +82,22 @@ def test_an_internal_address_is_refused_on_url_as_a_problem(organization, integr
 
 
 def test_an_unknown_event_is_refused_on_events(organization, integration, receiver):
-    response = _api(integration).post(URL, {"organization": str(organization.public_id), "url": receiver.url,
-                                            "events": ["case.deleted"]}, format="json")
+    response = _api(integration).post(
+        URL,
+        {"organization": str(organization.public_id), "url": receiver.url, "events": ["case.deleted"]},
+        format="json",
+    )
     assert response.status_code == 400
     assert list(response.json()["errors"]) == ["events.0"] or list(response.json()["errors"]) == ["events"]
 
 
 def test_a_subscription_goes_only_into_ones_own_organization(integration, receiver):
     other = OrganizationFactory(name="Elsewhere")
-    response = _api(integration).post(URL, {"organization": str(other.public_id), "url": receiver.url,
-                                            "events": ["case.changed"]}, format="json")
+    response = _api(integration).post(
+        URL,
+        {"organization": str(other.public_id), "url": receiver.url, "events": ["case.changed"]},
+        format="json",
+    )
     assert response.status_code == 400
     assert list(response.json()["errors"]) == ["organization"]
 
@@ -94,8 +118,14 @@ def test_a_caseworker_sees_subscriptions_but_cannot_make_change_or_ping_them(org
     subscription = WebhookSubscriptionFactory(organization=organization)
     api = _api(member(organization, "caseworker"))
     assert api.get(URL).status_code == 200
-    assert api.post(URL, {"organization": str(organization.public_id), "url": receiver.url,
-                          "events": ["case.changed"]}, format="json").status_code == 403
+    assert (
+        api.post(
+            URL,
+            {"organization": str(organization.public_id), "url": receiver.url, "events": ["case.changed"]},
+            format="json",
+        ).status_code
+        == 403
+    )
     assert api.post(f"{URL}{subscription.public_id}/ping/").status_code == 403
     assert api.post(f"{URL}{subscription.public_id}/rotate-secret/").status_code == 403
     assert not WebhookDelivery.objects.exists()
@@ -110,13 +140,21 @@ def test_a_change_needs_the_version_and_goes_through_the_service(organization, i
     subscription = WebhookSubscriptionFactory(organization=organization)
     api = _api(integration)
     etag = api.get(f"{URL}{subscription.public_id}/")["ETag"]
-    response = api.patch(f"{URL}{subscription.public_id}/", {"events": ["deadline.missed"], "active": False},
-                         format="json", HTTP_IF_MATCH=etag)
+    response = api.patch(
+        f"{URL}{subscription.public_id}/",
+        {"events": ["deadline.missed"], "active": False},
+        format="json",
+        HTTP_IF_MATCH=etag,
+    )
     assert response.status_code == 200, response.content
     subscription.refresh_from_db()
     assert (subscription.events, subscription.active, subscription.version) == (["deadline.missed"], False, 2)
-    refused = api.patch(f"{URL}{subscription.public_id}/", {"url": "http://[::1]/x"}, format="json",
-                        HTTP_IF_MATCH=response["ETag"])
+    refused = api.patch(
+        f"{URL}{subscription.public_id}/",
+        {"url": "http://[::1]/x"},
+        format="json",
+        HTTP_IF_MATCH=response["ETag"],
+    )
     assert refused.status_code == 400 and list(refused.json()["errors"]) == ["url"]
     subscription.refresh_from_db()
     assert subscription.url.startswith("https://hooks.example.org/")
@@ -143,8 +181,11 @@ def test_ping_queues_a_test_delivery(organization, integration, django_capture_o
     assert response.status_code == 202
     assert len(callbacks) == 1  # the job, handed over once the request commits
     delivery = WebhookDelivery.objects.get()
-    assert (response.json()["id"], delivery.event, delivery.state) == (str(delivery.public_id), "webhook.ping",
-                                                                       "pending")
+    assert (response.json()["id"], delivery.event, delivery.state) == (
+        str(delivery.public_id),
+        "webhook.ping",
+        "pending",
+    )
     assert delivery.payload["data"]["id"] == str(subscription.public_id)
 
 
@@ -168,8 +209,9 @@ def test_deleting_a_subscription_needs_the_version(organization, integration):
 
 
 @pytest.mark.parametrize("rows", [1, 6])
-def test_the_list_costs_the_same_queries_for_one_row_as_for_many(organization, integration, settings, rows,
-                                                                  django_assert_num_queries):
+def test_the_list_costs_the_same_queries_for_one_row_as_for_many(
+    organization, integration, settings, rows, django_assert_num_queries
+):
     settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"token": None}}
     WebhookSubscriptionFactory.create_batch(rows, organization=organization, created_by=integration)
     api = _api(integration)
@@ -181,8 +223,9 @@ def test_the_list_costs_the_same_queries_for_one_row_as_for_many(organization, i
 
 
 @pytest.mark.parametrize("rows", [1, 6])
-def test_the_delivery_log_costs_the_same_queries_for_one_row_as_for_many(organization, integration, settings,
-                                                                         rows, django_assert_num_queries):
+def test_the_delivery_log_costs_the_same_queries_for_one_row_as_for_many(
+    organization, integration, settings, rows, django_assert_num_queries
+):
     settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"token": None}}
     subscription = WebhookSubscriptionFactory(organization=organization)
     WebhookDeliveryFactory.create_batch(rows, subscription=subscription)

@@ -17,8 +17,12 @@ from tests.webhooks.conftest import subscribe
 
 
 def _open_case(organization, title="Asylum appeal"):
-    return case_open(title=title, organization=organization, subjects=[IndividualFactory(pseudonym="Kim")],
-                     opened_on=dt.date(2016, 1, 28))
+    return case_open(
+        title=title,
+        organization=organization,
+        subjects=[IndividualFactory(pseudonym="Kim")],
+        opened_on=dt.date(2016, 1, 28),
+    )
 
 
 def _verify_as_a_receiver(request: dict, secret: str) -> dict:
@@ -88,7 +92,10 @@ def test_a_receiver_error_is_retried_with_back_off_until_it_succeeds(receiver, s
     assert thread_runner().wait_idle(timeout=30)
     delivery = WebhookDelivery.objects.get()
     assert (delivery.state, delivery.attempts, delivery.last_status_code, delivery.last_error) == (
-        "delivered", 3, 200, ""
+        "delivered",
+        3,
+        200,
+        "",
     )
     ids = {request["headers"]["webhook-id"] for request in receiver.requests}
     assert ids == {str(delivery.public_id)}  # one message, three attempts
@@ -109,7 +116,9 @@ def test_a_receiver_that_keeps_failing_fails_the_delivery_after_the_schedule(
     receiver.statuses = [500, 500, 500]
     subscription, _secret = subscribe(organization, receiver.url)
     with django_capture_on_commit_callbacks():  # the jobs are not handed to the thread here
-        (delivery,) = event_publish(event="case.changed", organization_id=organization.pk, data={"object": "case"})
+        (delivery,) = event_publish(
+            event="case.changed", organization_id=organization.pk, data={"object": "case"}
+        )
     waits = []
     for _attempt in range(3):
         before = dt.datetime.now(dt.UTC)
@@ -125,7 +134,9 @@ def test_a_receiver_that_keeps_failing_fails_the_delivery_after_the_schedule(
     assert delivery.response_snippet == "answer 500"
 
 
-def test_an_attempt_not_yet_due_or_already_taken_sends_nothing(organization, receiver, django_capture_on_commit_callbacks):
+def test_an_attempt_not_yet_due_or_already_taken_sends_nothing(
+    organization, receiver, django_capture_on_commit_callbacks
+):
     subscribe(organization, receiver.url)
     with django_capture_on_commit_callbacks():
         (delivery,) = event_publish(event="case.changed", organization_id=organization.pk, data={})
@@ -149,7 +160,9 @@ def test_a_redirect_is_not_followed(organization, receiver, django_capture_on_co
     assert "Redirects are not followed" in delivery.last_error
 
 
-def test_the_body_sent_is_the_payload_the_signature_covers(organization, receiver, django_capture_on_commit_callbacks):
+def test_the_body_sent_is_the_payload_the_signature_covers(
+    organization, receiver, django_capture_on_commit_callbacks
+):
     subscription, secret = subscribe(organization, receiver.url)
     with django_capture_on_commit_callbacks():
         (delivery,) = event_publish(event="case.changed", organization_id=organization.pk, data={"id": "x"})
