@@ -2,6 +2,8 @@
 
 import datetime as dt
 import json
+import re
+from pathlib import Path
 
 import pytest
 from django.db import transaction
@@ -25,10 +27,37 @@ def _open_case(organization, title="Asylum appeal"):
     )
 
 
+def _documented_verify():
+    """The receiver's check exactly as docs/api.md prints it (section 7), so the docs stay right."""
+    text = (Path(__file__).resolve().parents[2] / "docs" / "api.md").read_text()
+    section = text[text.index("## 7. Webhooks") : text.index("## Changes")]
+    code = re.search(r"```python\n(.*?)```", section, re.S).group(1)
+    namespace: dict = {}
+    exec(compile(code, "docs/api.md", "exec"), namespace)  # noqa: S102 - our own documentation
+    return namespace["verify"]
+
+
 def _verify_as_a_receiver(request: dict, secret: str) -> dict:
-    """What an integration does with a request: check the signature, then read the JSON."""
+    """What an integration does with a request: check the signature (the docs' code, with the
+    headers as its web framework gives them, lower-cased), then read the JSON."""
+    headers = {name.lower(): value for name, value in request["headers"].items()}
+    _documented_verify()(secret, headers, request["body"])
     signing.verify(secret=secret, headers=request["headers"], body=request["body"])
     return json.loads(request["body"])
+
+
+def test_the_documented_check_refuses_a_changed_body_another_secret_and_an_old_request():
+    verify = _documented_verify()
+    secret = signing.secret_new()
+    headers = signing.headers(secret=secret, msg_id="msg_1", body=b'{"a":1}')
+    verify(secret, headers, b'{"a":1}')
+    for bad_secret, body, stamp in [
+        (secret, b'{"a":2}', headers["webhook-timestamp"]),
+        (signing.secret_new(), b'{"a":1}', headers["webhook-timestamp"]),
+        (secret, b'{"a":1}', str(int(headers["webhook-timestamp"]) - 600)),
+    ]:
+        with pytest.raises(ValueError):
+            verify(bad_secret, {**headers, "webhook-timestamp": stamp}, body)
 
 
 @pytest.mark.django_db(transaction=True)
