@@ -10,6 +10,7 @@ from apps.deadlines.views import DeadlineViewSet
 from apps.people.views import IndividualViewSet, OrganizationViewSet
 from apps.proceedings.views import ProceedingViewSet
 from apps.sources.views import ArticleViewSet, CitationViewSet, DateReadingViewSet
+from apps.webhooks.views import WebhookSubscriptionViewSet
 from apps.workspace.views import CaseViewSet
 
 
@@ -29,6 +30,7 @@ router.register("citations", CitationViewSet, basename="citation")
 router.register("date-readings", DateReadingViewSet, basename="date-reading")
 router.register("facts", FactViewSet, basename="fact")
 router.register("deadlines", DeadlineViewSet, basename="deadline")
+router.register("webhooks", WebhookSubscriptionViewSet, basename="webhook")
 
 urlpatterns = [
     # GET /api/v1/cases/{reference}/dossier/ — a file response, so a plain view beside the router.

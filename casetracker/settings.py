@@ -118,6 +118,7 @@ INSTALLED_APPS = [
     "apps.tokens",
     "apps.jobs",
     "apps.dossiers",
+    "apps.webhooks",
     "apps.workspace",
     # The admin's spreadsheet export and re-import (apps/core/sheets.py, apps/*/resources.py).
     "import_export",
@@ -283,6 +284,10 @@ CELERY_BEAT_SCHEDULE = {
     # T-1 working-day reminders (apps/deadlines/tasks.py; each safe to run again).
     "deadlines-mark-missed": {"task": "deadlines.mark_missed", "schedule": crontab(hour=0, minute=15)},
     "reminders-send": {"task": "deadlines.reminders_send", "schedule": crontab(hour=7, minute=0)},
+    # Webhook deliveries whose next attempt is due but that no worker holds (a restarted
+    # server's lost timers), and old deliveries pruned (apps/webhooks/tasks.py).
+    "webhooks-retry-due": {"task": "webhooks.retry_due", "schedule": crontab(minute="*/5")},
+    "webhooks-prune": {"task": "webhooks.prune", "schedule": crontab(hour=3, minute=40)},
     # Every audit chain walked; a break is logged as an error (apps/core/tasks.py).
     "audit-verify": {"task": "core.audit_verify", "schedule": crontab(hour=3, minute=30)},
     # Uploaded spreadsheets never confirmed, after SHEETS_UPLOAD_HOURS (apps/core/sheets.py).
@@ -476,6 +481,21 @@ SPECTACULAR_SETTINGS = {
     },
     "SCHEMA_PATH_PREFIX": r"/api/v1",
 }
+
+# Webhooks (apps/webhooks): signed POSTs to integrations' addresses. An address whose host
+# resolves to a private, loopback, link-local, multicast or reserved network is refused unless
+# its host is listed here (comma separated, e.g. an integration on the same private network).
+WEBHOOK_ALLOWED_HOSTS = env_list("WEBHOOK_ALLOWED_HOSTS", "")
+# Where receivers reach this installation's API, for the `url` in each payload
+# (e.g. https://casetracker.example.org); without it the payload carries the path alone.
+WEBHOOK_PUBLIC_URL = os.environ.get("WEBHOOK_PUBLIC_URL", "").rstrip("/")
+# Seconds to connect, and to wait for each read of the answer; redirects are never followed.
+WEBHOOK_TIMEOUT = float(os.environ.get("WEBHOOK_TIMEOUT", "10"))
+# Seconds before each retry of a delivery that failed: 1 min, 5 min, 30 min, 2 h, 6 h, 12 h,
+# then it is marked failed (seven attempts over about 21 hours).
+WEBHOOK_RETRY_SCHEDULE = (60, 300, 1800, 7200, 21600, 43200)
+# Finished deliveries (delivered or failed) are kept this long in the delivery log.
+WEBHOOK_DELIVERY_KEEP_DAYS = int(os.environ.get("WEBHOOK_DELIVERY_KEEP_DAYS", "30"))
 
 # E-mail (deadline reminders, apps.deadlines): printed to the console unless an SMTP server is
 # named. EMAIL_HOST set switches to SMTP; the rest are Django's own settings.

@@ -27,6 +27,8 @@ from apps.sources.normal_form import body_sha256
 from apps.sources.services import quote_locate
 from apps.tokens.models import ApiToken
 from apps.tokens.services import TOKEN_PREFIX, token_hash
+from apps.webhooks.models import WebhookDelivery, WebhookSubscription
+from apps.webhooks.signing import secret_new
 
 
 def partial(year, precision=Precision.YEAR, month=None, day=None):
@@ -395,3 +397,30 @@ class CaseTaskFactory(factory.django.DjangoModelFactory):
     case = factory.SubFactory(CaseFactory)
     title = factory.Sequence(lambda n: f"Collect the decision's copy {n}")
     due_on = factory.LazyFunction(lambda: dt.date.today() + dt.timedelta(days=3))
+
+
+class WebhookSubscriptionFactory(factory.django.DjangoModelFactory):
+    """A subscription as the service makes it (not resolved here: the tests make no DNS lookups)."""
+
+    class Meta:
+        model = WebhookSubscription
+
+    organization = factory.SubFactory(OrganizationFactory)
+    url = factory.Sequence(lambda n: f"https://hooks.example.org/casetracker/{n}")
+    events = factory.LazyFunction(lambda: ["case.created", "case.changed"])
+    secret = factory.LazyFunction(secret_new)
+
+
+class WebhookDeliveryFactory(factory.django.DjangoModelFactory):
+    """A delivery that reached its receiver at the first attempt."""
+
+    class Meta:
+        model = WebhookDelivery
+
+    subscription = factory.SubFactory(WebhookSubscriptionFactory)
+    event = "case.changed"
+    payload = factory.LazyAttribute(lambda d: {"type": d.event, "data": {"object": "case"}})
+    state = WebhookDelivery.State.DELIVERED
+    attempts = 1
+    last_status_code = 200
+    response_snippet = "ok"

@@ -60,6 +60,10 @@ CALLER_VARIABLES_IGNORED = frozenset(
         "JOBS_STALE_MINUTES",
         "MEDIA_ROOT",
         "JOBS_FILES_ROOT",
+        "WEBHOOK_ALLOWED_HOSTS",
+        "WEBHOOK_PUBLIC_URL",
+        "WEBHOOK_TIMEOUT",
+        "WEBHOOK_DELIVERY_KEEP_DAYS",
     }
 )
 for name in CALLER_VARIABLES_IGNORED:
@@ -119,3 +123,9 @@ CELERY_RESULT_BACKEND = None
 # database (the same data, no second database to create). The router stays off: only the tests
 # of the replica routing (tests/core/test_replica_router.py) turn it on.
 DATABASES["replica"] = {**DATABASES["default"], "TEST": {"MIRROR": "default"}}
+
+# Webhooks: the tests' receiver is an HTTP server thread on 127.0.0.1 (tests/webhooks), the one
+# private address they may reach; retries wait a moment, not minutes.
+WEBHOOK_ALLOWED_HOSTS = ["127.0.0.1"]
+WEBHOOK_TIMEOUT = 5
+WEBHOOK_RETRY_SCHEDULE = (0.05, 0.1, 0.2)

@@ -14,7 +14,8 @@ from django.utils.translation import gettext as _
 from apps.access.scoping import can_write_to_organization
 from apps.cases.models import Case, CaseShare, Fact
 from apps.cases.scoping import writable_cases
-from apps.core.services import record_create, record_touch, record_update
+from apps.cases.signals import case_changed
+from apps.core.services import record_create, record_touch, record_update, record_update_changes
 from apps.people.models import Individual, Organization
 from apps.sources.models import Article
 from apps.sources.services import citation_add
@@ -108,7 +109,9 @@ def case_open(
         data["reference"] = reference or case_reference_new(year=opened_on.year)
         try:
             with transaction.atomic():
-                return record_create(model=Case, data=data, public_id=public_id)
+                case = record_create(model=Case, data=data, public_id=public_id)
+                case_changed.send(sender=Case, case=case, created=True, fields=[])
+                return case
         except IntegrityError:
             if reference:
                 raise
@@ -132,7 +135,10 @@ def case_update(*, case: Case, by: AbstractBaseUser | None = None, **changes) ->
         changes["subjects"] = _check_subjects(changes["subjects"])
     if "organization" in changes and changes["organization"] != case.organization:
         _check_organization(by, changes["organization"])
-    return record_update(record=case, fields=CASE_CHANGEABLE, data=changes)
+    case, changed = record_update_changes(record=case, fields=CASE_CHANGEABLE, data=changes)
+    if changed:
+        case_changed.send(sender=Case, case=case, created=False, fields=changed)
+    return case, bool(changed)
 
 
 def case_close(*, case: Case, closed_on: dt.date, reason: str) -> Case:

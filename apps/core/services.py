@@ -132,10 +132,22 @@ def record_create(*, model: type[Record], data: Mapping[str, Any], public_id=Non
     return record
 
 
-@transaction.atomic
 def record_update(
     *, record: Record, fields: Iterable[str], data: Mapping[str, Any]
 ) -> tuple[Record, bool]:
+    """Apply the changes in ``data`` that ``fields`` allows; save only what changed.
+
+    Returns the record and whether anything changed (:func:`record_update_changes` says which
+    fields did).
+    """
+    record, changed = record_update_changes(record=record, fields=fields, data=data)
+    return record, bool(changed)
+
+
+@transaction.atomic
+def record_update_changes(
+    *, record: Record, fields: Iterable[str], data: Mapping[str, Any]
+) -> tuple[Record, list[str]]:
     """Apply the changes in ``data`` that ``fields`` allows; save only what changed.
 
     ``fields`` is the whitelist of what the caller may change (plain fields, partial dates,
@@ -143,7 +155,8 @@ def record_update(
     ones are no change. Only the changed columns are written (``update_fields``), so two
     people changing different fields of one record at the same moment both keep their change.
     Every write increments the record's version (:func:`version_bump`).
-    Returns the record and whether anything changed.
+    Returns the record and the names of the fields that changed (in ``data``'s order), which
+    the services announce to listeners (a webhook names them, never their values).
     """
     allowed = set(fields)
     refused = sorted(set(data) - allowed)
@@ -152,6 +165,7 @@ def record_update(
     model = type(record)
     columns: list[str] = []
     many: dict[str, list] = {}
+    names: list[str] = []
     for name, value in data.items():
         is_many = _is_many_to_many(model, name)
         if is_many:
@@ -160,13 +174,14 @@ def record_update(
             value = parse_partial_date(value)  # "spring 2013" and its PartialDate are one value
         if _same(model, name, getattr(record, name), value, many=is_many):
             continue
+        names.append(name)
         if is_many:
             many[name] = value
         else:
             setattr(record, name, value)
             columns += _columns(model, name)
     if not columns and not many:
-        return record, False
+        return record, []
     record.full_clean()
     version_bump(record=record)
     if columns:
@@ -181,7 +196,7 @@ def record_update(
         getattr(record, name).set(values)
         # A serializer reading the record next must see the new set, not the prefetched one.
         prefetched.pop(name, None)
-    return record, True
+    return record, names
 
 
 def record_touch(*, record: models.Model) -> None:

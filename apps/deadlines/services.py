@@ -35,6 +35,7 @@ from apps.deadlines.models import (
     DeadlineReminder,
     DeadlineRule,
 )
+from apps.deadlines.signals import deadline_approaching, deadline_missed
 from apps.proceedings.models import Proceeding, ProceedingEvent
 from apps.sources.services import quote_locate
 
@@ -336,6 +337,7 @@ def deadlines_mark_missed(*, today: dt.date | None = None) -> int:
             record_update(record=deadline, fields=("state", "state_note"),
                           data={"state": Deadline.State.MISSED,
                                 "state_note": _("Marked missed: it was due on %(date)s.") % {"date": deadline.due_on}})
+            deadline_missed.send(sender=Deadline, deadline=deadline)
         count += 1
     return count
 
@@ -402,6 +404,7 @@ def deadline_reminders_send(*, today: dt.date | None = None) -> ReminderReport:
                         )
                 subject, body = _reminder_text(deadline, nearest)
                 send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, recipients)
+                deadline_approaching.send(sender=Deadline, deadline=deadline, days=nearest)
         except IntegrityError:
             continue  # another run recorded it first: it has been sent
         report.sent += 1

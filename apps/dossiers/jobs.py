@@ -30,6 +30,7 @@ from apps.dossiers.services import (
     dossier_generation_record,
     format_check,
 )
+from apps.dossiers.signals import dossier_ready
 from apps.jobs.files import job_file_exists, job_file_write, job_files
 from apps.jobs.models import Job
 from apps.jobs.registry import JobFailed, JobKind, JobResult, register
@@ -125,6 +126,7 @@ def dossier_render_run(*, job: Job, progress) -> JobResult:
         else:
             with job_files().open(name, "rb") as file:
                 data = file.read()
+    dossier_ready.send(sender=Job, case=case, job=job, format=format, level=level)
     return JobResult(
         file=name,
         name=dossier_filename(case=case, format=format, level=level),

@@ -23,11 +23,13 @@ GENERAL_FAILURE = "The job failed because of an error on the server; it has been
 
 
 def job_enqueue(
-    *, kind: str, params: dict, requested_by, subject: Model | None = None, subject_label: str = ""
+    *, kind: str, params: dict, requested_by, subject: Model | None = None, subject_label: str = "",
+    delay: float = 0,
 ) -> Job:
     """Record a job of ``kind`` and hand it to a worker once the caller's transaction commits.
 
     ``params`` must be JSON data (ids, not records): a worker in another process reads them.
+    ``delay``: seconds the worker waits before it starts the job (a webhook's next attempt).
     The job runs in the Celery worker when REDIS_URL is set, else in a background thread of this
     process (apps/jobs/runner.py); never in the caller's request.
     """
@@ -45,16 +47,16 @@ def job_enqueue(
     job.full_clean()
     job.save()
     # After the commit: a worker that looked for the row before it was committed would not find it.
-    transaction.on_commit(lambda: _hand_over(job))
+    transaction.on_commit(lambda: _hand_over(job, delay=delay))
     return job
 
 
-def _hand_over(job: Job) -> None:
+def _hand_over(job: Job, *, delay: float = 0) -> None:
     """Give the job to a worker; if the queue cannot be reached, fail it with a plain message."""
     from apps.jobs.runner import dispatch
 
     try:
-        dispatch(job.pk)
+        dispatch(job.pk, delay=delay)
     except Exception:
         logger.exception("Job %s (%s) could not be queued", job.public_id, job.kind)
         _fail(job, _("The job queue could not be reached, so the job was not started. Try again in a moment."))

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from apps.cases.models import Case
 from apps.cases.services import Support, supports_add
-from apps.core.services import record_create, record_touch, record_update
+from apps.core.services import record_create, record_touch, record_update, record_update_changes
 from apps.proceedings.models import Proceeding, ProceedingEvent
 from apps.proceedings.signals import proceeding_changed
 
@@ -50,7 +50,7 @@ def proceeding_record(
     )
     proceeding_legal_basis_set(proceeding=proceeding, agreements=agreements, provisions=provisions)
     supports_add(supports=supports, added_by=added_by, proceeding=proceeding)
-    proceeding_changed.send(sender=Proceeding, proceeding=proceeding)
+    proceeding_changed.send(sender=Proceeding, proceeding=proceeding, created=True, fields=[])
     return proceeding
 
 
@@ -95,8 +95,8 @@ def proceeding_update(*, proceeding: Proceeding, agreements: Iterable | None = N
         raise ValidationError({"case": _("A proceeding cannot move to another case.")})
     if "subject" in changes:
         proceeding_subject_check(case=proceeding.case, subject=changes["subject"])
-    proceeding, changed = record_update(record=proceeding, fields=PROCEEDING_CHANGEABLE, data=changes)
-    own_changed = changed
+    proceeding, own_changes = record_update_changes(record=proceeding, fields=PROCEEDING_CHANGEABLE, data=changes)
+    changed = own_changed = bool(own_changes)
     if agreements is not None or provisions is not None:
         before = _legal_basis(proceeding)
         proceeding_legal_basis_set(proceeding=proceeding, agreements=agreements, provisions=provisions)
@@ -104,7 +104,7 @@ def proceeding_update(*, proceeding: Proceeding, agreements: Iterable | None = N
     if changed and not own_changed:
         record_touch(record=proceeding)  # only its legal basis changed: still a new version of it
     if own_changed:
-        proceeding_changed.send(sender=Proceeding, proceeding=proceeding)
+        proceeding_changed.send(sender=Proceeding, proceeding=proceeding, created=False, fields=own_changes)
     return proceeding, changed
 
 
@@ -125,7 +125,7 @@ def proceeding_event_add(*, proceeding: Proceeding, kind: str, date, description
         data={"proceeding": proceeding, "kind": kind, "description": description, "date": date},
         public_id=public_id,
     )
-    proceeding_changed.send(sender=ProceedingEvent, proceeding=proceeding)
+    proceeding_changed.send(sender=ProceedingEvent, proceeding=proceeding, created=False, fields=["events"])
     return event
 
 
@@ -138,7 +138,8 @@ def proceeding_event_update(*, event: ProceedingEvent, **changes) -> tuple[Proce
     with transaction.atomic():
         event, changed = record_update(record=event, fields=EVENT_CHANGEABLE, data=changes)
         if changed:
-            proceeding_changed.send(sender=ProceedingEvent, proceeding=event.proceeding)
+            proceeding_changed.send(sender=ProceedingEvent, proceeding=event.proceeding, created=False,
+                                    fields=["events"])
     return event, changed
 
 

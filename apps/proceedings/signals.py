@@ -8,5 +8,7 @@ its listeners; they connect from their own ``AppConfig.ready``.
 
 from django.dispatch import Signal
 
-# A proceeding, or one of its events, was recorded or changed: ``proceeding=`` the proceeding.
+# A proceeding, or one of its events, was recorded or changed: ``proceeding=`` the proceeding,
+# ``created=`` True when the proceeding itself was just recorded, ``fields=`` the names of its
+# fields that changed (``["events"]`` for an event added or changed).
 proceeding_changed = Signal()

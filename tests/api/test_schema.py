@@ -22,7 +22,7 @@ def test_the_schema_validates_without_warnings_and_covers_every_resource(openapi
     resources = {path.split("/")[3] for path in openapi["paths"]}
     assert resources == {"individuals", "organizations", "cases", "proceedings", "agreements", "provisions",
                          "articles", "citations", "facts", "jobs", "deadlines",
-                         "date-readings", "signing-key"}
+                         "date-readings", "signing-key", "webhooks"}
     assert openapi["components"]["securitySchemes"]["bearerAuth"]["scheme"] == "bearer"
 
 

@@ -28,7 +28,10 @@ SEED = ROOT / "fixtures" / "seed.json"
 ROLES_MIGRATION = import_module("apps.access.migrations.0002_roles")
 SHARES_MIGRATION = import_module("apps.cases.migrations.0003_caseshare_from_access")
 # Apps added later give the roles their permissions in their own migration.
-LATER_ROLES = [import_module("apps.deadlines.migrations.0002_roles").ROLES]
+LATER_ROLES = [
+    import_module("apps.deadlines.migrations.0002_roles").ROLES,
+    import_module("apps.webhooks.migrations.0002_roles").ROLES,
+]
 VIEWPORT = {"width": 1366, "height": 900}
 PASSWORD = "correct horse battery staple"
 # Auto-waiting covers a slow page; this bounds a wait for something that never comes.
