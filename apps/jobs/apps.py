@@ -10,3 +10,6 @@ class JobsConfig(AppConfig):
     def ready(self) -> None:
         # Who may read a job: apps/jobs/scoping.py.
         from apps.jobs import scoping  # noqa: F401
+
+        # The list_export kind, and the large-XLSX starter it plugs into the API's exports.
+        from apps.jobs import exports  # noqa: F401

@@ -41,6 +41,8 @@ class IndividualViewSet(PublicIdViewSet):
     filterset_class = IndividualFilter
     ordering_fields = ["pseudonym", "status", "created_at", "updated_at"]
     ordering = ["pseudonym"]
+    # A list never carries a protected identity: not even its empty columns in an export.
+    export_omitted_fields = PROTECTED_IDENTITY_FIELDS
 
     def get_queryset(self):
         # Lists never carry protected identity (IndividualSerializer): do not even load it.
