@@ -46,7 +46,9 @@ def list_export_start(*, view, request, format: str, rows: int) -> Response:
         requested_by=request.user,
         subject_label=exports.export_name(view),
     )
-    exports.export_log(request=request, view=view, format=format, rows=rows, detail={"job": str(job.public_id)})
+    exports.export_log(
+        request=request, view=view, format=format, rows=rows, detail={"job": str(job.public_id)}
+    )
     data = JobSerializer(job).data
     return Response(data, status=202, headers={"Location": data["url"], "Retry-After": "2"})
 
@@ -60,8 +62,11 @@ def list_export_run(*, job: Job, progress) -> JobResult:
     user = get_user_model().objects.get(pk=user.pk)  # fresh permissions
     with translation.override(params.get("language") or None):
         view = exports.export_view_rebuild(
-            view_path=params["view"], basename=params["basename"], path=params["path"],
-            query=params["query"], user=user,
+            view_path=params["view"],
+            basename=params["basename"],
+            path=params["path"],
+            query=params["query"],
+            user=user,
         )
         queryset = exports.export_queryset(view)
         columns = view.export_columns()
@@ -122,8 +127,8 @@ register(
         label=gettext_lazy("List export"),
         run=list_export_run,
         deliver=list_export_deliver,
-        describe=lambda job: _("%(list)s, %(rows)s rows") % {
-            "list": job.params.get("basename"), "rows": job.params.get("rows")},
+        describe=lambda job: _("%(list)s, %(rows)s rows")
+        % {"list": job.params.get("basename"), "rows": job.params.get("rows")},
     )
 )
 exports.job_starter_install(list_export_start)

@@ -33,7 +33,15 @@ LISTS = {
     "facts": "fact",
     "deadlines": None,
 }
-HOSTILE = ["=HYPERLINK(\"http://evil\")", "+1+cmd", "-2+3+cmd|' /C calc'!A0", "@SUM(A1)", "\t=1", "\r=1", "  =1"]
+HOSTILE = [
+    '=HYPERLINK("http://evil")',
+    "+1+cmd",
+    "-2+3+cmd|' /C calc'!A0",
+    "@SUM(A1)",
+    "\t=1",
+    "\r=1",
+    "  =1",
+]
 
 
 @pytest.fixture
@@ -99,7 +107,9 @@ def test_filters_and_ordering_are_those_of_the_list(api, desk):
     for priority, case in zip((10, 30, 20), cases, strict=True):
         type(case).objects.filter(pk=case.pk).update(priority=priority)
     rows = read_csv(api.get("/api/v1/cases/?format=csv&ordering=priority&priority_min=20"))
-    listed = [row["id"] for row in api.get("/api/v1/cases/?ordering=priority&priority_min=20").json()["results"]]
+    listed = [
+        row["id"] for row in api.get("/api/v1/cases/?ordering=priority&priority_min=20").json()["results"]
+    ]
     assert [row["id"] for row in rows] == listed
     references = [row["reference"] for row in rows]
     assert cases[0].reference not in references
@@ -115,9 +125,25 @@ def test_nested_objects_are_dotted_columns_and_lists_are_joined(api, desk):
     rows = read_csv(api.get(f"/api/v1/individuals/?format=csv&search={person.pseudonym}"))
     (row,) = rows
     assert list(row) == [
-        "id", "pseudonym", "nationality", "born.value", "born.display", "born.start", "born.end",
-        "born.precision", "born.approximate", "status", "summary", "aliases.id", "aliases.name",
-        "aliases.script", "aliases.transliteration", "aliases.note", "created_at", "updated_at", "version",
+        "id",
+        "pseudonym",
+        "nationality",
+        "born.value",
+        "born.display",
+        "born.start",
+        "born.end",
+        "born.precision",
+        "born.approximate",
+        "status",
+        "summary",
+        "aliases.id",
+        "aliases.name",
+        "aliases.script",
+        "aliases.transliteration",
+        "aliases.note",
+        "created_at",
+        "updated_at",
+        "version",
     ]
     assert row["aliases.name"] == "; ".join(names)
     assert row["version"] == str(person.version)
@@ -133,8 +159,11 @@ def test_no_protected_identity_in_an_export_and_the_export_is_logged(api, desk):
     entry = AccessLog.objects.get(action="export")
     assert entry.user == desk.user
     assert entry.detail == {
-        "list": "individual", "path": "/api/v1/individuals/", "format": "csv",
-        "filters": {"status": ["at_risk"]}, "rows": exported,
+        "list": "individual",
+        "path": "/api/v1/individuals/",
+        "format": "csv",
+        "filters": {"status": ["at_risk"]},
+        "rows": exported,
     }
     assert not AccessLog.objects.filter(action="api_protected_read").exists()
 
@@ -235,7 +264,9 @@ def test_a_csv_export_costs_the_same_queries_for_one_row_or_many(api, desk, rows
 PINNED_CSV_PROCEEDINGS = 13
 
 
-def test_a_large_xlsx_is_a_job_whose_result_is_the_file(api, desk, settings, django_capture_on_commit_callbacks):
+def test_a_large_xlsx_is_a_job_whose_result_is_the_file(
+    api, desk, settings, django_capture_on_commit_callbacks
+):
     settings.EXPORT_XLSX_SYNC_ROWS = 2
     for _ in range(3):
         desk.fact()
@@ -257,7 +288,9 @@ def test_a_large_xlsx_is_a_job_whose_result_is_the_file(api, desk, settings, dja
     assert AccessLog.objects.filter(action="export", detail__download=True).count() == 1
 
 
-def test_someone_else_cannot_fetch_anothers_export_job(api, desk, settings, django_capture_on_commit_callbacks):
+def test_someone_else_cannot_fetch_anothers_export_job(
+    api, desk, settings, django_capture_on_commit_callbacks
+):
     settings.EXPORT_XLSX_SYNC_ROWS = 0
     desk.fact()
     with django_capture_on_commit_callbacks(execute=False):
@@ -265,3 +298,38 @@ def test_someone_else_cannot_fetch_anothers_export_job(api, desk, settings, djan
     other = APIClient()
     other.force_authenticate(UserFactory())
     assert other.get(url).status_code == 404
+
+
+@pytest.fixture(scope="module")
+def openapi(tmp_path_factory):
+    import yaml
+    from django.core.management import call_command
+
+    path = tmp_path_factory.mktemp("schema") / "openapi.yaml"
+    call_command("spectacular", "--validate", "--fail-on-warn", "--file", str(path), stderr=io.StringIO())
+    return yaml.safe_load(path.read_text())
+
+
+def test_the_schema_documents_the_format_of_every_list_and_of_no_detail(openapi):
+    lists = [path for path in openapi["paths"] if path.strip("/").count("/") == 2 and "{" not in path]
+    assert {path.split("/")[3] for path in lists} >= set(LISTS)
+    for path in lists:
+        operation = openapi["paths"][path].get("get")
+        if operation is None or path.split("/")[3] not in LISTS:
+            continue
+        (parameter,) = [p for p in operation["parameters"] if p["name"] == "format"]
+        assert parameter["in"] == "query"
+        assert parameter["schema"]["enum"] == ["json", "csv", "xlsx"]
+        assert set(operation["responses"]["200"]["content"]) == {
+            "application/json",
+            "text/csv",
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        }
+        assert operation["responses"]["202"]["content"]["application/json"]["schema"]["required"] == [
+            "id",
+            "url",
+            "kind",
+            "state",
+        ]
+    detail = openapi["paths"]["/api/v1/cases/{reference}/"]["get"]
+    assert "format" not in {p["name"] for p in detail.get("parameters", [])}

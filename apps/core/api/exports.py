@@ -83,8 +83,12 @@ class ExportNegotiation(DefaultContentNegotiation):
         if not found:
             names = ", ".join(sorted({renderer.format for renderer in renderers}))
             raise exceptions.ValidationError(
-                {"format": [_("There is no format %(format)s here; use one of: %(names)s.") % {
-                    "format": format, "names": names}]}
+                {
+                    "format": [
+                        _("There is no format %(format)s here; use one of: %(names)s.")
+                        % {"format": format, "names": names}
+                    ]
+                }
             )
         return found
 
@@ -128,7 +132,9 @@ class Column:
             found = following
         if not self.joined:
             return found[0] if found else None
-        return LIST_SEPARATOR.join(str(safe_cell(item)) if not isinstance(item, dict) else "" for item in found)
+        return LIST_SEPARATOR.join(
+            str(safe_cell(item)) if not isinstance(item, dict) else "" for item in found
+        )
 
 
 # Fields whose representation is an object of known keys, though they are not serializers.
@@ -215,8 +221,15 @@ def csv_chunks(header: list[str], rows: Iterator[list]) -> Iterator[bytes]:
         yield "".join(pending).encode()
 
 
-def xlsx_write(file, *, header: list[str], rows: Iterator[list], title: str,
-               progress: Callable[[int], None] | None = None, total: int = 0) -> int:
+def xlsx_write(
+    file,
+    *,
+    header: list[str],
+    rows: Iterator[list],
+    title: str,
+    progress: Callable[[int], None] | None = None,
+    total: int = 0,
+) -> int:
     """Write an XLSX workbook of ``rows`` to ``file`` (a path or a binary file); returns the
     number of rows. openpyxl's write-only mode keeps no rows in memory."""
     from openpyxl import Workbook
@@ -350,7 +363,9 @@ class ExportMixin:
             response["Content-Disposition"] = f'attachment; filename="{filename}"'
         else:
             file = tempfile.TemporaryFile(suffix=".xlsx")
-            xlsx_write(file, header=header, rows=export_rows(self, queryset, columns), title=export_name(self))
+            xlsx_write(
+                file, header=header, rows=export_rows(self, queryset, columns), title=export_name(self)
+            )
             file.seek(0)
             response = FileResponse(file, as_attachment=True, filename=filename, content_type=XLSX_MEDIA_TYPE)
         response["Cache-Control"] = "no-store"
