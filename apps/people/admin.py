@@ -20,6 +20,7 @@ from apps.core.admin import (
 )
 from apps.core.admin_forms import partial_date_display, partial_date_form
 from apps.core.audit import SensitiveAction
+from apps.people.admin_subject_access import SubjectAccessAdminMixin
 from apps.people.models import Alias, Individual, Organization, ProtectedIdentity
 from apps.people.services import (
     alias_add,
@@ -153,7 +154,7 @@ IndividualForm = partial_date_form(Individual, ("born",))
 
 
 @admin.register(Individual)
-class IndividualAdmin(ServiceAdmin):
+class IndividualAdmin(SubjectAccessAdminMixin, ServiceAdmin):
     form = IndividualForm
     list_display = ("pseudonym", "alias_names", "nationality", "born_display", "status", "case_count")
     list_filter = ("status", country_filter("nationality", _("nationality")), "born_precision")

@@ -12,3 +12,8 @@ class WorkspaceConfig(AppConfig):
 
     name = "apps.workspace"
     verbose_name = _("Case files")
+
+    def ready(self) -> None:
+        # The sections of a subject access document about cases, proceedings, facts, quotes
+        # and the access log (apps/people/subject_access.py calls them).
+        from apps.workspace import subject_access  # noqa: F401
