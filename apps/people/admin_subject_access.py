@@ -18,13 +18,19 @@ from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from apps.people.subject_access import can_export_subject_access, subject_access_export, subject_access_filename
+from apps.people.subject_access import (
+    can_export_subject_access,
+    subject_access_export,
+    subject_access_filename,
+)
 
 
 def _download(content: dict, *, individual) -> HttpResponse:
     body = json.dumps(content, ensure_ascii=False, indent=2, cls=DjangoJSONEncoder)
     response = HttpResponse(body, content_type="application/json; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{subject_access_filename(individual=individual)}"'
+    response["Content-Disposition"] = (
+        f'attachment; filename="{subject_access_filename(individual=individual)}"'
+    )
     response["Cache-Control"] = "no-store"
     return response
 
@@ -49,7 +55,10 @@ class SubjectAccessAdminMixin:
         return own + super().get_urls()
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
-        extra_context = {**(extra_context or {}), "can_subject_access": self.has_subject_access_permission(request)}
+        extra_context = {
+            **(extra_context or {}),
+            "can_subject_access": self.has_subject_access_permission(request),
+        }
         return super().change_view(request, object_id, form_url, extra_context)
 
     def _refused(self, request, refusal, back: str):
@@ -62,20 +71,28 @@ class SubjectAccessAdminMixin:
             raise Http404(_("No such person."))
         back = reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_change", args=[individual.pk])
         try:
-            content = subject_access_export(individual=individual, user=request.user, channel="admin", request=request)
+            content = subject_access_export(
+                individual=individual, user=request.user, channel="admin", request=request
+            )
         except PermissionDenied as refusal:
             return self._refused(request, refusal, back)
         return _download(content, individual=individual)
 
-    @admin.action(description=gettext_lazy("Subject access export (everything held about the person)"),
-                  permissions=["subject_access"])
+    @admin.action(
+        description=gettext_lazy("Subject access export (everything held about the person)"),
+        permissions=["subject_access"],
+    )
     def subject_access_action(self, request, queryset):
         if queryset.count() != 1:
-            self.message_user(request, _("Choose exactly one person for a subject access export."), messages.WARNING)
+            self.message_user(
+                request, _("Choose exactly one person for a subject access export."), messages.WARNING
+            )
             return None
         individual = queryset.get()
         try:
-            content = subject_access_export(individual=individual, user=request.user, channel="admin", request=request)
+            content = subject_access_export(
+                individual=individual, user=request.user, channel="admin", request=request
+            )
         except PermissionDenied as refusal:
             self.message_user(request, str(refusal), level=messages.ERROR)
             return None

@@ -65,8 +65,13 @@ def _identity(*, individual: Individual, user) -> dict | None:
 def subject_access_content(*, individual: Individual, user) -> dict[str, Any]:
     """The document (a JSON object) of what ``user`` may see about ``individual``."""
     aliases = list(individual.aliases.order_by("name"))
-    history = [{"record": "individual", "id": str(individual.public_id), "versions": record_history(obj=individual)}]
-    history += [{"record": "alias", "id": str(alias.public_id), "versions": record_history(obj=alias)} for alias in aliases]
+    history = [
+        {"record": "individual", "id": str(individual.public_id), "versions": record_history(obj=individual)}
+    ]
+    history += [
+        {"record": "alias", "id": str(alias.public_id), "versions": record_history(obj=alias)}
+        for alias in aliases
+    ]
     content: dict[str, Any] = {
         "schema": SCHEMA,
         "generated_at": timezone.now().isoformat(),
@@ -83,8 +88,13 @@ def subject_access_content(*, individual: Individual, user) -> dict[str, Any]:
             "version": individual.version,
         },
         "aliases": [
-            {"id": str(alias.public_id), "name": alias.name, "script": alias.script,
-             "transliteration": alias.transliteration, "note": alias.note}
+            {
+                "id": str(alias.public_id),
+                "name": alias.name,
+                "script": alias.script,
+                "transliteration": alias.transliteration,
+                "note": alias.note,
+            }
             for alias in aliases
         ],
         "protected_identity": _identity(individual=individual, user=user),
@@ -95,7 +105,9 @@ def subject_access_content(*, individual: Individual, user) -> dict[str, Any]:
     return content
 
 
-def subject_access_export(*, individual: Individual, user: AbstractBaseUser, channel: str, request=None) -> dict[str, Any]:
+def subject_access_export(
+    *, individual: Individual, user: AbstractBaseUser, channel: str, request=None
+) -> dict[str, Any]:
     """Everything held about ``individual`` that ``user`` may see, written to the access log.
 
     Refused (PermissionDenied) without ``people.export_individual`` or when the person is not
@@ -115,9 +127,7 @@ def subject_access_export(*, individual: Individual, user: AbstractBaseUser, cha
             "export": "subject_access",
             "channel": channel,
             "protected_identity": content["protected_identity"] is not None,
-            "sections": {
-                name: len(content[name]) for name in ("aliases", "history", *_SECTIONS)
-            },
+            "sections": {name: len(content[name]) for name in ("aliases", "history", *_SECTIONS)},
         },
         request=request,
     )

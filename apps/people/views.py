@@ -67,12 +67,14 @@ class IndividualViewSet(PublicIdViewSet):
         return super().finalize_response(request, response, *args, **kwargs)
 
     def _check_protected_write(self):
-        if set(PROTECTED_IDENTITY_FIELDS) & set(self.request.data or {}) and not can_change_protected_identity(
-            user=self.request.user
-        ):
+        if set(PROTECTED_IDENTITY_FIELDS) & set(
+            self.request.data or {}
+        ) and not can_change_protected_identity(user=self.request.user):
             raise exceptions.PermissionDenied(
-                _("Writing legal_name, date_of_birth, phone, email or address needs the "
-                "people.change_protectedidentity permission.")
+                _(
+                    "Writing legal_name, date_of_birth, phone, email or address needs the "
+                    "people.change_protectedidentity permission."
+                )
             )
 
     def perform_create(self, serializer):
@@ -98,14 +100,20 @@ class IndividualViewSet(PublicIdViewSet):
         responses={200: OpenApiResponse(OpenApiTypes.OBJECT, description="The subject access document.")},
         filters=False,
     )
-    @action(detail=True, methods=["get"], url_path="subject-access", pagination_class=None, filter_backends=[])
+    @action(
+        detail=True, methods=["get"], url_path="subject-access", pagination_class=None, filter_backends=[]
+    )
     def subject_access(self, request, id=None):
         individual = self.get_object()
         try:
-            content = subject_access_export(individual=individual, user=request.user, channel="api", request=request)
+            content = subject_access_export(
+                individual=individual, user=request.user, channel="api", request=request
+            )
         except PermissionDenied as refused:
             raise exceptions.PermissionDenied(str(refused)) from refused
         response = Response(content)
-        response["Content-Disposition"] = f'attachment; filename="{subject_access_filename(individual=individual)}"'
+        response["Content-Disposition"] = (
+            f'attachment; filename="{subject_access_filename(individual=individual)}"'
+        )
         response["Cache-Control"] = "no-store"
         return response

@@ -129,7 +129,9 @@ def citations_section(*, individual: Individual, user) -> list[dict]:
                 "id": str(citation.article.public_id),
                 "title": citation.article.title,
                 "outlet": citation.article.outlet.name if citation.article.outlet_id else None,
-                "published_on": citation.article.published_on.isoformat() if citation.article.published_on else None,
+                "published_on": citation.article.published_on.isoformat()
+                if citation.article.published_on
+                else None,
                 "url": citation.article.url,
             },
         }

@@ -14,7 +14,7 @@ ACTIONS = {"v": "view", "a": "add", "c": "change", "d": "delete", "x": "export"}
 GROUPS = ("caseworker", "supervisor", "legal partner", "integration", "auditor")
 ADDED = {
     #                     caseworker supervisor legal partner integration auditor
-    "people.individual": ("",        "x",       "",  "",  ""),
+    "people.individual": ("", "x", "", "", ""),
 }
 # What tests/access/test_permission_matrix.py reads of every later migration.
 ROLES_ADDED = ADDED
@@ -25,7 +25,9 @@ def _permissions(apps, column: int):
     for resource, cells in ADDED.items():
         app_label, model = resource.split(".")
         for letter in cells[column]:
-            yield Permission.objects.get(content_type__app_label=app_label, codename=f"{ACTIONS[letter]}_{model}")
+            yield Permission.objects.get(
+                content_type__app_label=app_label, codename=f"{ACTIONS[letter]}_{model}"
+            )
 
 
 def grant(apps, schema_editor):
