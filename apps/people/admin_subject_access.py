@@ -49,7 +49,7 @@ class SubjectAccessAdminMixin:
             path(
                 "<path:object_id>/subject-access/",
                 self.admin_site.admin_view(self.subject_access_view),
-                name="%s_%s_subject_access" % info,
+                name=f"{info[0]}_{info[1]}_subject_access",
             )
         ]
         return own + super().get_urls()
