@@ -15,23 +15,23 @@ from apps.core.api.exports import safe_cell
 from apps.jobs.models import Job
 from apps.jobs.services import job_attempt
 from apps.people.services import individual_update
-from tests.factories import UserFactory
+from tests.factories import DateReadingFactory, DeadlineFactory, UserFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("unthrottled")]
 
-# Every list the router registers: (URL, the Desk builder of one visible row).
+# Every list the router registers: (URL, a builder of visible rows, beside the desk's hidden ones).
 LISTS = {
-    "individuals": "individual",
-    "organizations": "organization",
-    "cases": "case",
-    "proceedings": "proceeding",
-    "agreements": "agreement",
-    "provisions": "provision",
-    "articles": "article",
-    "citations": "citation",
-    "date-readings": None,
-    "facts": "fact",
-    "deadlines": None,
+    "individuals": lambda desk: desk.individual(),
+    "organizations": lambda desk: desk.organization(),
+    "cases": lambda desk: desk.case(),
+    "proceedings": lambda desk: desk.proceeding(),
+    "agreements": lambda desk: desk.agreement(),
+    "provisions": lambda desk: desk.provision(),
+    "articles": lambda desk: desk.article(),
+    "citations": lambda desk: desk.citation(),
+    "date-readings": lambda desk: DateReadingFactory(),
+    "facts": lambda desk: desk.fact(),
+    "deadlines": lambda desk: (DeadlineFactory(case=desk.case()), DeadlineFactory(case=desk.hidden)),
 }
 HOSTILE = [
     '=HYPERLINK("http://evil")',
@@ -80,13 +80,12 @@ def json_ids(api, url) -> list[str]:
 @pytest.mark.parametrize("resource", LISTS)
 @pytest.mark.parametrize("format", ["csv", "xlsx"])
 def test_every_list_exports_the_rows_of_its_json_list_and_their_versions(api, desk, resource, format):
-    builder = LISTS[resource]
-    if builder:
-        for _ in range(3):
-            getattr(desk, builder)()
+    for _ in range(3):
+        LISTS[resource](desk)
     expected = json_ids(api, f"/api/v1/{resource}/?page_size=2")
     response = api.get(f"/api/v1/{resource}/?format={format}")
     rows = read_csv(response) if format == "csv" else read_xlsx(response)
+    assert len(expected) >= 3
     assert [row["id"] for row in rows] == expected  # every page, in the list's order
     assert all(str(row["version"]).isdigit() for row in rows)
     assert response["Content-Disposition"].startswith('attachment; filename="')
@@ -100,6 +99,11 @@ def test_another_organizations_rows_are_absent(api, desk):
     references = {row["reference"] for row in rows}
     assert hidden not in references
     assert desk.shared.reference in references
+    hidden_deadline = DeadlineFactory(case=desk.hidden)
+    DeadlineFactory(case=desk.shared)
+    rows = read_xlsx(api.get("/api/v1/deadlines/?format=xlsx"))
+    assert [row["case"] for row in rows] == [desk.shared.reference]
+    assert str(hidden_deadline.public_id) not in {row["id"] for row in rows}
 
 
 def test_filters_and_ordering_are_those_of_the_list(api, desk):
