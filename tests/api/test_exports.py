@@ -337,3 +337,12 @@ def test_the_schema_documents_the_format_of_every_list_and_of_no_detail(openapi)
         ]
     detail = openapi["paths"]["/api/v1/cases/{reference}/"]["get"]
     assert "format" not in {p["name"] for p in detail.get("parameters", [])}
+
+
+def test_a_streamed_export_keeps_the_requests_language(api, desk):
+    person = desk.individual()
+    individual_update(individual=person, born="spring 2013")
+    url = f"/api/v1/individuals/?search={person.pseudonym}"
+    listed = api.get(url, HTTP_ACCEPT_LANGUAGE="ru").json()["results"][0]["born"]["display"]
+    (row,) = read_csv(api.get(url + "&format=csv", HTTP_ACCEPT_LANGUAGE="ru"))
+    assert row["born.display"] == listed != "spring 2013"

@@ -34,7 +34,7 @@ from typing import Any
 
 from django.conf import settings
 from django.http import FileResponse, HttpRequest, QueryDict, StreamingHttpResponse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 from rest_framework import exceptions, renderers, serializers
@@ -183,7 +183,7 @@ def export_queryset(view):
     return queryset
 
 
-def export_rows(view, queryset, columns: list[Column]) -> Iterator[list]:
+def export_rows(view, queryset, columns: list[Column], *, language: str | None = None) -> Iterator[list]:
     """Each record as a list of safe cells, read ``EXPORT_CHUNK_SIZE`` at a time.
 
     ``iterator(chunk_size=…)`` keeps one chunk in memory (a server-side cursor on PostgreSQL)
@@ -193,7 +193,11 @@ def export_rows(view, queryset, columns: list[Column]) -> Iterator[list]:
     size = settings.EXPORT_CHUNK_SIZE
     records = queryset.iterator(chunk_size=size)
     while chunk := list(islice(records, size)):
-        for record, row in zip(chunk, view.get_serializer(chunk, many=True).data, strict=True):
+        # A streamed response is written after the view returned: labels and displayed dates
+        # in the request's language all the same.
+        with translation.override(language or translation.get_language()):
+            data = view.get_serializer(chunk, many=True).data
+        for record, row in zip(chunk, data, strict=True):
             row = dict(row)
             row.setdefault("version", getattr(record, "version", None))
             yield [safe_cell(column.value(row)) for column in columns]
@@ -357,7 +361,7 @@ class ExportMixin:
         filename = export_filename(self, format)
         if format == "csv":
             response = StreamingHttpResponse(
-                csv_chunks(header, export_rows(self, queryset, columns)),
+                csv_chunks(header, export_rows(self, queryset, columns, language=translation.get_language())),
                 content_type=f"{CSV_MEDIA_TYPE}; charset=utf-8",
             )
             response["Content-Disposition"] = f'attachment; filename="{filename}"'
