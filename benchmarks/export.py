@@ -103,7 +103,9 @@ def raw_export(url: str) -> int:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--database-url", default=DEFAULT_DATABASE)
     parser.add_argument("--rows", type=int, nargs="+", default=[1000, 10000, 100000])
     args = parser.parse_args()
@@ -119,7 +121,9 @@ def main() -> None:
     user = SuperuserFactory(is_staff=False)
     client = Client()
     client.force_login(user)
-    print(f"# {platform.node()} {platform.machine()} Python {platform.python_version()}, {os.cpu_count()} cores")
+    print(
+        f"# {platform.node()} {platform.machine()} Python {platform.python_version()}, {os.cpu_count()} cores"
+    )
     print("| rows | export peak MiB | raw peak MiB | ratio | export s | raw s | ratio | CSV MiB |")
     print("|---:|---:|---:|---:|---:|---:|---:|---:|")
     for total in sorted(args.rows):
