@@ -315,6 +315,11 @@ SHEETS_UPLOAD_HOURS = float(os.environ.get("SHEETS_UPLOAD_HOURS", "24"))
 SHEETS_IMPORT_JOB_ROWS = int(os.environ.get("SHEETS_IMPORT_JOB_ROWS", "500"))
 JOBS_FILES_ROOT = Path(os.environ.get("JOBS_FILES_ROOT") or MEDIA_ROOT / "jobs")
 
+# API list exports (apps/core/api/exports.py): rows read and serialized at a time (a server-side
+# cursor on PostgreSQL), and the largest XLSX made in the request; a larger one is a job.
+EXPORT_CHUNK_SIZE = int(os.environ.get("EXPORT_CHUNK_SIZE", "500"))
+EXPORT_XLSX_SYNC_ROWS = int(os.environ.get("EXPORT_XLSX_SYNC_ROWS", "5000"))
+
 # How many reverse proxies sit in front of the app, each appending to X-Forwarded-For. The
 # client's address is read from the right of that header, past them (apps/core/client_address.py);
 # 0 means clients connect to gunicorn directly and REMOTE_ADDR is theirs.

@@ -8,5 +8,6 @@ class JobsConfig(AppConfig):
     verbose_name = _("Jobs")
 
     def ready(self) -> None:
-        # Who may read a job: apps/jobs/scoping.py.
-        from apps.jobs import scoping  # noqa: F401
+        # Who may read a job (apps/jobs/scoping.py); the list_export kind, and the large-XLSX
+        # starter it plugs into the API's exports (apps/jobs/exports.py).
+        from apps.jobs import exports, scoping  # noqa: F401

@@ -21,6 +21,7 @@ from apps.core.admin import (
 from apps.core.admin_forms import partial_date_display, partial_date_form
 from apps.core.admin_sheets import SheetAdminMixin
 from apps.core.audit import SensitiveAction
+from apps.people.admin_subject_access import SubjectAccessAdminMixin
 from apps.people.models import Alias, Individual, Organization, ProtectedIdentity
 from apps.people.resources import IndividualResource
 from apps.people.services import (
@@ -155,7 +156,7 @@ IndividualForm = partial_date_form(Individual, ("born",))
 
 
 @admin.register(Individual)
-class IndividualAdmin(SheetAdminMixin, ServiceAdmin):
+class IndividualAdmin(SubjectAccessAdminMixin, SheetAdminMixin, ServiceAdmin):
     resource_classes = (IndividualResource,)
     form = IndividualForm
     list_display = ("pseudonym", "alias_names", "nationality", "born_display", "status", "case_count")

@@ -91,6 +91,8 @@ class Individual(PublicRecord):
         verbose_name = _("individual")
         verbose_name_plural = _("individuals")
         ordering = ["pseudonym"]
+        # Subject access (apps/people/subject_access.py): everything held about the person.
+        permissions = [("export_individual", _("Can export everything held about the individual (subject access)"))]
         constraints = [*partial_date_constraints("individual", "born")]
 
     def __str__(self) -> str:

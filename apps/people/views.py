@@ -1,6 +1,10 @@
+from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import exceptions
+from rest_framework.decorators import action
+from rest_framework.response import Response
 
 from apps.core import audit
 from apps.core.api.views import PublicIdViewSet
@@ -13,6 +17,7 @@ from apps.people.selectors import (
 )
 from apps.people.serializers import IndividualSerializer, OrganizationSerializer
 from apps.people.services import individual_delete
+from apps.people.subject_access import subject_access_export, subject_access_filename
 
 
 @extend_schema_view(
@@ -41,6 +46,8 @@ class IndividualViewSet(PublicIdViewSet):
     filterset_class = IndividualFilter
     ordering_fields = ["pseudonym", "status", "created_at", "updated_at"]
     ordering = ["pseudonym"]
+    # A list never carries a protected identity: not even its empty columns in an export.
+    export_omitted_fields = PROTECTED_IDENTITY_FIELDS
 
     def get_queryset(self):
         # Lists never carry protected identity (IndividualSerializer): do not even load it.
@@ -60,12 +67,14 @@ class IndividualViewSet(PublicIdViewSet):
         return super().finalize_response(request, response, *args, **kwargs)
 
     def _check_protected_write(self):
-        if set(PROTECTED_IDENTITY_FIELDS) & set(self.request.data or {}) and not can_change_protected_identity(
-            user=self.request.user
-        ):
+        if set(PROTECTED_IDENTITY_FIELDS) & set(
+            self.request.data or {}
+        ) and not can_change_protected_identity(user=self.request.user):
             raise exceptions.PermissionDenied(
-                _("Writing legal_name, date_of_birth, phone, email or address needs the "
-                "people.change_protectedidentity permission.")
+                _(
+                    "Writing legal_name, date_of_birth, phone, email or address needs the "
+                    "people.change_protectedidentity permission."
+                )
             )
 
     def perform_create(self, serializer):
@@ -78,3 +87,33 @@ class IndividualViewSet(PublicIdViewSet):
 
     def perform_destroy(self, instance):
         individual_delete(individual=instance)
+
+    @extend_schema(
+        summary="Subject access: everything held about this person",
+        description=(
+            "One JSON document (`schema`: `casetracker.subject-access/1`, docs/api.md): the person, "
+            "their aliases, their protected identity (only with `people.view_protectedidentity`, "
+            "else `null`), the history of the person and aliases, and the cases, proceedings, facts, "
+            "quotes and access-log entries that name them, as far as you may see them. Needs "
+            "`people.export_individual` (403 without); every export is written to the access log."
+        ),
+        responses={200: OpenApiResponse(OpenApiTypes.OBJECT, description="The subject access document.")},
+        filters=False,
+    )
+    @action(
+        detail=True, methods=["get"], url_path="subject-access", pagination_class=None, filter_backends=[]
+    )
+    def subject_access(self, request, id=None):
+        individual = self.get_object()
+        try:
+            content = subject_access_export(
+                individual=individual, user=request.user, channel="api", request=request
+            )
+        except PermissionDenied as refused:
+            raise exceptions.PermissionDenied(str(refused)) from refused
+        response = Response(content)
+        response["Content-Disposition"] = (
+            f'attachment; filename="{subject_access_filename(individual=individual)}"'
+        )
+        response["Cache-Control"] = "no-store"
+        return response

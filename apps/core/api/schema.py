@@ -5,6 +5,7 @@ from __future__ import annotations
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
 
+from apps.core.api.exports import CSV_MEDIA_TYPE, XLSX_MEDIA_TYPE
 from apps.core.api.problems import PROBLEM_MEDIA_TYPE, ProblemSerializer
 
 ERROR_DESCRIPTIONS = {
@@ -26,9 +27,36 @@ ERROR_DESCRIPTIONS = {
     429: "Too many requests for this token; retry after the `Retry-After` seconds.",
 }
 
+EXPORT_FORMAT = OpenApiParameter(
+    "format",
+    {"type": "string", "enum": ["json", "csv", "xlsx"]},
+    OpenApiParameter.QUERY,
+    required=False,
+    description=(
+        "`csv` or `xlsx`: the whole list (every page, with these filters and this ordering) as a "
+        "file, one row per record, nested fields as dotted columns, lists joined with `; `, and "
+        "the record's `version`. CSV is streamed (UTF-8 with a byte order mark). An XLSX of more "
+        "than `EXPORT_XLSX_SYNC_ROWS` rows (5000 by default) is made by a job: `202` with the job "
+        "(`Location: /api/v1/jobs/{id}/`), whose `result` is the file. Each export is written to "
+        "the access log. Another value is a `400` naming `format`."
+    ),
+)
+# The 202 answer of a large XLSX export: the job (GET /api/v1/jobs/{id}/ documents it whole).
+EXPORT_JOB_SCHEMA = {
+    "type": "object",
+    "properties": {
+        "id": {"type": "string", "format": "uuid"},
+        "url": {"type": "string"},
+        "kind": {"type": "string", "enum": ["list_export"]},
+        "state": {"type": "string", "enum": ["queued", "running", "succeeded", "failed"]},
+        "progress": {"type": "integer"},
+    },
+    "required": ["id", "url", "kind", "state"],
+}
+
 
 ETAG_DESCRIPTION = (
-    "The record's version, `\"<id>-<version>\"`: send it back in `If-Match` to change or "
+    'The record\'s version, `"<id>-<version>"`: send it back in `If-Match` to change or '
     "delete the record. The same for every viewer."
 )
 IF_MATCH = OpenApiParameter(
@@ -73,8 +101,14 @@ class ProblemAutoSchema(AutoSchema):
             return getattr(self.view, "action", None) == "retrieve"
         return self.method in ("PUT", "PATCH") or self._is_conditional() or self.method == "POST"
 
+    def _is_export(self) -> bool:
+        # The lists of apps.core.api.exports.ExportMixin (every list of records).
+        return self.method == "GET" and hasattr(self.view, "export_formats") and self._is_list_view()
+
     def get_override_parameters(self):
         parameters = list(super().get_override_parameters())
+        if self._is_export():
+            parameters.append(EXPORT_FORMAT)
         if self._is_conditional():
             parameters.append(IF_MATCH)
         if self.method == "POST" and hasattr(self.view, "_idempotency_claim"):
@@ -88,14 +122,20 @@ class ProblemAutoSchema(AutoSchema):
         if self.method == "POST" and self._is_versioned():
             parameters.append(
                 OpenApiParameter(
-                    "Location", str, OpenApiParameter.HEADER, response=[201],
+                    "Location",
+                    str,
+                    OpenApiParameter.HEADER,
+                    response=[201],
                     description="The address of the record created (absent for a proceeding's event).",
                 )
             )
         if self._is_conditional():
             parameters.append(
                 OpenApiParameter(
-                    "ETag", str, OpenApiParameter.HEADER, response=[412],
+                    "ETag",
+                    str,
+                    OpenApiParameter.HEADER,
+                    response=[412],
                     description="The record's current version.",
                 )
             )
@@ -125,4 +165,12 @@ class ProblemAutoSchema(AutoSchema):
                     [PROBLEM_MEDIA_TYPE],
                     direction,
                 )
+        if self._is_export() and "200" in responses:
+            content = responses["200"].setdefault("content", {})
+            content[CSV_MEDIA_TYPE] = {"schema": {"type": "string"}}
+            content[XLSX_MEDIA_TYPE] = {"schema": {"type": "string", "format": "binary"}}
+            responses["202"] = {
+                "description": "A large XLSX export is being made by a job; GET its `url` until it succeeded.",
+                "content": {"application/json": {"schema": EXPORT_JOB_SCHEMA}},
+            }
         return responses

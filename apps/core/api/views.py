@@ -24,6 +24,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from apps.core import idempotency
+from apps.core.api.exports import ExportMixin
 from apps.core.api.problems import (
     IdempotencyKeyInFlight,
     IdempotencyKeyReused,
@@ -256,8 +257,9 @@ class IdempotencyMixin:
                 self._idempotency_claim = None
 
 
-class RecordViewMixin(IdempotencyMixin, RowVersionMixin):
-    """The write safety every viewset of records has: idempotent POSTs, versioned writes."""
+class RecordViewMixin(ExportMixin, IdempotencyMixin, RowVersionMixin):
+    """What every viewset of records has: idempotent POSTs, versioned writes, and its list as
+    a spreadsheet (``?format=csv|xlsx``, apps.core.api.exports)."""
 
 
 class HistoryChangeSerializer(serializers.Serializer):
