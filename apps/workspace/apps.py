@@ -15,7 +15,9 @@ class WorkspaceConfig(AppConfig):
 
     def ready(self) -> None:
         # Registers the "spreadsheet_import" job kind and plugs it into the admin's imports.
-        from apps.workspace import sheet_jobs  # noqa: F401
         # The sections of a subject access document about cases, proceedings, facts, quotes
         # and the access log (apps/people/subject_access.py calls them).
-        from apps.workspace import subject_access  # noqa: F401
+        from apps.workspace import (
+            sheet_jobs,  # noqa: F401
+            subject_access,  # noqa: F401
+        )
