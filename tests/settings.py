@@ -60,6 +60,10 @@ CALLER_VARIABLES_IGNORED = frozenset(
         "JOBS_STALE_MINUTES",
         "MEDIA_ROOT",
         "JOBS_FILES_ROOT",
+        "DOCUMENTS_KEY",
+        "DOCUMENTS_ROOT",
+        "DOCUMENTS_MAX_BYTES",
+        "DOCUMENTS_OCR_LANGUAGES",
     }
 )
 for name in CALLER_VARIABLES_IGNORED:
@@ -71,6 +75,8 @@ os.environ["SECRET_KEY"] = "tests-only-not-a-secret"
 os.environ["SALT_KEY"] = "tests-only-salt-not-a-secret"
 # The key that seals the audit chains (apps/core/custody.py).
 os.environ["AUDIT_KEY"] = "tests-only-audit-key-not-a-secret"
+# The key that encrypts uploaded documents (apps/documents/storage.py).
+os.environ["DOCUMENTS_KEY"] = "tests-only-documents-key-not-a-secret"
 # A fixed bundle signing key (32 bytes of "t"), so that bundles are reproducible across runs.
 os.environ["BUNDLE_SIGNING_KEY"] = "dHR0dHR0dHR0dHR0dHR0dHR0dHR0dHR0dHR0dHR0dHQ="
 
@@ -110,6 +116,8 @@ JOBS_FILES_ROOT = Path(
     os.environ.get("TEST_JOBS_FILES_ROOT") or Path(tempfile.gettempdir()) / f"casetracker-test-jobs-{os.getpid()}"
 )
 MEDIA_ROOT = JOBS_FILES_ROOT.parent
+# Documents in a folder of this run too, beside the job files.
+DOCUMENTS_ROOT = JOBS_FILES_ROOT / "documents"
 # The real worker tests (tests/jobs/test_celery_worker.py) use Redis database 14 of the local
 # server, which they empty; JOBS_BACKEND stays "thread" unless a test switches it.
 CELERY_BROKER_URL = os.environ.get("TEST_JOBS_REDIS_URL", "redis://127.0.0.1:6379/14")
