@@ -109,7 +109,7 @@ def document_upload(
     try:
         document.save()
         if extract_now:
-            document_extract(document=document)
+            document = document_extract(document=document)
         else:
             document_extract_enqueue(document=document, user=uploaded_by)
     except BaseException:
