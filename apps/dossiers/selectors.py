@@ -38,7 +38,7 @@ COVER_VOLATILE = ("generated_at", "generated_by", "digest")
 # The article's original comes along in the same query, without its bytes: the bibliography
 # names its hash; only the evidence bundle reads the bytes (bundle_originals).
 _CITATIONS = (
-    Citation.objects.select_related("article__outlet", "article__original")
+    Citation.objects.select_related("article__outlet", "article__original", "document")
     .defer("article__original__content")
     .order_by("article__published_on", "start", "pk")
 )

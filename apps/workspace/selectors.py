@@ -159,8 +159,8 @@ def _lean_citations() -> Prefetch:
     # the article's text, which can be tens of kilobytes per citation.
     return Prefetch(
         "citations",
-        queryset=Citation.objects.select_related("article__outlet").defer(
-            "article__body", "article__raw_text", "article__outlet__notes"
+        queryset=Citation.objects.select_related("article__outlet", "document").defer(
+            "article__body", "article__raw_text", "article__outlet__notes", "document__text"
         ),
     )
 
