@@ -17,7 +17,7 @@ from apps.sources.services import citation_add
 from tests.documents.files import pdf_with_text
 from tests.factories import DocumentFactory
 
-DECISION = "The Moscow office of the FMS refused temporary asylum: Russia is a transit country for him."
+DECISION = "The FMS refused asylum: Russia is a transit country for him."
 
 
 @pytest.fixture
