@@ -34,8 +34,11 @@ TEXT_PREVIEW_CHARS = 20_000
 
 class DocumentForm(LoadedChoicesForm, forms.ModelForm):
     file = forms.FileField(
-        label=_("file"), required=True,
-        help_text=_("PDF, PNG, JPEG or TIFF. Kept unchanged and encrypted; its text is read after the upload."),
+        label=_("file"),
+        required=True,
+        help_text=_(
+            "PDF, PNG, JPEG or TIFF. Kept unchanged and encrypted; its text is read after the upload."
+        ),
     )
 
     class Meta:
@@ -68,9 +71,23 @@ class DocumentAdmin(ServiceAdmin):
             return ((None, {"fields": ("case", "proceeding", "title", "kind", "file")}),)
         return (
             (None, {"fields": ("case", "proceeding", "title", "kind")}),
-            (_("File, kept as uploaded"), {"fields": ("download", "original_name", "content_type", "size_display",
-                                                     "sha256", "uploaded_by")}),
-            (_("Text"), {"fields": ("text_state", "text_method", "text_languages", "text_error", "text_preview")}),
+            (
+                _("File, kept as uploaded"),
+                {
+                    "fields": (
+                        "download",
+                        "original_name",
+                        "content_type",
+                        "size_display",
+                        "sha256",
+                        "uploaded_by",
+                    )
+                },
+            ),
+            (
+                _("Text"),
+                {"fields": ("text_state", "text_method", "text_languages", "text_error", "text_preview")},
+            ),
             (_("Record"), {"fields": READONLY_RECORD_FIELDS, "classes": ("collapse",)}),
         )
 
@@ -78,16 +95,33 @@ class DocumentAdmin(ServiceAdmin):
         if obj is None:
             return ()
         # The case is where the file belongs; moving it is a new upload.
-        return ("case", "download", "original_name", "content_type", "size_display", "sha256", "uploaded_by",
-                "text_state", "text_method", "text_languages", "text_error", "text_preview",
-                *READONLY_RECORD_FIELDS)
+        return (
+            "case",
+            "download",
+            "original_name",
+            "content_type",
+            "size_display",
+            "sha256",
+            "uploaded_by",
+            "text_state",
+            "text_method",
+            "text_languages",
+            "text_error",
+            "text_preview",
+            *READONLY_RECORD_FIELDS,
+        )
 
     def create(self, request, form):
         data = form.cleaned_data
         upload = data["file"]
         return document_upload(
-            case=data["case"], proceeding=data.get("proceeding"), title=data.get("title", ""), kind=data["kind"],
-            file=upload, original_name=upload.name, uploaded_by=request.user,
+            case=data["case"],
+            proceeding=data.get("proceeding"),
+            title=data.get("title", ""),
+            kind=data["kind"],
+            file=upload,
+            original_name=upload.name,
+            uploaded_by=request.user,
         )
 
     def update(self, request, document, changes, form):
@@ -130,13 +164,26 @@ class DocumentAdmin(ServiceAdmin):
             else:
                 queued += 1
         if queued:
-            self.message_user(request, ngettext("%(count)d document is being read again.",
-                                                "%(count)d documents are being read again.", queued)
-                              % {"count": queued}, messages.SUCCESS)
+            self.message_user(
+                request,
+                ngettext(
+                    "%(count)d document is being read again.",
+                    "%(count)d documents are being read again.",
+                    queued,
+                )
+                % {"count": queued},
+                messages.SUCCESS,
+            )
         if refused:
-            self.message_user(request, gettext("Not read again (quoted, so its text can no longer change, "
-                                               "or not yours to change): %(titles)s")
-                              % {"titles": ", ".join(refused)}, messages.WARNING)
+            self.message_user(
+                request,
+                gettext(
+                    "Not read again (quoted, so its text can no longer change, "
+                    "or not yours to change): %(titles)s"
+                )
+                % {"titles": ", ".join(refused)},
+                messages.WARNING,
+            )
 
     def get_urls(self):
         view = self.admin_site.admin_view(self.content_view)
@@ -151,8 +198,11 @@ class DocumentAdmin(ServiceAdmin):
             data = document_open(document=document, user=request.user, request=request, channel="admin")
         except TamperedDocument as error:
             # Evidence that no longer matches its hash is never handed out as if it did.
-            self.message_user(request, gettext("The stored file is damaged and was not sent: %(reason)s")
-                              % {"reason": error}, messages.ERROR)
+            self.message_user(
+                request,
+                gettext("The stored file is damaged and was not sent: %(reason)s") % {"reason": error},
+                messages.ERROR,
+            )
             return HttpResponseRedirect(reverse("admin:documents_document_change", args=[document.pk]))
         response = HttpResponse(data, content_type=document.content_type)
         for name, value in attachment_headers(document).items():

@@ -57,7 +57,9 @@ def _tesseract(image: Path, languages: str) -> str:
     try:
         done = subprocess.run(
             ["tesseract", str(image), "stdout", "-l", languages],
-            capture_output=True, timeout=OCR_TIMEOUT_SECONDS, check=False,
+            capture_output=True,
+            timeout=OCR_TIMEOUT_SECONDS,
+            check=False,
         )
     except FileNotFoundError:
         raise ExtractionError("OCR is not installed on the server (tesseract).") from None
@@ -78,8 +80,12 @@ def ocr(data: bytes, *, content_type: str, languages: str | None = None) -> str:
             return normalize_body(_tesseract(source, languages))
         if shutil.which("pdftoppm") is None:
             raise ExtractionError("Scanned PDFs need pdftoppm (poppler-utils) on the server.")
-        subprocess.run(["pdftoppm", "-r", "300", "-png", str(source), str(Path(folder) / "page")],
-                       capture_output=True, timeout=OCR_TIMEOUT_SECONDS, check=True)
+        subprocess.run(
+            ["pdftoppm", "-r", "300", "-png", str(source), str(Path(folder) / "page")],
+            capture_output=True,
+            timeout=OCR_TIMEOUT_SECONDS,
+            check=True,
+        )
         pages = sorted(Path(folder).glob("page*.png"))
         return normalize_body("\n\n".join(_tesseract(page, languages) for page in pages))
 
@@ -91,5 +97,6 @@ def extract(data: bytes, *, content_type: str) -> Extracted:
         if len(text.strip()) >= MIN_TEXT_LAYER_CHARS:
             return Extracted(text=text, method="text_layer")
     languages = settings.DOCUMENTS_OCR_LANGUAGES
-    return Extracted(text=ocr(data, content_type=content_type, languages=languages), method="ocr",
-                     languages=languages)
+    return Extracted(
+        text=ocr(data, content_type=content_type, languages=languages), method="ocr", languages=languages
+    )

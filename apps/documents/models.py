@@ -41,7 +41,9 @@ class Document(PublicRecord):
         TEXT_LAYER = "text_layer", _("PDF text layer")
         OCR = "ocr", _("OCR")
 
-    case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="documents", verbose_name=_("case"))
+    case = models.ForeignKey(
+        "cases.Case", on_delete=models.CASCADE, related_name="documents", verbose_name=_("case")
+    )
     proceeding = models.ForeignKey(
         "proceedings.Proceeding",
         null=True,
@@ -54,25 +56,54 @@ class Document(PublicRecord):
     title = models.CharField(max_length=255, verbose_name=_("title"))
     kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.OTHER, verbose_name=_("kind"))
     original_name = models.CharField(
-        max_length=255, blank=True, help_text=_("The file's name as uploaded; shown only."), verbose_name=_("file name")
+        max_length=255,
+        blank=True,
+        help_text=_("The file's name as uploaded; shown only."),
+        verbose_name=_("file name"),
     )
-    content_type = models.CharField(max_length=32, choices=ContentType.choices, editable=False,
-                                    verbose_name=_("file type"))
+    content_type = models.CharField(
+        max_length=32, choices=ContentType.choices, editable=False, verbose_name=_("file type")
+    )
     size = models.PositiveBigIntegerField(editable=False, verbose_name=_("size (bytes)"))
-    sha256 = models.CharField(max_length=64, editable=False, verbose_name=_("SHA-256"),
-                              help_text=_("Of the original bytes, as uploaded."))
+    sha256 = models.CharField(
+        max_length=64,
+        editable=False,
+        verbose_name=_("SHA-256"),
+        help_text=_("Of the original bytes, as uploaded."),
+    )
     storage_name = models.CharField(max_length=64, unique=True, editable=False, verbose_name=_("stored as"))
     text = models.TextField(blank=True, editable=False, verbose_name=_("text"))
-    text_state = models.CharField(max_length=16, choices=TextState.choices, default=TextState.PENDING,
-                                  editable=False, verbose_name=_("text state"))
-    text_method = models.CharField(max_length=16, choices=TextMethod.choices, blank=True, default="",
-                                   editable=False, verbose_name=_("text method"))
-    text_languages = models.CharField(max_length=64, blank=True, editable=False,
-                                      help_text=_("The OCR languages, tesseract's codes."),
-                                      verbose_name=_("OCR languages"))
-    text_error = models.CharField(max_length=500, blank=True, editable=False, verbose_name=_("extraction error"))
+    text_state = models.CharField(
+        max_length=16,
+        choices=TextState.choices,
+        default=TextState.PENDING,
+        editable=False,
+        verbose_name=_("text state"),
+    )
+    text_method = models.CharField(
+        max_length=16,
+        choices=TextMethod.choices,
+        blank=True,
+        default="",
+        editable=False,
+        verbose_name=_("text method"),
+    )
+    text_languages = models.CharField(
+        max_length=64,
+        blank=True,
+        editable=False,
+        help_text=_("The OCR languages, tesseract's codes."),
+        verbose_name=_("OCR languages"),
+    )
+    text_error = models.CharField(
+        max_length=500, blank=True, editable=False, verbose_name=_("extraction error")
+    )
     uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
         verbose_name=_("uploaded by"),
     )
 

@@ -47,8 +47,12 @@ def content_type_sniff(data: bytes) -> str:
         if data.startswith(magic):
             return content_type
     raise ValidationError(
-        {"file": ValidationError(_("This file is not a PDF, PNG, JPEG or TIFF (judged by its content, not its name)."),
-                                 code="file_type")}
+        {
+            "file": ValidationError(
+                _("This file is not a PDF, PNG, JPEG or TIFF (judged by its content, not its name)."),
+                code="file_type",
+            )
+        }
     )
 
 
@@ -56,10 +60,15 @@ def _check_size(size: int) -> None:
     if size == 0:
         raise ValidationError({"file": ValidationError(_("The file is empty."), code="empty")})
     if size > settings.DOCUMENTS_MAX_BYTES:
-        raise ValidationError({"file": ValidationError(
-            _("The file is %(size)s; the largest accepted is %(limit)s.")
-            % {"size": filesizeformat(size), "limit": filesizeformat(settings.DOCUMENTS_MAX_BYTES)},
-            code="too_large")})
+        raise ValidationError(
+            {
+                "file": ValidationError(
+                    _("The file is %(size)s; the largest accepted is %(limit)s.")
+                    % {"size": filesizeformat(size), "limit": filesizeformat(settings.DOCUMENTS_MAX_BYTES)},
+                    code="too_large",
+                )
+            }
+        )
 
 
 def _read_upload(file) -> bytes:
@@ -97,9 +106,15 @@ def document_upload(
     original_name = (original_name or getattr(file, "name", "") or "")[-255:]
     name = storage.new_name()
     document = Document(
-        case=case, proceeding=proceeding, kind=kind, title=title.strip() or original_name or _("Untitled document"),
-        original_name=original_name, content_type=content_type, size=len(data),
-        sha256=hashlib.sha256(data).hexdigest(), storage_name=name,
+        case=case,
+        proceeding=proceeding,
+        kind=kind,
+        title=title.strip() or original_name or _("Untitled document"),
+        original_name=original_name,
+        content_type=content_type,
+        size=len(data),
+        sha256=hashlib.sha256(data).hexdigest(),
+        storage_name=name,
         uploaded_by=uploaded_by if uploaded_by is not None and uploaded_by.is_authenticated else None,
     )
     if public_id:
@@ -139,8 +154,13 @@ def document_open(*, document: Document, user, request=None, channel: str = "api
     if not scoping.visible(Document, user).filter(pk=document.pk).exists():
         raise PermissionDenied(_("This record belongs to an organization you are not a member of."))
     data = document_content(document=document)
-    audit.record(user=user, action=SensitiveAction.DOCUMENT_DOWNLOAD, obj=document,
-                 detail={"channel": channel, "sha256": document.sha256}, request=request)
+    audit.record(
+        user=user,
+        action=SensitiveAction.DOCUMENT_DOWNLOAD,
+        obj=document,
+        detail={"channel": channel, "sha256": document.sha256},
+        request=request,
+    )
     return data
 
 
@@ -151,7 +171,9 @@ def document_update(*, document: Document, **changes) -> tuple[Document, bool]:
     """Change a document's description. The file, its hash and its text are not changeable."""
     for name in changes:
         if name not in DOCUMENT_CHANGEABLE:
-            raise ValidationError({name: _("This cannot be changed: upload the corrected file as a new document.")})
+            raise ValidationError(
+                {name: _("This cannot be changed: upload the corrected file as a new document.")}
+            )
     return record_update(record=document, fields=DOCUMENT_CHANGEABLE, data=changes)
 
 
@@ -168,21 +190,38 @@ def document_extract(*, document: Document) -> Document:
     document = Document.objects.select_for_update().get(pk=document.pk)
     if _quoted(document):
         raise ValidationError(
-            {"text": ValidationError(_("This document is quoted by citations; its text can no longer change."),
-                                     code="protected")}
+            {
+                "text": ValidationError(
+                    _("This document is quoted by citations; its text can no longer change."),
+                    code="protected",
+                )
+            }
         )
     try:
         result = extract(document_content(document=document), content_type=document.content_type)
     except (ExtractionError, TamperedDocument) as error:
-        record_update(record=document, fields=("text", "text_state", "text_method", "text_languages", "text_error"),
-                      data={"text": "", "text_state": Document.TextState.FAILED, "text_method": "",
-                            "text_languages": "", "text_error": str(error)[:500]})
+        record_update(
+            record=document,
+            fields=("text", "text_state", "text_method", "text_languages", "text_error"),
+            data={
+                "text": "",
+                "text_state": Document.TextState.FAILED,
+                "text_method": "",
+                "text_languages": "",
+                "text_error": str(error)[:500],
+            },
+        )
         return document
     record_update(
         record=document,
         fields=("text", "text_state", "text_method", "text_languages", "text_error"),
-        data={"text": result.text, "text_state": Document.TextState.EXTRACTED, "text_method": result.method,
-              "text_languages": result.languages, "text_error": ""},
+        data={
+            "text": result.text,
+            "text_state": Document.TextState.EXTRACTED,
+            "text_method": result.method,
+            "text_languages": result.languages,
+            "text_error": "",
+        },
     )
     return document
 
@@ -193,14 +232,26 @@ def document_extract_enqueue(*, document: Document, user=None):
 
     if _quoted(document):
         raise ValidationError(
-            {"text": ValidationError(_("This document is quoted by citations; its text can no longer change."),
-                                     code="protected")}
+            {
+                "text": ValidationError(
+                    _("This document is quoted by citations; its text can no longer change."),
+                    code="protected",
+                )
+            }
         )
     if document.text_state != Document.TextState.PENDING:
-        record_update(record=document, fields=("text", "text_state", "text_error"),
-                      data={"text": "", "text_state": Document.TextState.PENDING, "text_error": ""})
-    return job_enqueue(kind="document_extract", params={"document": document.pk}, requested_by=user,
-                       subject=document, subject_label=document.title[:200])
+        record_update(
+            record=document,
+            fields=("text", "text_state", "text_error"),
+            data={"text": "", "text_state": Document.TextState.PENDING, "text_error": ""},
+        )
+    return job_enqueue(
+        kind="document_extract",
+        params={"document": document.pk},
+        requested_by=user,
+        subject=document,
+        subject_label=document.title[:200],
+    )
 
 
 @transaction.atomic

@@ -74,7 +74,9 @@ def stored_read(name: str) -> bytes:
     try:
         return _fernet().decrypt(token)
     except InvalidToken:
-        raise UnreadableDocument("The stored file cannot be decrypted: it was changed, or its key is gone.") from None
+        raise UnreadableDocument(
+            "The stored file cannot be decrypted: it was changed, or its key is gone."
+        ) from None
 
 
 def stored_rekey(name: str) -> None:

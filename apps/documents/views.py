@@ -42,8 +42,10 @@ class DocumentViewSet(PublicIdViewSet):
 
     @extend_schema(
         summary="Download a document's original file (logged)",
-        responses={(200, "application/octet-stream"): OpenApiResponse(OpenApiTypes.BINARY),
-                   409: OpenApiResponse(description="The stored file no longer matches its SHA-256.")},
+        responses={
+            (200, "application/octet-stream"): OpenApiResponse(OpenApiTypes.BINARY),
+            409: OpenApiResponse(description="The stored file no longer matches its SHA-256."),
+        },
     )
     @action(detail=True, methods=["get"], url_path="content", filter_backends=[], pagination_class=None)
     def content(self, request, id=None):

@@ -15,9 +15,15 @@ DECISION = "The Moscow office of the FMS refused temporary asylum."
 
 
 def _upload(client, case, file):
-    return client.post(reverse("admin:documents_document_add"), {
-        "case": case.pk, "title": "FMS refusal", "kind": "decision", "file": file,
-    })
+    return client.post(
+        reverse("admin:documents_document_add"),
+        {
+            "case": case.pk,
+            "title": "FMS refusal",
+            "kind": "decision",
+            "file": file,
+        },
+    )
 
 
 def test_a_caseworker_uploads_a_document_in_the_admin(client, desk):
@@ -27,7 +33,11 @@ def test_a_caseworker_uploads_a_document_in_the_admin(client, desk):
     assert response.status_code == 302, response.content.decode()[:2000]
     document = Document.objects.get()
     assert (document.case, document.title, document.original_name, document.uploaded_by) == (
-        case, "FMS refusal", "refusal.pdf", desk.user)
+        case,
+        "FMS refusal",
+        "refusal.pdf",
+        desk.user,
+    )
 
 
 def test_a_file_of_another_type_is_refused_at_the_field(client, desk):
@@ -66,8 +76,10 @@ def test_the_text_preview_and_the_read_again_action(client, desk, django_capture
     client.force_login(desk.user)
     page = client.get(reverse("admin:documents_document_change", args=[document.pk])).content.decode()
     assert DECISION in page and document.sha256 in page
-    response = client.post(reverse("admin:documents_document_changelist"),
-                           {"action": "extract_again", "_selected_action": [document.pk]})
+    response = client.post(
+        reverse("admin:documents_document_changelist"),
+        {"action": "extract_again", "_selected_action": [document.pk]},
+    )
     assert response.status_code == 302
     document.refresh_from_db()
     assert document.text_state == "pending"

@@ -34,17 +34,28 @@ def test_a_caseworker_uploads_a_pdf_as_multipart_and_reads_its_metadata(desk, ca
 
     response = client_for(caseworker).post(
         "/api/v1/documents/",
-        {"case": case.reference, "title": "FMS refusal", "kind": "decision",
-         "file": SimpleUploadedFile("refusal.pdf", data, content_type="application/pdf")},
+        {
+            "case": case.reference,
+            "title": "FMS refusal",
+            "kind": "decision",
+            "file": SimpleUploadedFile("refusal.pdf", data, content_type="application/pdf"),
+        },
         format="multipart",
     )
     assert response.status_code == 201, response.content
     body = response.json()
     document = Document.objects.get(public_id=body["id"])
-    assert {k: body[k] for k in ("case", "title", "kind", "original_name", "content_type", "size", "sha256",
-                                 "text_state")} == {
-        "case": case.reference, "title": "FMS refusal", "kind": "decision", "original_name": "refusal.pdf",
-        "content_type": "application/pdf", "size": len(data), "sha256": hashlib.sha256(data).hexdigest(),
+    assert {
+        k: body[k]
+        for k in ("case", "title", "kind", "original_name", "content_type", "size", "sha256", "text_state")
+    } == {
+        "case": case.reference,
+        "title": "FMS refusal",
+        "kind": "decision",
+        "original_name": "refusal.pdf",
+        "content_type": "application/pdf",
+        "size": len(data),
+        "sha256": hashlib.sha256(data).hexdigest(),
         "text_state": "pending",
     }
     assert body["content"].endswith(f"/api/v1/documents/{document.public_id}/content/")
@@ -56,8 +67,12 @@ def test_a_file_of_another_type_is_a_problem_naming_the_file(desk, caseworker):
 
     response = client_for(caseworker).post(
         "/api/v1/documents/",
-        {"case": CaseFactory(organization=desk.home).reference,
-         "file": SimpleUploadedFile("letter.pdf", b"<html>a web page</html>", content_type="application/pdf")},
+        {
+            "case": CaseFactory(organization=desk.home).reference,
+            "file": SimpleUploadedFile(
+                "letter.pdf", b"<html>a web page</html>", content_type="application/pdf"
+            ),
+        },
         format="multipart",
     )
     assert response.status_code == 400
@@ -109,21 +124,38 @@ def test_a_citation_of_a_document_through_the_api(desk, caseworker):
     document = DocumentFactory(case=case)
     fact = FactFactory(case=case)
     client = client_for(caseworker)
-    response = client.post("/api/v1/citations/", {"document": str(document.public_id), "quote": "refused temporary asylum",
-                                                  "fact": str(fact.public_id)}, format="json")
+    response = client.post(
+        "/api/v1/citations/",
+        {
+            "document": str(document.public_id),
+            "quote": "refused temporary asylum",
+            "fact": str(fact.public_id),
+        },
+        format="json",
+    )
     assert response.status_code == 201, response.content
     body = response.json()
-    assert (body["document"], body["article"], body["start"], body["end"]) == (str(document.public_id), None, 29, 53)
+    assert (body["document"], body["article"], body["start"], body["end"]) == (
+        str(document.public_id),
+        None,
+        29,
+        53,
+    )
     assert body["document_sha256"] == document.sha256
-    refused = client.post("/api/v1/citations/", {"document": str(document.public_id), "quote": "granted status",
-                                                 "fact": str(fact.public_id)}, format="json")
+    refused = client.post(
+        "/api/v1/citations/",
+        {"document": str(document.public_id), "quote": "granted status", "fact": str(fact.public_id)},
+        format="json",
+    )
     assert refused.status_code == 400
     assert list(refused.json()["errors"]) == ["quote"]
     from django.contrib.auth.models import Permission
 
     caseworker.user_permissions.add(Permission.objects.get(codename="delete_document"))
     client = client_for(type(caseworker).objects.get(pk=caseworker.pk))  # permissions cached on the user
-    deleted = client.delete(f"/api/v1/documents/{document.public_id}/", HTTP_IF_MATCH=f'"{document.public_id}-{document.version}"')
+    deleted = client.delete(
+        f"/api/v1/documents/{document.public_id}/", HTTP_IF_MATCH=f'"{document.public_id}-{document.version}"'
+    )
     assert deleted.status_code == 409
     assert Document.objects.filter(pk=document.pk).exists()
 
@@ -135,8 +167,10 @@ def test_a_legal_partner_without_membership_cannot_upload_to_a_case_not_theirs(d
     outsider.groups.set(desk.user.groups.all())
     response = client_for(outsider).post(
         "/api/v1/documents/",
-        {"case": desk.hidden.reference,
-         "file": SimpleUploadedFile("a.pdf", pdf_with_text(DECISION), content_type="application/pdf")},
+        {
+            "case": desk.hidden.reference,
+            "file": SimpleUploadedFile("a.pdf", pdf_with_text(DECISION), content_type="application/pdf"),
+        },
         format="multipart",
     )
     assert response.status_code == 400

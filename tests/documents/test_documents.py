@@ -44,7 +44,9 @@ DECISION = "The Moscow office of the FMS refused temporary asylum."
 
 def test_it_stores_the_file_encrypted_and_gives_back_the_original_bytes():
     data = pdf_with_text(DECISION)
-    document = document_upload(case=CaseFactory(), file=data, title="FMS decision", original_name="decision.pdf")
+    document = document_upload(
+        case=CaseFactory(), file=data, title="FMS decision", original_name="decision.pdf"
+    )
     on_disk = storage.stored_path(document.storage_name).read_bytes()
     assert on_disk != data
     assert data not in on_disk
@@ -55,7 +57,9 @@ def test_it_stores_the_file_encrypted_and_gives_back_the_original_bytes():
 
 
 def test_the_stored_name_says_nothing_of_the_uploaded_name():
-    document = document_upload(case=CaseFactory(), file=pdf_with_text(DECISION), original_name="Kim refusal.pdf")
+    document = document_upload(
+        case=CaseFactory(), file=pdf_with_text(DECISION), original_name="Kim refusal.pdf"
+    )
     assert len(document.storage_name) == 64
     assert "Kim" not in str(storage.stored_path(document.storage_name))
     assert document.original_name == "Kim refusal.pdf"
@@ -108,16 +112,22 @@ def test_it_refuses_a_file_of_another_type_by_its_content_on_the_file_field(data
 def test_it_refuses_a_file_over_the_limit_and_an_empty_one():
     with override_settings(DOCUMENTS_MAX_BYTES=1000), pytest.raises(ValidationError) as error:
         document_upload(case=CaseFactory(), file=b"%PDF-" + b"0" * 1000)
-    assert error.value.message_dict == {"file": ["The file is 1005\xa0bytes; the largest accepted is 1000\xa0bytes."]}
+    assert error.value.message_dict == {
+        "file": ["The file is 1005\xa0bytes; the largest accepted is 1000\xa0bytes."]
+    }
     with pytest.raises(ValidationError) as error:
         document_upload(case=CaseFactory(), file=b"")
     assert error.value.message_dict == {"file": ["The file is empty."]}
     assert not Document.objects.exists()
 
 
-@pytest.mark.parametrize(("format", "content_type"), [("PNG", "image/png"), ("JPEG", "image/jpeg"), ("TIFF", "image/tiff")])
+@pytest.mark.parametrize(
+    ("format", "content_type"), [("PNG", "image/png"), ("JPEG", "image/jpeg"), ("TIFF", "image/tiff")]
+)
 def test_it_accepts_the_image_types(format, content_type):
-    document = document_upload(case=CaseFactory(), file=image_of_text("Scan", format=format), extract_now=False)
+    document = document_upload(
+        case=CaseFactory(), file=image_of_text("Scan", format=format), extract_now=False
+    )
     assert document.content_type == content_type
 
 
@@ -143,7 +153,11 @@ def test_the_upload_queues_the_extraction_job_and_the_job_reads_the_text_layer()
 @needs_tesseract
 def test_an_image_of_text_is_read_by_ocr():
     document = DocumentFactory(data=image_of_text("The FMS refused temporary asylum."))
-    assert (document.text_state, document.text_method, document.text_languages) == ("extracted", "ocr", "eng+rus+kor")
+    assert (document.text_state, document.text_method, document.text_languages) == (
+        "extracted",
+        "ocr",
+        "eng+rus+kor",
+    )
     assert document.text == "The FMS refused temporary asylum."
 
 
@@ -163,7 +177,9 @@ def test_a_pdf_that_cannot_be_read_fails_with_its_reason_and_no_text():
 
 def test_a_citation_quotes_a_document_exactly_as_it_quotes_an_article():
     document = DocumentFactory(text=DECISION)
-    citation = citation_add(document=document, quote="refused  temporary asylum", fact=FactFactory(case=document.case))
+    citation = citation_add(
+        document=document, quote="refused  temporary asylum", fact=FactFactory(case=document.case)
+    )
     assert (citation.quote, citation.start, citation.end) == ("refused temporary asylum", 29, 53)
     assert citation.article is None and citation.source == document
     assert document.text[citation.start : citation.end] == citation.quote
@@ -189,7 +205,9 @@ def test_a_citation_quotes_exactly_one_source():
     from tests.factories import ArticleFactory
 
     with pytest.raises(ValidationError):
-        citation_add(document=document, article=ArticleFactory(body=DECISION), quote="refused", fact=FactFactory())
+        citation_add(
+            document=document, article=ArticleFactory(body=DECISION), quote="refused", fact=FactFactory()
+        )
 
 
 def test_a_document_citation_quote_is_found_again_in_the_document_on_update():
@@ -207,7 +225,9 @@ def test_a_quoted_document_cannot_be_deleted_nor_its_text_extracted_again():
     assert error.value.code == "protected"
     with pytest.raises(ValidationError) as error:
         document_extract(document=document)
-    assert error.value.message_dict == {"text": ["This document is quoted by citations; its text can no longer change."]}
+    assert error.value.message_dict == {
+        "text": ["This document is quoted by citations; its text can no longer change."]
+    }
     assert Document.objects.filter(pk=document.pk).exists()
 
 
@@ -243,7 +263,11 @@ def test_a_download_is_written_to_the_access_log():
     user = member_of(document.case.organization)
     assert document_open(document=document, user=user, channel="admin") == document_content(document=document)
     entry = AccessLog.objects.get(action="document_download")
-    assert (entry.user, entry.object_id, entry.organization) == (user, str(document.pk), document.case.organization)
+    assert (entry.user, entry.object_id, entry.organization) == (
+        user,
+        str(document.pk),
+        document.case.organization,
+    )
 
 
 def test_a_quote_of_a_document_is_not_reference_material_even_for_a_provision():

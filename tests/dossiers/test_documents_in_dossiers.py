@@ -29,12 +29,22 @@ def quoted(kim):
 
 def test_the_bibliography_lists_the_cited_document_with_its_hash_and_upload_time(kim, quoted):
     content = dossier_content(case=kim.case, level="legal")
-    assert content["documents"] == [{
-        "id": "D1", "public_id": str(quoted.public_id), "title": "FMS refusal of temporary asylum",
-        "kind": "decision", "kind_display": "Decision", "content_type": "application/pdf",
-        "bytes": quoted.size, "sha256": quoted.sha256, "uploaded_at": quoted.created_at.isoformat(),
-        "text_method": "text_layer", "carried": True, "cited_in": content["documents"][0]["cited_in"],
-    }]
+    assert content["documents"] == [
+        {
+            "id": "D1",
+            "public_id": str(quoted.public_id),
+            "title": "FMS refusal of temporary asylum",
+            "kind": "decision",
+            "kind_display": "Decision",
+            "content_type": "application/pdf",
+            "bytes": quoted.size,
+            "sha256": quoted.sha256,
+            "uploaded_at": quoted.created_at.isoformat(),
+            "text_method": "text_layer",
+            "carried": True,
+            "cited_in": content["documents"][0]["cited_in"],
+        }
+    ]
     notes = [c for fact in content["timeline"] for c in fact["citations"] if c["source"] == "D1"]
     assert [n["quote"] for n in notes] == ["Russia is a transit country for him"]
     assert content["documents"][0]["cited_in"] == [notes[0]["note"]]
@@ -61,7 +71,9 @@ def test_the_bundle_carries_the_original_and_verifies(kim, quoted, tmp_path):
 
 def test_a_public_bundle_names_the_document_but_does_not_carry_it(kim, quoted):
     content = dossier_content(case=kim.case, level="public")
-    assert [(d["id"], d["carried"], d["sha256"]) for d in content["documents"]] == [("D1", False, quoted.sha256)]
+    assert [(d["id"], d["carried"], d["sha256"]) for d in content["documents"]] == [
+        ("D1", False, quoted.sha256)
+    ]
     with zipfile.ZipFile(io.BytesIO(render_bundle(content, bundle_originals(content)))) as archive:
         assert not [name for name in archive.namelist() if name.startswith("documents/")]
         assert json.loads(archive.read("manifest.json"))["documents"][0]["path"] is None

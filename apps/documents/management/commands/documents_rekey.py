@@ -21,6 +21,8 @@ class Command(BaseCommand):
                 continue
             storage.stored_rekey(document.storage_name)
             done += 1
-        self.stdout.write(f"{done} document(s) rewritten with the newest key; {damaged} damaged (left as they are).")
+        self.stdout.write(
+            f"{done} document(s) rewritten with the newest key; {damaged} damaged (left as they are)."
+        )
         if damaged:
             raise SystemExit(1)
