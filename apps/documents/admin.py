@@ -55,7 +55,7 @@ class DocumentChangeForm(LoadedChoicesForm, forms.ModelForm):
 @admin.register(Document)
 class DocumentAdmin(ServiceAdmin):
     list_display = ("title", "case", "kind", "proceeding", "text_state", "size_display", "created_at")
-    list_select_related = ("case", "proceeding")
+    list_select_related = ("case", "proceeding__authority")
     list_filter = ("kind", "text_state", "content_type")
     search_fields = ("title", "original_name", "case__reference", "sha256")
     autocomplete_fields = ("case", "proceeding")

@@ -81,7 +81,7 @@ def more_of_the_case(desk, case):
     desk.fact(case=case)
     subject = AliasFactory().individual
     case.subjects.add(subject)
-    DocumentFactory(case=case)
+    DocumentFactory(case=case, proceeding=ProceedingFactory(case=case))
 
 
 def more_of_the_shared_case(desk, case):
