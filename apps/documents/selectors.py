@@ -20,4 +20,6 @@ def document_list(*, user: AbstractBaseUser | AnonymousUser, with_text: bool = F
 
 def case_documents(*, case) -> list[Document]:
     """A case's documents for its case file page, newest first, without their text: one query."""
-    return list(case.documents.select_related("proceeding__authority").defer("text").order_by("-created_at", "-id"))
+    return list(
+        case.documents.select_related("proceeding__authority").defer("text").order_by("-created_at", "-id")
+    )
