@@ -56,7 +56,7 @@ CHANGELISTS = {
     "citations": ("citation", 6),
     "agreements": ("agreement", 8),
     "organizations": ("organization", 7),
-    "documents": ("document", 7),
+    "documents": ("document", 6),
 }
 
 
