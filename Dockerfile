@@ -10,11 +10,13 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 # What the app needs at run time from system-packages.txt (the rest of that list is for tests):
 # Pango, HarfBuzz and fontconfig for WeasyPrint's PDF dossiers, CJK fonts for Hangul and
 # Cyrillic names, pandoc for DOCX dossiers, gettext to compile the translations, and
-# pg_dump/pg_restore of the PostgreSQL version compose and CI run (manage.py backup/restore).
+# pg_dump/pg_restore of the PostgreSQL version compose and CI run (manage.py backup/restore),
+# tesseract with its Russian and Korean packs and pdftoppm for the documents' OCR.
 RUN apt-get update \
     && apt-get install -y --no-install-recommends \
         libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 libfontconfig1 \
         fonts-noto-cjk pandoc gettext postgresql-client-15 \
+        tesseract-ocr tesseract-ocr-rus tesseract-ocr-kor poppler-utils \
     && rm -rf /var/lib/apt/lists/*
 
 WORKDIR /app

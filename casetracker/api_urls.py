@@ -7,6 +7,7 @@ from rest_framework.routers import DefaultRouter
 from apps.agreements.views import AgreementViewSet, ProvisionViewSet
 from apps.cases.views import FactViewSet
 from apps.deadlines.views import DeadlineViewSet
+from apps.documents.views import DocumentViewSet
 from apps.people.views import IndividualViewSet, OrganizationViewSet
 from apps.proceedings.views import ProceedingViewSet
 from apps.sources.views import ArticleViewSet, CitationViewSet, DateReadingViewSet
@@ -31,6 +32,7 @@ router.register("date-readings", DateReadingViewSet, basename="date-reading")
 router.register("facts", FactViewSet, basename="fact")
 router.register("deadlines", DeadlineViewSet, basename="deadline")
 router.register("webhooks", WebhookSubscriptionViewSet, basename="webhook")
+router.register("documents", DocumentViewSet, basename="document")
 
 urlpatterns = [
     # GET /api/v1/cases/{reference}/dossier/ — a file response, so a plain view beside the router.

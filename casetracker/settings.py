@@ -69,6 +69,19 @@ if not AUDIT_KEY:
         )
     AUDIT_KEY = ["development-only-audit-key-do-not-use-in-production"]
 
+# The key that encrypts uploaded documents at rest (apps/documents/storage.py). Several keys,
+# comma-separated, newest first: files are written with the first and read with any (rotation:
+# docs/deployment.md, "Documents"). Kept apart from the database, the files and their backups,
+# like SECRET_KEY; a development key only with DEBUG.
+DOCUMENTS_KEY = env_list("DOCUMENTS_KEY")
+if not DOCUMENTS_KEY:
+    if not DEBUG:
+        raise ImproperlyConfigured(
+            "DOCUMENTS_KEY is not set. Set DOCUMENTS_KEY in the environment (the key that encrypts "
+            "uploaded documents), or DEBUG=1 for local development only."
+        )
+    DOCUMENTS_KEY = ["development-only-documents-key-do-not-use-in-production"]
+
 # The Ed25519 key that signs evidence bundles (apps/dossiers/signing.py): base64 of its 32 raw
 # bytes, made by `manage.py bundle_signing_key`. Kept like SECRET_KEY: required unless DEBUG is
 # on; in development without one, a key is generated once into .local-bundle-signing-key
@@ -112,6 +125,7 @@ INSTALLED_APPS = [
     "apps.sources",
     "apps.cases",
     "apps.proceedings",
+    "apps.documents",
     "apps.deadlines",
     "apps.access",
     "simple_history",
@@ -314,6 +328,12 @@ SHEETS_UPLOAD_HOURS = float(os.environ.get("SHEETS_UPLOAD_HOURS", "24"))
 # A confirmed import of more rows than this is applied by a job (apps/workspace/sheet_jobs.py).
 SHEETS_IMPORT_JOB_ROWS = int(os.environ.get("SHEETS_IMPORT_JOB_ROWS", "500"))
 JOBS_FILES_ROOT = Path(os.environ.get("JOBS_FILES_ROOT") or MEDIA_ROOT / "jobs")
+# Uploaded documents, encrypted, each under a random name (apps/documents/storage.py).
+DOCUMENTS_ROOT = Path(os.environ.get("DOCUMENTS_ROOT") or MEDIA_ROOT / "documents")
+# The largest document an upload accepts, in bytes.
+DOCUMENTS_MAX_BYTES = int(os.environ.get("DOCUMENTS_MAX_BYTES", str(25 * 1024 * 1024)))
+# The languages tesseract reads scans in (its codes, joined by "+"): docs/deployment.md.
+DOCUMENTS_OCR_LANGUAGES = os.environ.get("DOCUMENTS_OCR_LANGUAGES", "eng+rus+kor")
 
 # API list exports (apps/core/api/exports.py): rows read and serialized at a time (a server-side
 # cursor on PostgreSQL), and the largest XLSX made in the request; a larger one is a job.

@@ -219,6 +219,14 @@ class Desk:
     def organization(self) -> Organization:
         return OrganizationFactory(parent=OrganizationFactory())
 
+    def document(self):
+        from tests.factories import DocumentFactory
+
+        case = CaseFactory(organization=self.organization_for_next())
+        document = DocumentFactory(case=case, proceeding=ProceedingFactory(case=case))
+        DocumentFactory(case=self.hidden)
+        return document
+
 
 SIGNED = dt.date(2016, 2, 2)
 

@@ -19,6 +19,8 @@ from apps.deadlines.models import (
     DeadlineReminder,
     DeadlineRule,
 )
+from apps.documents.models import Document
+from apps.documents.services import document_upload
 from apps.dossiers.models import DossierGeneration, Format, Level
 from apps.people.models import Alias, Individual, Organization, ProtectedIdentity
 from apps.proceedings.models import Proceeding, ProceedingEvent
@@ -424,3 +426,32 @@ class WebhookDeliveryFactory(factory.django.DjangoModelFactory):
     attempts = 1
     last_status_code = 200
     response_snippet = "ok"
+
+
+class DocumentFactory(factory.django.DjangoModelFactory):
+    """A document uploaded through document_upload (hashed, encrypted), its text extracted.
+
+    ``data`` are the file's bytes (by default a PDF with a text layer saying ``text``);
+    ``extract=False`` leaves the text pending, as an upload whose job has not run yet.
+    """
+
+    class Meta:
+        model = Document
+
+    case = factory.SubFactory(CaseFactory)
+    title = factory.Sequence(lambda n: f"Decision {n}")
+    kind = Document.Kind.DECISION
+
+    # Not fields: what _create hands document_upload.
+    text = "The Moscow office of the FMS refused temporary asylum."
+    data = None
+    extract = True
+
+    @classmethod
+    def _create(cls, model_class, *, text, data, extract, **kwargs):
+        from tests.documents.files import pdf_with_text
+
+        return document_upload(
+            file=data if data is not None else pdf_with_text(text), original_name="decision.pdf",
+            extract_now=extract, **kwargs,
+        )

@@ -64,6 +64,10 @@ CALLER_VARIABLES_IGNORED = frozenset(
         "WEBHOOK_PUBLIC_URL",
         "WEBHOOK_TIMEOUT",
         "WEBHOOK_DELIVERY_KEEP_DAYS",
+        "DOCUMENTS_KEY",
+        "DOCUMENTS_ROOT",
+        "DOCUMENTS_MAX_BYTES",
+        "DOCUMENTS_OCR_LANGUAGES",
     }
 )
 for name in CALLER_VARIABLES_IGNORED:
@@ -75,6 +79,8 @@ os.environ["SECRET_KEY"] = "tests-only-not-a-secret"
 os.environ["SALT_KEY"] = "tests-only-salt-not-a-secret"
 # The key that seals the audit chains (apps/core/custody.py).
 os.environ["AUDIT_KEY"] = "tests-only-audit-key-not-a-secret"
+# The key that encrypts uploaded documents (apps/documents/storage.py).
+os.environ["DOCUMENTS_KEY"] = "tests-only-documents-key-not-a-secret"
 # A fixed bundle signing key (32 bytes of "t"), so that bundles are reproducible across runs.
 os.environ["BUNDLE_SIGNING_KEY"] = "dHR0dHR0dHR0dHR0dHR0dHR0dHR0dHR0dHR0dHR0dHQ="
 
@@ -115,6 +121,8 @@ JOBS_FILES_ROOT = Path(
 )
 MEDIA_ROOT = JOBS_FILES_ROOT.parent
 SHEETS_UPLOAD_ROOT = JOBS_FILES_ROOT / "sheets"
+# Documents in a folder of this run too, beside the job files.
+DOCUMENTS_ROOT = JOBS_FILES_ROOT / "documents"
 # The real worker tests (tests/jobs/test_celery_worker.py) use Redis database 14 of the local
 # server, which they empty; JOBS_BACKEND stays "thread" unless a test switches it.
 CELERY_BROKER_URL = os.environ.get("TEST_JOBS_REDIS_URL", "redis://127.0.0.1:6379/14")

@@ -56,6 +56,6 @@ def fact_list(*, user: AbstractBaseUser | AnonymousUser) -> QuerySet[Fact]:
 def facts_with_sources() -> QuerySet[Fact]:
     """Facts with their case, their citations (with articles) and the facts contradicting them."""
     return Fact.objects.select_related("case").prefetch_related(
-        Prefetch("citations", queryset=Citation.objects.select_related("article__outlet")),
+        Prefetch("citations", queryset=Citation.objects.select_related("article__outlet", "document")),
         Prefetch("contradicts", queryset=Fact.objects.only("id", "public_id")),
     )

@@ -150,11 +150,12 @@ def case_close(*, case: Case, closed_on: dt.date, reason: str) -> Case:
 def supports_add(*, supports: Sequence[Support], added_by=None, **target) -> None:
     """Attach each supporting quote to ``target`` (fact=…, proceeding=… or provision=…)."""
     for support in supports:
-        article = support["article"]
-        if not isinstance(article, Article):
+        article, document = support.get("article"), support.get("document")
+        if document is None and not isinstance(article, Article):
             raise ValidationError({"article": _("Choose a stored article.")})
         citation_add(
             article=article,
+            document=document,
             quote=support["quote"],
             start=support.get("start"),
             note=support.get("note", ""),

@@ -26,6 +26,7 @@ class SensitiveAction(models.TextChoices):
     ERASE_PROTECTED = "erase_protected", _("Erased protected identity")
     DOSSIER_GENERATE = "dossier_generate", _("Generated a dossier")
     DOSSIER_DOWNLOAD = "dossier_download", _("Downloaded a dossier")
+    DOCUMENT_DOWNLOAD = "document_download", _("Downloaded a document")
     EXPORT = "export", _("Exported data")
     SHEET_IMPORT = "sheet_import", _("Imported a spreadsheet")
     API_PROTECTED_READ = "api_protected_read", _("Read protected data through the API")

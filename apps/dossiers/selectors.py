@@ -23,6 +23,8 @@ from django_countries import countries
 from apps.agreements.models import Agreement, Provision
 from apps.cases.models import Case, Fact
 from apps.core.partial_dates import PartialDate
+from apps.documents.models import Document
+from apps.documents.services import document_content
 from apps.dossiers.models import Level
 from apps.people.models import Individual
 from apps.proceedings.models import Proceeding
@@ -38,8 +40,8 @@ COVER_VOLATILE = ("generated_at", "generated_by", "digest")
 # The article's original comes along in the same query, without its bytes: the bibliography
 # names its hash; only the evidence bundle reads the bytes (bundle_originals).
 _CITATIONS = (
-    Citation.objects.select_related("article__outlet", "article__original")
-    .defer("article__original__content")
+    Citation.objects.select_related("article__outlet", "article__original", "document")
+    .defer("article__original__content", "document__text")
     .order_by("article__published_on", "start", "pk")
 )
 _READINGS = DateReading.objects.prefetch_related(Prefetch("citations", queryset=_CITATIONS))
@@ -82,7 +84,10 @@ def dossier_content(
     shown_citations += [c for p in proceedings for r in p.date_readings.all() for c in r.citations.all()]
     shown_citations += [c for a in agreements for r in a.date_readings.all() for c in r.citations.all()]
     articles = _articles_by_date(shown_citations)
-    notes = Footnotes(source_keys=_labels(articles, "S"), comments=not public)
+    documents = _documents_by_upload(shown_citations)
+    notes = Footnotes(
+        source_keys=_labels(articles, "S"), document_keys=_labels(documents, "D"), comments=not public
+    )
 
     # Each builder numbers the footnotes it cites, so they run in reading order: timeline,
     # proceedings, then provisions; the bibliography comes after, to list every note.
@@ -95,6 +100,7 @@ def dossier_content(
         agreements=agreements, proceedings=proceedings, proceeding_labels=proceeding_labels, notes=notes
     )
     sources = bibliography_section(articles=articles, notes=notes)
+    cited_documents = documents_section(documents=documents, notes=notes, level=level)
     subjects = subject_profile_section(subjects=case.subjects.all(), level=level)
 
     as_of = _latest_change(case, facts, proceedings, agreements, shown_citations, articles, level=level)
@@ -117,6 +123,7 @@ def dossier_content(
         "proceedings": proceeding_entries,
         "agreements": agreement_entries,
         "sources": sources,
+        "documents": cited_documents,
     }
     content["cover"]["digest"] = content_digest(content)
     return content
@@ -165,8 +172,8 @@ def _load_agreements(*, facts: Sequence[Fact], proceedings: Sequence[Proceeding]
     """
     agreement_ids = {a.pk for p in proceedings for a in p.agreements.all()}
     agreement_ids |= {prov.agreement_id for p in proceedings for prov in p.provisions.all()}
-    case_article_ids = {c.article_id for f in facts for c in f.citations.all()}
-    case_article_ids |= {c.article_id for p in proceedings for c in p.citations.all()}
+    case_article_ids = {c.article_id for f in facts for c in f.citations.all() if c.article_id}
+    case_article_ids |= {c.article_id for p in proceedings for c in p.citations.all() if c.article_id}
     return list(
         Agreement.objects.filter(
             Q(pk__in=agreement_ids) | Q(provisions__citations__article__in=case_article_ids)
@@ -188,8 +195,16 @@ def _load_agreements(*, facts: Sequence[Fact], proceedings: Sequence[Proceeding]
 def _articles_by_date(citations: Iterable[Citation]) -> list[Article]:
     """Each article quoted by ``citations`` once, oldest first (undated last)."""
     return sorted(
-        {c.article_id: c.article for c in citations}.values(),
+        {c.article_id: c.article for c in citations if c.article_id}.values(),
         key=lambda a: (a.published_on is None, a.published_on or dt.date.min, a.title, a.sha256),
+    )
+
+
+def _documents_by_upload(citations: Iterable[Citation]) -> list:
+    """Each of the case's documents quoted by ``citations`` once, in the order they were uploaded."""
+    return sorted(
+        {c.document_id: c.document for c in citations if c.document_id}.values(),
+        key=lambda d: (d.created_at, d.sha256),
     )
 
 
@@ -213,8 +228,10 @@ class Footnotes:
     bibliography reads back which notes quote each source.
     """
 
-    def __init__(self, *, source_keys: dict[int, str], comments: bool) -> None:
+    def __init__(self, *, source_keys: dict[int, str], comments: bool,
+                 document_keys: dict[int, str] | None = None) -> None:
         self.source_keys = source_keys  # article pk -> "S1", "S2" …
+        self.document_keys = document_keys or {}  # document pk -> "D1", "D2" …
         self.comments = comments  # whether caseworkers' notes on citations are shown
         self.numbers: dict[int, int] = {}  # citation pk -> note number
         self.cited_in: dict[str, list[int]] = {}  # source key -> note numbers
@@ -224,7 +241,10 @@ class Footnotes:
         entries = []
         for citation in citations:
             number = self.numbers[citation.pk] = len(self.numbers) + 1
-            source = self.source_keys[citation.article_id]
+            if citation.article_id:
+                source = self.source_keys[citation.article_id]
+            else:
+                source = self.document_keys[citation.document_id]
             self.cited_in.setdefault(source, []).append(number)
             entry = {
                 "note": number,
@@ -531,6 +551,33 @@ def bibliography_section(*, articles: Iterable[Article], notes: Footnotes) -> li
     ]
 
 
+# The levels at which the evidence bundle carries a cited document's original bytes. A case's
+# own papers (decisions, letters, scans) name the person and their file: never at ``public``.
+DOCUMENT_LEVELS = (Level.FULL, Level.LEGAL)
+
+
+def documents_section(*, documents: Iterable, notes: Footnotes, level: str) -> list[dict]:
+    """The case's documents the dossier quotes, keyed D1, D2 …: what, when uploaded, the SHA-256
+    of the original, and the notes quoting it. ``carried``: whether the bundle holds the file."""
+    return [
+        {
+            "id": notes.document_keys[document.pk],
+            "public_id": str(document.public_id),
+            "title": document.title,
+            "kind": document.kind,
+            "kind_display": str(document.get_kind_display()),
+            "content_type": document.content_type,
+            "bytes": document.size,
+            "sha256": document.sha256,
+            "uploaded_at": document.created_at.isoformat(),
+            "text_method": document.text_method,
+            "carried": level in DOCUMENT_LEVELS,
+            "cited_in": sorted(notes.cited_in[notes.document_keys[document.pk]]),
+        }
+        for document in documents
+    ]
+
+
 def _original(article: Article) -> dict | None:
     """The bytes the source was imported from, as the bibliography names them: hash, size,
     encoding, capture time. ``None`` for a source stored before originals were kept or typed in."""
@@ -553,7 +600,13 @@ def bundle_originals(content: dict) -> dict[str, bytes]:
     ids = [source["public_id"] for source in content["sources"] if source.get("original")]
     rows = ArticleOriginal.objects.filter(article__public_id__in=ids).values_list("article__public_id", "content")
     # PostgreSQL gives a memoryview, SQLite bytes.
-    return {str(public_id): bytes(data) for public_id, data in rows}
+    originals = {str(public_id): bytes(data) for public_id, data in rows}
+    # And the documents' files, decrypted and checked against their hash: a damaged file
+    # raises TamperedDocument, and no bundle is made with it. One more query.
+    carried = [entry["public_id"] for entry in content.get("documents", ()) if entry["carried"]]
+    for document in Document.objects.filter(public_id__in=carried).defer("text"):
+        originals[str(document.public_id)] = document_content(document=document)
+    return originals
 
 
 # -- shared -------------------------------------------------------------------------------------
@@ -612,6 +665,7 @@ def _latest_change(case, facts, proceedings, agreements, citations, articles, *,
     stamps += [r.updated_at for p in proceedings for r in p.date_readings.all()]
     stamps += [r.updated_at for a in agreements for r in a.date_readings.all()]
     stamps += [a.updated_at for a in articles]
+    stamps += [c.document.updated_at for c in citations if c.document_id]
     for individual in case.subjects.all():
         stamps.append(individual.updated_at)
         if level != Level.PUBLIC:

@@ -19,7 +19,7 @@ def proceeding_list(*, user: AbstractBaseUser | AnonymousUser) -> QuerySet[Proce
         "provisions",
         "events",
         Prefetch("appeals", queryset=Proceeding.objects.only("id", "public_id", "appeal_of_id")),
-        Prefetch("citations", queryset=Citation.objects.select_related("article__outlet")),
+        Prefetch("citations", queryset=Citation.objects.select_related("article__outlet", "document")),
         date_readings_prefetch(),
         Prefetch(
             "case__proceedings",

@@ -47,7 +47,7 @@ from apps.sources.services import (
     quote_locate,
 )
 
-CITATIONS_WITH_ARTICLES = Prefetch("citations", queryset=Citation.objects.select_related("article__outlet"))
+CITATIONS_WITH_ARTICLES = Prefetch("citations", queryset=Citation.objects.select_related("article__outlet", "document"))
 
 
 def citation_list(record):
@@ -56,7 +56,7 @@ def citation_list(record):
     if not citations:
         return "—"
     quotes = format_html_join(
-        "", "<div>“{}” <small>— {}</small></div>", ((c.quote, c.article.title) for c in citations)
+        "", "<div>“{}” <small>— {}</small></div>", ((c.quote, c.source.title) for c in citations)
     )
     return format_html('<div class="ct-sources">{}</div>', quotes)
 
@@ -85,33 +85,38 @@ class CitationForm(LoadedChoicesForm, forms.ModelForm):
 
     class Meta:
         model = Citation
-        fields = ("article", "quote", "fact", "proceeding", "provision", "note")
+        fields = ("article", "document", "quote", "fact", "proceeding", "provision", "note")
         widgets = {"quote": forms.Textarea(attrs={"rows": 3, "cols": 60})}
 
     def clean(self):
         cleaned = super().clean()
-        article, quote = cleaned.get("article"), cleaned.get("quote")
-        if article is not None and quote:
+        article, document, quote = cleaned.get("article"), cleaned.get("document"), cleaned.get("quote")
+        if "article" in self.fields and "document" in self.fields and (article is None) == (document is None):
+            self.add_error("article", _("Quote exactly one source: an article or a document."))
+            return cleaned
+        source, text = (article, article.body) if article is not None else (document, document and document.text)
+        if source is not None and text and quote:
             try:
-                start, end = self._locate(article.body, quote)
+                start, end = self._locate(source, text, quote)
             except ValidationError as error:
                 self.add_error("quote", error.message_dict.get("quote", error.messages))
             else:
-                # What is saved is the article's own text (a browser sends CRLF line ends, a
-                # paste may bring straight quotes): the quote is replaced by the body's slice.
-                cleaned["quote"] = article.body[start:end]
+                # What is saved is the source's own text (a browser sends CRLF line ends, a
+                # paste may bring straight quotes): the quote is replaced by the text's slice.
+                cleaned["quote"] = text[start:end]
                 self.instance.start, self.instance.end = start, end
         return cleaned
 
-    def _locate(self, body: str, quote: str) -> tuple[int, int]:
+    def _locate(self, source, text: str, quote: str) -> tuple[int, int]:
         """Where the quote is; a changed citation keeps its place if its words are still there
         (the same words may occur earlier in the text), as ``citation_update`` does."""
-        if self.instance.pk and self.instance.article_id == self.cleaned_data["article"].pk:
+        word = "article" if source._meta.model_name == "article" else "document"
+        if self.instance.pk and self.instance.source == source:
             try:
-                return quote_locate(body=body, quote=quote, start=self.instance.start)
+                return quote_locate(body=text, quote=quote, start=self.instance.start, source=word)
             except ValidationError:
                 pass
-        return quote_locate(body=body, quote=quote)
+        return quote_locate(body=text, quote=quote, source=word)
 
 
 class CitationInlineFormSet(ServiceInlineFormSet):
@@ -126,7 +131,8 @@ class CitationInlineFormSet(ServiceInlineFormSet):
     def create(self, form):
         data = form.cleaned_data
         return citation_add(
-            article=data["article"],
+            article=data.get("article"),
+            document=data.get("document"),
             quote=data["quote"],
             note=data.get("note", ""),
             added_by=self.request_user,
@@ -147,13 +153,13 @@ class CitationInline(ServiceInline, admin.TabularInline):
     model = Citation
     form = CitationForm
     formset = CitationInlineFormSet
-    fields = ("article", "quote", "note", "start", "end")
+    fields = ("article", "document", "quote", "note", "start", "end")
     readonly_fields = ("start", "end")
-    autocomplete_fields = ("article",)
+    autocomplete_fields = ("article", "document")
     extra = 1
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("article__outlet")
+        return super().get_queryset(request).select_related("article__outlet", "document")
 
 
 class FactCitationInline(CitationInline):
@@ -304,6 +310,7 @@ class CitationAdmin(SheetAdminMixin, ServiceAdmin):
     list_display = ("short_quote", "article_short", "supports_link", "added_by")
     list_select_related = (
         "article__outlet",
+        "document",
         "fact__case",
         "proceeding__authority",
         "provision__agreement",
@@ -320,10 +327,10 @@ class CitationAdmin(SheetAdminMixin, ServiceAdmin):
         "fact__case__reference",
         "proceeding__case__reference",
     )
-    autocomplete_fields = ("article", "fact", "proceeding", "provision")
+    autocomplete_fields = ("article", "document", "fact", "proceeding", "provision")
     readonly_fields = ("start", "end", "added_by", *READONLY_RECORD_FIELDS)
     fieldsets = (
-        (None, {"fields": ("article", "quote", "note")}),
+        (None, {"fields": ("article", "document", "quote", "note")}),
         (_("Supports exactly one of"), {"fields": ("fact", "proceeding", "provision")}),
         (_("Position in the article's text"), {"fields": ("start", "end", "added_by")}),
         (_("Record"), {"fields": READONLY_RECORD_FIELDS, "classes": ("collapse",)}),
@@ -335,7 +342,7 @@ class CitationAdmin(SheetAdminMixin, ServiceAdmin):
 
     @admin.display(description=_("article"), ordering="article__title")
     def article_short(self, citation):
-        return shortened(str(citation.article), 70)
+        return shortened(str(citation.source), 70)
 
     @admin.display(description=_("supports"))
     def supports_link(self, citation):
@@ -344,7 +351,8 @@ class CitationAdmin(SheetAdminMixin, ServiceAdmin):
     def create(self, request, form):
         data = form.cleaned_data
         return citation_add(
-            article=data["article"],
+            article=data.get("article"),
+            document=data.get("document"),
             quote=data["quote"],
             note=data.get("note", ""),
             fact=data.get("fact"),

@@ -198,14 +198,27 @@ class DateReading(PublicRecord):
 
 
 class Citation(PublicRecord):
-    """An exact quote from an article's body, supporting one fact, proceeding or provision.
+    """An exact quote from an article's body (or a document's text), supporting one fact,
+    proceeding, provision or date reading.
 
-    ``start`` and ``end`` are character offsets into ``article.body``; the quote must be the
-    text found there. Quotes are what dossiers print in footnotes, so a quote that is not in
+    ``start`` and ``end`` are character offsets into ``article.body`` or ``document.text``
+    (exactly one of the two sources); the quote must be the text found there. Quotes are what dossiers print in footnotes, so a quote that is not in
     the stored text is never accepted.
     """
 
-    article = models.ForeignKey(Article, on_delete=models.PROTECT, related_name="citations", verbose_name=_("article"))
+    article = models.ForeignKey(
+        Article, null=True, blank=True, on_delete=models.PROTECT, related_name="citations", verbose_name=_("article")
+    )
+    # Or a case's own document (decision, letter, scan), quoted from its extracted text. Named by
+    # label: documents sit above this app (docs/architecture.md).
+    document = models.ForeignKey(
+        "documents.Document",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="citations",
+        verbose_name=_("document"),
+    )
     quote = models.TextField(verbose_name=_("quote"))
     start = models.PositiveIntegerField(help_text=_("Offset of the first character in the body."), verbose_name=_("start"))
     end = models.PositiveIntegerField(help_text=_("Offset just past the last character."), verbose_name=_("end"))
@@ -255,6 +268,12 @@ class Citation(PublicRecord):
             ),
             models.CheckConstraint(condition=~models.Q(quote=""), name="citation_quote_not_empty"),
             models.CheckConstraint(
+                condition=models.Q(article__isnull=False, document__isnull=True)
+                | models.Q(article__isnull=True, document__isnull=False),
+                name="citation_quotes_exactly_one_source",
+                violation_error_message=_("A citation quotes exactly one article or document."),
+            ),
+            models.CheckConstraint(
                 condition=(
                     models.Q(fact__isnull=False, proceeding__isnull=True, provision__isnull=True,
                              date_reading__isnull=True)
@@ -278,13 +297,25 @@ class Citation(PublicRecord):
     def supports(self):
         return self.fact or self.proceeding or self.provision or self.date_reading
 
+    @property
+    def source(self):
+        """What the quote is from: the article or the document."""
+        return self.article if self.article_id else self.document
+
+    @property
+    def source_text(self) -> str:
+        """The text the offsets point into: the article's body or the document's text."""
+        return self.article.body if self.article_id else self.document.text
+
     def clean(self) -> None:
-        if not self.quote or self.article_id is None:
+        if bool(self.article_id) == bool(self.document_id):
+            raise ValidationError(_("A citation quotes exactly one article or document."))
+        if not self.quote:
             return
-        body = self.article.body
-        if body[self.start : self.end] != self.quote:
+        if self.source_text[self.start : self.end] != self.quote:
             raise ValidationError(
-                {"quote": _("This quote is not in the article's text at the given position.")}
+                {"quote": _("This quote is not in the article's text at the given position.")
+                 if self.article_id else _("This quote is not in the document's text at the given position.")}
             )
         supported = [name for name in self.SUPPORTED if getattr(self, f"{name}_id")]
         if len(supported) != 1:

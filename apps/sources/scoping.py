@@ -30,13 +30,17 @@ def _visible_readings(user) -> QuerySet[DateReading]:
 
 def _visible_citation_condition(user) -> Q:
     proceeding = _supported_model("proceeding")
-    return (
+    supported = (
         scoping.visible_condition(_supported_model("fact"), user, through="fact")
         | scoping.visible_condition(proceeding, user, through="proceeding")
         | Q(provision__isnull=False)
         | Q(date_reading__agreement__isnull=False)
         | scoping.visible_condition(proceeding, user, through="date_reading__proceeding")
     )
+    # A quote of a case's document is as private as the document (its case's), whatever it
+    # supports: a provision is reference material, the letter quoted for it is not.
+    quoted = Q(document__isnull=True) | scoping.visible_condition(_supported_model("document"), user, through="document")
+    return supported & quoted
 
 
 def _visible_citations(user) -> QuerySet[Citation]:
@@ -51,6 +55,8 @@ def _case_record(citation: Citation):
 
 
 def _can_write_citation(user, citation: Citation) -> bool:
+    if citation.document_id and not scoping.can_write(user, citation.document):
+        return False
     target = _case_record(citation)
     return True if target is None else scoping.can_write(user, target)
 
@@ -76,7 +82,7 @@ scoping.register(
     visible=_visible_citations,
     condition=_visible_citation_condition,
     can_write=_can_write_citation,
-    holder=lambda citation: scoping.organization_holding(_case_record(citation)),
+    holder=lambda citation: scoping.organization_holding(_case_record(citation) or citation.document),
 )
 scoping.register(
     DateReading,

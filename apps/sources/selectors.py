@@ -126,7 +126,7 @@ def citation_list(*, user: AbstractBaseUser | AnonymousUser) -> QuerySet[Citatio
     proceeding it supports (apps/sources/scoping.py).
     """
     return scoped(Citation.objects.select_related(
-        "article__outlet", "fact__case", "proceeding", "provision"
+        "article__outlet", "document", "fact__case", "proceeding", "provision"
     ), user)
 
 
@@ -163,7 +163,7 @@ def date_readings_prefetch(lookup: str = "date_readings") -> Prefetch:
     return Prefetch(
         lookup,
         queryset=DateReading.objects.prefetch_related(
-            Prefetch("citations", queryset=Citation.objects.select_related("article__outlet").order_by("start", "pk"))
+            Prefetch("citations", queryset=Citation.objects.select_related("article__outlet", "document").order_by("start", "pk"))
         ),
     )
 
@@ -172,7 +172,7 @@ def date_reading_list(*, user: AbstractBaseUser | AnonymousUser) -> QuerySet[Dat
     """Date readings ``user`` may see (an agreement's: all; a proceeding's: as the proceeding)."""
     return scoped(
         DateReading.objects.select_related("agreement", "proceeding").prefetch_related(
-            Prefetch("citations", queryset=Citation.objects.select_related("article__outlet").order_by("start", "pk"))
+            Prefetch("citations", queryset=Citation.objects.select_related("article__outlet", "document").order_by("start", "pk"))
         ),
         user,
     )

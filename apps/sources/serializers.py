@@ -43,17 +43,27 @@ class ArticleSerializer(StrictFieldsMixin, serializers.ModelSerializer):
 def _validate_quote(attrs):
     """Check the quote against the article now, so the error names the field it is about (the
     service finds it again, the same way, when it stores the body's slice)."""
-    article, quote = attrs.get("article"), attrs.get("quote")
+    article, document, quote = attrs.get("article"), attrs.get("document"), attrs.get("quote")
+    if (article is None) == (document is None):
+        raise serializers.ValidationError({"article": _("Quote exactly one source: an article or a document.")})
     if article is not None and quote:
         quote_locate(body=article.body, quote=quote, start=attrs.get("start"))
+    elif document.text_state == "extracted" and quote:
+        quote_locate(body=document.text, quote=quote, start=attrs.get("start"), source="document")
     return attrs
 
 
 class CitationInlineSerializer(StrictFieldsMixin, serializers.ModelSerializer):
-    """A supporting quote inside a fact or proceeding: written as article + exact quote."""
+    """A supporting quote inside a fact or proceeding: written as article (or document) + exact quote."""
 
     id = serializers.UUIDField(source="public_id", read_only=True)
-    article = PublicIdField(queryset=Article.objects.all())
+    article = PublicIdField(queryset=Article.objects.all(), required=False, allow_null=True)
+    # A case's own document (apps.documents), by the model the citation's relation names.
+    document = PublicIdField(
+        queryset=Citation._meta.get_field("document").related_model._default_manager.all(),
+        required=False, allow_null=True,
+        help_text=_("Instead of an article: a document of the case whose text has been extracted."),
+    )
     quote = serializers.CharField(
         trim_whitespace=False,
         help_text=(
@@ -66,15 +76,19 @@ class CitationInlineSerializer(StrictFieldsMixin, serializers.ModelSerializer):
         required=False, allow_null=True, min_value=0, max_value=2_147_483_647,
         help_text=_("Where the quote starts in the body; only needed when the words occur twice."),
     )
-    article_title = serializers.CharField(source="article.title", read_only=True)
-    outlet = serializers.CharField(source="article.outlet.name", read_only=True)
+    # Null when the quote is from a document.
+    article_title = serializers.CharField(source="article.title", read_only=True, allow_null=True)
+    outlet = serializers.CharField(source="article.outlet.name", read_only=True, allow_null=True)
     published_on = serializers.DateField(source="article.published_on", read_only=True, allow_null=True)
-    url = serializers.CharField(source="article.url", read_only=True)
+    url = serializers.CharField(source="article.url", read_only=True, allow_null=True)
+    # Null when the quote is from an article.
+    document_title = serializers.CharField(source="document.title", read_only=True, allow_null=True)
+    document_sha256 = serializers.CharField(source="document.sha256", read_only=True, allow_null=True)
 
     class Meta:
         model = Citation
-        fields = ["id", "article", "quote", "start", "end", "note", "article_title", "outlet",
-                  "published_on", "url"]
+        fields = ["id", "article", "document", "quote", "start", "end", "note", "article_title", "outlet",
+                  "published_on", "url", "document_title", "document_sha256"]
         read_only_fields = ["end"]
 
     def validate(self, attrs):

@@ -192,7 +192,7 @@ def _passage(text: str) -> str:
     return text if len(text) <= 300 else f"{text[:200]}… …{text[-90:]}"
 
 
-def quote_locate(*, body: str, quote: str, start: int | None = None) -> tuple[int, int]:
+def quote_locate(*, body: str, quote: str, start: int | None = None, source: str = "article") -> tuple[int, int]:
     """The body's slice ``(start, end)`` that ``quote`` stands for: at ``start`` if given, else
     its first occurrence.
 
@@ -201,6 +201,7 @@ def quote_locate(*, body: str, quote: str, start: int | None = None) -> tuple[in
     which is how a pasted quote differs from the stored text. What is stored is always
     ``body[start:end]``, which may differ from the quote as typed in exactly those ways. When
     the words are not there, the message offers the nearest passage, if one is close.
+    ``source`` names what the body is in the messages ("article" or "document").
     """
     if not quote or not quote.strip():
         raise ValidationError({"quote": _("The quote is empty.")})
@@ -216,9 +217,9 @@ def quote_locate(*, body: str, quote: str, start: int | None = None) -> tuple[in
     if found:
         return found
     if start is None:
-        message = "This text does not appear in the article. Copy the words exactly."
+        message = f"This text does not appear in the {source}. Copy the words exactly."
     else:
-        message = f"The quote is not in the article's text at position {start}."
+        message = f"The quote is not in the {source}'s text at position {start}."
         elsewhere = find_folded(folded_body, folded_quote)
         if elsewhere:
             raise ValidationError(
@@ -252,10 +253,33 @@ def _article_locked(article: Article) -> Article:
     return Article.objects.select_for_update().get(pk=article.pk)
 
 
+def _document_locked(document):
+    """The document's row, locked as :func:`_article_locked` locks an article, with its text.
+
+    Documents sit above this app: the model is reached through the record, not imported.
+    """
+    locked = type(document)._default_manager.select_for_update().get(pk=document.pk)
+    if locked.text_state != "extracted":
+        raise ValidationError({"document": _("This document's text has not been extracted yet; quote it once it has.")})
+    return locked
+
+
+def _source_locked(*, article=None, document=None) -> tuple[Article | None, object | None, str]:
+    """(article, document, text) of the one source quoted, locked; refused unless exactly one."""
+    if (article is None) == (document is None):
+        raise ValidationError({"article": _("Quote exactly one source: an article or a document.")})
+    if article is not None:
+        article = _article_locked(article)
+        return article, None, article.body
+    document = _document_locked(document)
+    return None, document, document.text
+
+
 @transaction.atomic
 def citation_add(
     *,
-    article: Article,
+    article: Article | None = None,
+    document=None,
     quote: str,
     fact=None,
     proceeding=None,
@@ -266,16 +290,18 @@ def citation_add(
     added_by: AbstractBaseUser | None = None,
     public_id=None,
 ) -> Citation:
-    """Cite a quote of a stored article as support for one fact, proceeding, provision or date reading.
+    """Cite a quote of a stored article, or of a case's document, as support for one fact,
+    proceeding, provision or date reading.
 
-    The quote is found as ``quote_locate`` finds it, and stored as the body's own slice.
+    The quote is found as ``quote_locate`` finds it, and stored as the text's own slice.
     """
     # The text as it is now, under the lock: not the copy the caller loaded earlier.
-    article = _article_locked(article)
-    start, end = quote_locate(body=article.body, quote=quote, start=start)
+    article, document, text = _source_locked(article=article, document=document)
+    start, end = quote_locate(body=text, quote=quote, start=start, source="document" if document else "article")
     citation = Citation(
         article=article,
-        quote=article.body[start:end],
+        document=document,
+        quote=text[start:end],
         start=start,
         end=end,
         fact=fact,
@@ -309,17 +335,18 @@ def citation_update(*, citation: Citation, **changes) -> tuple[Citation, bool]:
     What it quotes and what it supports stay: a quote of another article, or for another
     record, is a new citation.
     """
-    for name in ("article", *Citation.SUPPORTED):
+    for name in ("article", "document", *Citation.SUPPORTED):
         if name in changes and changes.pop(name) != getattr(citation, name):
             raise ValidationError({name: _("Cite it anew instead: a citation keeps its article and what it supports.")})
     if "quote" in changes and changes["quote"] != citation.quote:
-        body = _article_locked(citation.article).body
+        _article, document, body = _source_locked(article=citation.article, document=citation.document)
+        source = "document" if document else "article"
         try:
             # The same words where the citation already is (a quote sent back with the line
             # ends a browser uses, say) keep their place, even if they also occur earlier.
-            start, end = quote_locate(body=body, quote=changes["quote"], start=citation.start)
+            start, end = quote_locate(body=body, quote=changes["quote"], start=citation.start, source=source)
         except ValidationError:
-            start, end = quote_locate(body=body, quote=changes["quote"])
+            start, end = quote_locate(body=body, quote=changes["quote"], source=source)
         changes.update(quote=body[start:end], start=start, end=end)
     return record_update(record=citation, fields=("quote", "start", "end", "note"), data=changes)
 

@@ -208,6 +208,7 @@ class CaseAdmin(SheetAdminMixin, ServiceAdmin):
                     "fact": reverse("admin:cases_fact_changelist"),
                     "proceeding": reverse("admin:proceedings_proceeding_changelist"),
                     "article": reverse("admin:sources_article_changelist"),
+                    "document": reverse("admin:documents_document_changelist"),
                     "back": quote(request.path, safe="/"),
                 },
                 can_edit_case=self.has_change_permission(request, obj),

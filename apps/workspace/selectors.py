@@ -16,6 +16,7 @@ from apps.cases.selectors import caseworkers, facts_with_sources
 from apps.core.partial_dates import PartialDate
 from apps.core.scoping import scoped
 from apps.deadlines import selectors as deadlines_selectors
+from apps.documents.selectors import case_documents
 from apps.dossiers.models import DossierGeneration
 from apps.people.models import Alias, Individual
 from apps.proceedings.models import Proceeding, ProceedingEvent
@@ -140,6 +141,7 @@ class CaseFile:
     chronology: list[ChronologyItem]
     chains: list[list[ProceedingLink]]
     people: list[Individual]
+    documents: list
     dossiers: list
     fact_total: int
     disputed_total: int
@@ -159,8 +161,8 @@ def _lean_citations() -> Prefetch:
     # the article's text, which can be tens of kilobytes per citation.
     return Prefetch(
         "citations",
-        queryset=Citation.objects.select_related("article__outlet").defer(
-            "article__body", "article__raw_text", "article__outlet__notes"
+        queryset=Citation.objects.select_related("article__outlet", "document").defer(
+            "article__body", "article__raw_text", "article__outlet__notes", "document__text"
         ),
     )
 
@@ -260,7 +262,7 @@ def case_file(*, case: Case) -> CaseFile:
     """Everything the case file page shows of a case the reader may see, in a fixed number of
     queries (a test pins it for a 200-fact case): the chronology, the proceedings as appeal
     chains with their quotes and legal basis, the people with their aliases, the dossiers
-    generated. Never a protected identity: the people's own pages show those to whom may."""
+    generated, the documents uploaded (without their text). Never a protected identity: the people's own pages show those to whom may."""
     chronology = case_chronology(case=case)
     proceedings = list(
         Proceeding.objects.filter(case=case)
@@ -282,6 +284,7 @@ def case_file(*, case: Case) -> CaseFile:
         chronology=chronology,
         chains=appeal_chains(proceedings),
         people=people,
+        documents=case_documents(case=case),
         dossiers=dossiers,
         fact_total=sum(len(item.readings) or int(item.entry.fact is not None) for item in chronology),
         disputed_total=sum(1 for item in chronology for _entry in item.readings),

@@ -14,7 +14,7 @@ from tests.factories import FactFactory
 
 pytestmark = pytest.mark.django_db
 
-DOMAIN_APPS = ("people", "cases", "proceedings", "agreements", "sources", "access")
+DOMAIN_APPS = ("people", "cases", "proceedings", "agreements", "sources", "documents", "access")
 
 
 def domain_models():

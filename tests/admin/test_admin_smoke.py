@@ -60,7 +60,7 @@ def test_every_domain_app_has_its_models_registered():
 
     domain_models = [
         model
-        for app in ("people", "cases", "proceedings", "agreements", "sources")
+        for app in ("people", "cases", "proceedings", "agreements", "sources", "documents")
         for model in apps.get_app_config(app).get_models()
     ]
     # The change history's own tables (django-simple-history) are browsed from each record;

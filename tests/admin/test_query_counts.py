@@ -14,6 +14,7 @@ from tests.factories import (
     AliasFactory,
     ArticleFactory,
     CitationFactory,
+    DocumentFactory,
     FactFactory,
     OrganizationFactory,
     ProceedingEventFactory,
@@ -55,6 +56,7 @@ CHANGELISTS = {
     "citations": ("citation", 6),
     "agreements": ("agreement", 8),
     "organizations": ("organization", 7),
+    "documents": ("document", 6),
 }
 
 
@@ -79,6 +81,7 @@ def more_of_the_case(desk, case):
     desk.fact(case=case)
     subject = AliasFactory().individual
     case.subjects.add(subject)
+    DocumentFactory(case=case, proceeding=ProceedingFactory(case=case))
 
 
 def more_of_the_shared_case(desk, case):
@@ -109,9 +112,10 @@ def more_of_the_agreement(desk, agreement):
 # A change page asks whether the user may write the record once (apps.core.admin.can_write),
 # not once per inline, button and link; the case page is the case file (apps.workspace).
 CHANGE_PAGES = {
-    # +1 each: the next deadline in the case file's header (apps.deadlines).
-    "case page": (lambda desk: desk.case(), more_of_the_case, 24),
-    "shared case page, read-only": (lambda desk: desk.shared, more_of_the_shared_case, 22),
+    # +1 each: the next deadline in the case file's header (apps.deadlines); +1 each: the
+    # documents section (apps.documents).
+    "case page": (lambda desk: desk.case(), more_of_the_case, 25),
+    "shared case page, read-only": (lambda desk: desk.shared, more_of_the_shared_case, 23),
     "fact": (lambda desk: desk.fact(), lambda desk, fact: CitationFactory(fact=fact), 10),
     "proceeding": (lambda desk: desk.proceeding(), more_of_the_proceeding, 19),
     # The view of the protected identity is logged, and its entry sealed in the audit chain
@@ -124,6 +128,7 @@ CHANGE_PAGES = {
         11,
     ),
     "agreement": (lambda desk: desk.agreement(), more_of_the_agreement, 8),
+    "document": (lambda desk: desk.document(), lambda desk, document: None, 10),
     "organization": (
         lambda desk: desk.organization(),
         lambda desk, organization: OrganizationFactory(parent=organization),

@@ -53,6 +53,7 @@ LISTS = {
     "articles": ("article", 1),
     "citations": ("citation", 1),
     "facts": ("fact", 3),
+    "documents": ("document", 2),  # the page and its count
 }
 
 

@@ -21,7 +21,7 @@ def openapi(tmp_path_factory):
 def test_the_schema_validates_without_warnings_and_covers_every_resource(openapi):
     resources = {path.split("/")[3] for path in openapi["paths"]}
     assert resources == {"individuals", "organizations", "cases", "proceedings", "agreements", "provisions",
-                         "articles", "citations", "facts", "jobs", "deadlines",
+                         "articles", "citations", "facts", "jobs", "deadlines", "documents",
                          "date-readings", "signing-key", "webhooks"}
     assert openapi["components"]["securitySchemes"]["bearerAuth"]["scheme"] == "bearer"
 

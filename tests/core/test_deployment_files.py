@@ -49,7 +49,7 @@ def test_compose_sets_only_variables_the_settings_read():
 
 def test_compose_requires_secrets_instead_of_defaulting_them():
     environment = compose()["services"]["web"]["environment"]
-    for name in ("SECRET_KEY", "SALT_KEY", "AUDIT_KEY"):
+    for name in ("SECRET_KEY", "SALT_KEY", "AUDIT_KEY", "DOCUMENTS_KEY"):
         assert environment[name].startswith(f"${{{name}:?"), name
 
 

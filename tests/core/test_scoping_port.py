@@ -23,6 +23,7 @@ from tests.factories import (
     DeadlineFactory,
     DeadlineReminderFactory,
     DeadlineRuleFactory,
+    DocumentFactory,
     FactFactory,
     JobFactory,
     MembershipFactory,
@@ -107,6 +108,7 @@ def world():
     CaseNoteFactory(case=case)
     CaseTaskFactory(case=case)
     DateReadingFactory()
+    DocumentFactory(case=case, extract=False)
     return case, share
 
 

@@ -37,6 +37,12 @@ def test_it_refuses_to_start_without_a_secret_key_when_debug_is_off():
     assert "SECRET_KEY is not set" in result.stderr
 
 
+def test_it_refuses_to_start_without_a_documents_key_when_debug_is_off():
+    result = run_with({"SECRET_KEY": "s" * 50, "DOCUMENTS_KEY": ""})
+    assert result.returncode != 0
+    assert "DOCUMENTS_KEY is not set" in result.stderr
+
+
 def test_it_refuses_an_empty_secret_key_when_debug_is_off():
     result = run_with({"SECRET_KEY": "", "DEBUG": "0"})
     assert result.returncode != 0

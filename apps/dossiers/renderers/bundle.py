@@ -14,6 +14,9 @@ Each source file holds the article's stored body (its normal form) in UTF-8, so 
 is the article's ``sha256`` as shown in the bibliography. Beside it, ``originals/`` holds the
 bytes of each imported source exactly as they were received (``ArticleOriginal``), whose
 SHA-256 the bibliography names too: the working copy and the evidentiary original, kept apart.
+``documents/`` holds the original bytes of each of the case's own documents the dossier quotes
+(decisions, letters, scans), decrypted and checked against the SHA-256 taken at upload, at the
+levels that may show them (``full`` and ``legal``; never ``public``).
 
 The manifest is signed (``apps.dossiers.signing``): ``manifest.sig`` is the Ed25519 signature
 of ``manifest.json``'s bytes, made with the deployment's key, which the manifest names by its
@@ -37,6 +40,7 @@ from apps.dossiers.renderers.pdf import render_pdf
 MANIFEST_SCHEMA = "casetracker.evidence-bundle/2"
 # What a received file's format gives its original's name in the bundle.
 _ORIGINAL_SUFFIX = {"html": ".html", "text": ".txt"}
+_DOCUMENT_SUFFIX = {"application/pdf": ".pdf", "image/png": ".png", "image/jpeg": ".jpg", "image/tiff": ".tif"}
 
 
 def _slug(value: str, length: int = 48) -> str:
@@ -69,6 +73,12 @@ def bundle_files(content: dict, originals: dict[str, bytes] | None = None) -> li
             path = f"originals/{stem}{_ORIGINAL_SUFFIX.get(original['format'], '.bin')}"
             original_paths[source["id"]] = path
             files.append((path, originals[source["public_id"]]))
+    document_paths = {}
+    for document in content.get("documents", ()):
+        if document["carried"] and document["public_id"] in originals:
+            path = f"documents/{document['id']}-{_slug(document['title'])}{_DOCUMENT_SUFFIX[document['content_type']]}"
+            document_paths[document["id"]] = path
+            files.append((path, originals[document["public_id"]]))
     key = signing.signing_key().public_key()
     key_id = signing.key_id(key)
     files.append(("VERIFY.txt", _verify_text(reference=reference, key=key).encode("utf-8")))
@@ -104,6 +114,16 @@ def bundle_files(content: dict, originals: dict[str, bytes] | None = None) -> li
             }
             for index, source in enumerate(content["sources"])
         ],
+        "documents": [
+            {
+                "id": document["id"],
+                "path": document_paths.get(document["id"]),
+                "title": document["title"],
+                "sha256": document["sha256"],
+                "uploaded_at": document["uploaded_at"],
+            }
+            for document in content.get("documents", ())
+        ],
     }
     manifest_bytes = (json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode()
     files.append((signing.MANIFEST, manifest_bytes))
@@ -135,7 +155,8 @@ This bundle was made by Casetracker. Nothing in it can be changed without it sho
 
 sources/ holds each source's text as the dossier quotes it (its SHA-256 is the one in the
 dossier's bibliography); originals/ holds each imported source's bytes exactly as they were
-received, before any cleaning, with their own SHA-256.
+received, before any cleaning, with their own SHA-256; documents/ holds the case's own
+documents the dossier quotes, as they were uploaded, with the SHA-256 taken at upload.
 """
 
 

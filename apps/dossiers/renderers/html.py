@@ -42,6 +42,11 @@ def html_context(content: dict, *, paged: bool) -> dict:
             source["original"]["captured_display"] = _when(source["original"]["captured_at"])
         # Only web addresses become links; anything else stays printed text.
         source["linkable"] = source["url"].lower().startswith(("https://", "http://"))
+    for document in dossier.get("documents", ()):
+        # Printed in a note as a source is: what it is, its title, when it was uploaded.
+        document["outlet"] = document["kind_display"]
+        document["published_display"] = _day(document["uploaded_at"][:10])
+        sources[document["id"]] = document
     notes = []
     citation_lists = [fact["citations"] for fact in dossier["timeline"]]
     citation_lists += [proceeding["citations"] for proceeding in dossier["proceedings"]]
