@@ -174,9 +174,11 @@ def case_chronology(*, case: Case) -> list[ChronologyItem]:
         )
     )
     events = ProceedingEvent.objects.filter(proceeding__case=case).select_related("proceeding__authority")
+    # A milestone's date readings (what sources say the date is), with their quotes and
+    # sources: a disputed date shows each reading side by side. Two queries more.
     agreements = Agreement.objects.filter(Exists(Proceeding.agreements.through.objects.filter(
         agreement=OuterRef("pk"), proceeding__case=case
-    )))
+    ))).prefetch_related(date_readings_prefetch())
     entries = [
         TimelineEntry(type="fact", date=fact.date, id=fact.public_id, summary=fact.statement, fact=fact,
                       citations=list(fact.citations.all()))
@@ -189,14 +191,15 @@ def case_chronology(*, case: Case) -> list[ChronologyItem]:
         )
         for event in events
     ]
-    entries += [
-        TimelineEntry(
-            type="agreement_milestone", date=date, id=agreement.public_id,
-            summary=str(agreement), agreement=agreement, milestone=label,
-        )
-        for agreement in agreements
-        for label, date in agreement.milestones()
-    ]
+    for agreement in agreements:
+        readings = date_readings_grouped(agreement.date_readings.all())
+        for label, date in agreement.milestones():
+            reading = readings.get(label.replace(" ", "_"), {"disputed": False, "readings": []})
+            entries.append(TimelineEntry(
+                type="agreement_milestone", date=date, id=agreement.public_id,
+                summary=str(agreement), agreement=agreement, milestone=label,
+                readings=reading["readings"], disputed=reading["disputed"],
+            ))
     entries.sort(key=lambda entry: entry.sort_key)
     return _group_disputes(entries)
 
