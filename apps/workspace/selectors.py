@@ -167,7 +167,8 @@ def _lean_citations() -> Prefetch:
 
 def case_chronology(*, case: Case) -> list[ChronologyItem]:
     """The case's facts (with quotes and sources), proceeding events and agreement milestones
-    in date order, disputed facts grouped into their readings. Six queries, whatever the size."""
+    in date order, disputed facts grouped into their readings, an agreement's date with what
+    sources say it is. Seven queries (eight once a milestone has readings), whatever the size."""
     facts = list(
         Fact.objects.filter(case=case).prefetch_related(
             _lean_citations(), Prefetch("contradicts", queryset=Fact.objects.only("id"))

@@ -37,7 +37,10 @@ def one_reading(caseworker):
     )
     convention = Agreement.objects.get(title="Convention relating to the Status of Refugees")
     date_reading_add(
-        agreement=convention, field="signed", value="28 July 1951", supports=[{"article": article, "quote": FIRST_QUOTE}]
+        agreement=convention,
+        field="signed",
+        value="28 July 1951",
+        supports=[{"article": article, "quote": FIRST_QUOTE}],
     )
     return convention
 
@@ -49,10 +52,14 @@ def test_a_caseworker_marks_a_disputed_signing_date_and_sees_both_readings_on_th
 
     page = signed_in
     page.goto(f"{live_server.url}/admin/sources/datereading/add/")
-    choose_in_autocomplete(page, page.locator("#id_agreement"), "Status of Refugees", "Convention relating to the Status")
+    choose_in_autocomplete(
+        page, page.locator("#id_agreement"), "Status of Refugees", "1951 Refugee Convention"
+    )
     page.locator("#id_field").select_option("signed")
     page.locator("#id_value").fill("25 July 1951")
-    choose_in_autocomplete(page, page.locator("#id_support_article"), "seventy-five", "The refugee convention")
+    choose_in_autocomplete(
+        page, page.locator("#id_support_article"), "seventy-five", "The refugee convention"
+    )
     page.locator("#id_support_quote").fill(SECOND_QUOTE)
     page.get_by_role("button", name="Save", exact=True).click()
 
@@ -63,7 +70,7 @@ def test_a_caseworker_marks_a_disputed_signing_date_and_sees_both_readings_on_th
 
     page.goto(f"{live_server.url}/admin/cases/case/")
     page.locator("#result_list").get_by_role("link", name="CT-2013-0001").click()
-    milestone = page.locator(".ct-agreement_milestone.ct-disputed", has_text="Status of Refugees")
+    milestone = page.locator(".ct-agreement_milestone.ct-disputed", has_text="1951 Refugee Convention")
     expect(milestone).to_contain_text("Disputed date")
     expect(milestone).to_contain_text("the sources disagree: 2 readings")
     shown = milestone.locator(".ct-date-readings .ct-reading")
@@ -73,4 +80,6 @@ def test_a_caseworker_marks_a_disputed_signing_date_and_sees_both_readings_on_th
     for reading, quote in ((shown.nth(0), SECOND_QUOTE), (shown.nth(1), FIRST_QUOTE)):
         reading.locator("summary").click()
         expect(reading.locator("blockquote")).to_have_text(quote)
-        expect(reading.get_by_role("link", name="The refugee convention, seventy-five years on")).to_be_visible()
+        expect(
+            reading.get_by_role("link", name="The refugee convention, seventy-five years on")
+        ).to_be_visible()
