@@ -3,6 +3,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from apps.core.models import PublicRecord, Versioned
@@ -24,7 +25,8 @@ class Case(PublicRecord):
     """The unit caseworkers work in: one or more people facing the same proceedings."""
 
     class Status(models.TextChoices):
-        OPEN = "open", _("Open")
+        # "open" is also a deadline's state (another word in Russian): each has its context.
+        OPEN = "open", pgettext_lazy("case status", "Open")
         MONITORING = "monitoring", _("Monitoring")
         CLOSED = "closed", _("Closed")
 

@@ -8,15 +8,26 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         # Every change history is sealed in a hash chain (the access log registers itself).
-        from django.db.models.signals import post_migrate
+        from django.db.models.signals import post_migrate, pre_save
 
         from apps.core import custody
 
         custody.history_chains_register()
         post_migrate.connect(_chain_heads, sender=self)
+        pre_save.connect(_fixture_rows_make_no_history, dispatch_uid="core-fixture-rows-no-history")
 
 
 def _chain_heads(sender, using="default", **kwargs) -> None:
     from apps.core import custody
 
     custody.heads_ensure(using=using)
+
+
+def _fixture_rows_make_no_history(sender, instance, raw=False, **kwargs) -> None:
+    # loaddata saves raw: a fixture brings its rows' history (and their links) with it, so
+    # loading must not write versions of its own. django-simple-history already skips a raw
+    # save, but not the many-to-many lists loaddata sets right after it on the same instance
+    # (a case's subjects), which would add a "changed" version and its m2m rows, sealed. The
+    # flag is the one simple-history reads for both.
+    if raw:
+        instance.skip_history_when_saving = True

@@ -12,6 +12,7 @@ from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
@@ -168,7 +169,8 @@ class Deadline(PublicRecord):
     """One deadline in a case: computed from a rule and its trigger event, or set by hand."""
 
     class State(models.TextChoices):
-        OPEN = "open", _("open")
+        # Not yet met, missed or waived; a case's "Open" status is another word in Russian.
+        OPEN = "open", pgettext_lazy("deadline state", "open")
         MET = "met", _("met")
         MISSED = "missed", _("missed")
         WAIVED = "waived", _("waived")

@@ -39,7 +39,7 @@ from apps.jobs.services import job_enqueue
 KIND = "dossier_render"
 # Raised when a change to the renderers or the template changes the bytes of the same content,
 # so that no copy made by the previous code is served as current.
-RENDER_REVISION = 1
+RENDER_REVISION = 2
 
 
 def render_name(*, digest: str, format: str, level: str, language: str) -> str:

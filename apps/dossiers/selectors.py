@@ -26,6 +26,7 @@ from apps.core.partial_dates import PartialDate
 from apps.documents.models import Document
 from apps.documents.services import document_content
 from apps.dossiers.models import Level
+from apps.dossiers.signing import dossier_key
 from apps.people.models import Individual
 from apps.proceedings.models import Proceeding
 from apps.sources.models import Article, ArticleOriginal, Citation, DateReading
@@ -125,6 +126,10 @@ def dossier_content(
         "sources": sources,
         "documents": cited_documents,
     }
+    # The key that signs this dossier's evidence bundle, so that a reader of any format can
+    # check a bundle (and the key the organization publishes). Part of the digest: after a key
+    # rotation a stored render must not go on printing the old key.
+    content["cover"]["signing_key"] = dossier_key()
     content["cover"]["digest"] = content_digest(content)
     return content
 
@@ -186,7 +191,7 @@ def _load_agreements(*, facts: Sequence[Fact], proceedings: Sequence[Proceeding]
                 queryset=Provision.objects.order_by("position", "number", "pk").prefetch_related(
                     Prefetch("citations", queryset=_CITATIONS)
                 ),
-            )
+            ),
         )
         .order_by("title", "pk")
     )
@@ -598,7 +603,9 @@ def bundle_originals(content: dict) -> dict[str, bytes]:
     """The bytes as received of the sources a dossier's content lists, by their public id
     (for the evidence bundle). One query."""
     ids = [source["public_id"] for source in content["sources"] if source.get("original")]
-    rows = ArticleOriginal.objects.filter(article__public_id__in=ids).values_list("article__public_id", "content")
+    rows = ArticleOriginal.objects.filter(article__public_id__in=ids).values_list(
+        "article__public_id", "content"
+    )
     # PostgreSQL gives a memoryview, SQLite bytes.
     originals = {str(public_id): bytes(data) for public_id, data in rows}
     # And the documents' files, decrypted and checked against their hash: a damaged file

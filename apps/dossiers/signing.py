@@ -106,7 +106,9 @@ def signing_key() -> Ed25519PrivateKey:
         return private_key_from_text(text)
     path = getattr(settings, "BUNDLE_SIGNING_KEY_FILE", None)
     if not path:
-        raise ImproperlyConfigured("BUNDLE_SIGNING_KEY is not set; make one with `manage.py bundle_signing_key`.")
+        raise ImproperlyConfigured(
+            "BUNDLE_SIGNING_KEY is not set; make one with `manage.py bundle_signing_key`."
+        )
     path = Path(path)
     if not path.exists():
         try:
@@ -120,7 +122,9 @@ def published_keys() -> list[dict]:
     """The public keys bundles of this deployment may be signed with: the current one first,
     then the retired ones (still accepted, never used to sign)."""
     keys = [(signing_key().public_key(), True)]
-    keys += [(public_key_from_text(text), False) for text in getattr(settings, "BUNDLE_SIGNING_KEYS_RETIRED", [])]
+    keys += [
+        (public_key_from_text(text), False) for text in getattr(settings, "BUNDLE_SIGNING_KEYS_RETIRED", [])
+    ]
     return [
         {
             "key_id": key_id(key),
@@ -131,6 +135,29 @@ def published_keys() -> list[dict]:
         }
         for key, current in keys
     ]
+
+
+def fingerprint(public_key: Ed25519PublicKey) -> str:
+    """The SHA-256 of the raw public key in groups of four hex digits, to read out and compare
+    (its first 16 digits are the key id)."""
+    digest = hashlib.sha256(public_raw(public_key)).hexdigest()
+    return " ".join(digest[i : i + 4] for i in range(0, len(digest), 4))
+
+
+def dossier_key() -> dict:
+    """The key printed in a dossier: the one this deployment signs evidence bundles with now."""
+    public = signing_key().public_key()
+    return {
+        "key_id": key_id(public),
+        "algorithm": ALGORITHM,
+        "public_key": base64.b64encode(public_raw(public)).decode("ascii"),
+        "fingerprint": fingerprint(public),
+        "verify": _(
+            "The evidence bundle (ZIP) of this dossier is signed with this key: check it with "
+            "“manage.py bundle_verify BUNDLE.zip --public-key KEY” and compare the key with the one "
+            "the issuing organization publishes at /api/v1/signing-key/."
+        ),
+    }
 
 
 def sign(data: bytes) -> bytes:
@@ -182,13 +209,17 @@ def verify_bundle(data: bytes, *, public_keys: list[Ed25519PublicKey]) -> Verifi
             path = entry.get("path", "")
             listed.add(path)
             if path not in names:
-                result.problems.append(_("%(path)s is listed in the manifest but missing from the bundle.") % {"path": path})
+                result.problems.append(
+                    _("%(path)s is listed in the manifest but missing from the bundle.") % {"path": path}
+                )
                 continue
             try:
                 content = archive.read(path)
             except (zipfile.BadZipFile, OSError) as error:
                 # A changed byte in a compressed entry usually fails the ZIP's own CRC check.
-                result.problems.append(_("%(path)s cannot be read: %(error)s") % {"path": path, "error": error})
+                result.problems.append(
+                    _("%(path)s cannot be read: %(error)s") % {"path": path, "error": error}
+                )
                 continue
             result.files_checked += 1
             digest = hashlib.sha256(content).hexdigest()
@@ -204,7 +235,9 @@ def verify_bundle(data: bytes, *, public_keys: list[Ed25519PublicKey]) -> Verifi
                 )
         for name in names:
             if name not in listed and name not in (MANIFEST, SIGNATURE):
-                result.problems.append(_("%(path)s is in the bundle but not in the manifest.") % {"path": name})
+                result.problems.append(
+                    _("%(path)s is in the bundle but not in the manifest.") % {"path": name}
+                )
     return result
 
 
@@ -224,7 +257,9 @@ def _check_signature(archive, names, manifest, manifest_bytes, public_keys, resu
     key = keys.get(result.key_id)
     if key is None:
         result.problems.append(
-            _("The bundle was signed with key %(key_id)s, which is not among the public keys given (%(known)s).")
+            _(
+                "The bundle was signed with key %(key_id)s, which is not among the public keys given (%(known)s)."
+            )
             % {"key_id": result.key_id or "?", "known": ", ".join(keys) or "none"}
         )
         return
@@ -232,6 +267,9 @@ def _check_signature(archive, names, manifest, manifest_bytes, public_keys, resu
         key.verify(archive.read(SIGNATURE), manifest_bytes)
     except InvalidSignature:
         result.problems.append(
-            _("The signature of manifest.json does not hold with key %(key_id)s: the manifest was "
-              "changed after signing, or the signature is not this key's.") % {"key_id": result.key_id}
+            _(
+                "The signature of manifest.json does not hold with key %(key_id)s: the manifest was "
+                "changed after signing, or the signature is not this key's."
+            )
+            % {"key_id": result.key_id}
         )

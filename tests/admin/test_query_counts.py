@@ -113,8 +113,9 @@ def more_of_the_agreement(desk, agreement):
 # not once per inline, button and link; the case page is the case file (apps.workspace).
 CHANGE_PAGES = {
     # +1 each: the next deadline in the case file's header (apps.deadlines); +1 each: the
-    # documents section (apps.documents).
-    "case page": (lambda desk: desk.case(), more_of_the_case, 25),
+    # documents section (apps.documents). The case page +1: its agreements' date readings
+    # (their quotes one more once a reading exists; the desk's case has none).
+    "case page": (lambda desk: desk.case(), more_of_the_case, 26),
     "shared case page, read-only": (lambda desk: desk.shared, more_of_the_shared_case, 23),
     "fact": (lambda desk: desk.fact(), lambda desk, fact: CitationFactory(fact=fact), 10),
     "proceeding": (lambda desk: desk.proceeding(), more_of_the_proceeding, 19),

@@ -51,7 +51,11 @@ def test_the_manifest_names_the_key_and_the_signature_is_over_its_bytes(kim):
         verify_steps = archive.read("VERIFY.txt").decode()
     manifest = json.loads(manifest_bytes)
     public = signing.signing_key().public_key()
-    assert manifest["signature"] == {"algorithm": "Ed25519", "key_id": signing.key_id(public), "file": "manifest.sig"}
+    assert manifest["signature"] == {
+        "algorithm": "Ed25519",
+        "key_id": signing.key_id(public),
+        "file": "manifest.sig",
+    }
     public.verify(signature, manifest_bytes)  # raises if it does not hold
     assert signing.public_pem(public) in verify_steps and "openssl pkeyutl -verify" in verify_steps
     assert "VERIFY.txt" in [entry["path"] for entry in manifest["files"]]
@@ -100,8 +104,9 @@ def test_another_key_fails_and_says_which_key_signed(kim, tmp_path):
     with pytest.raises(CommandError) as refused:
         _verify(tmp_path, _bundle(kim), "--public-key", str(pem))
     key_id = signing.key_id(signing.signing_key().public_key())
-    assert f"signed with key {key_id}, which is not among the public keys given ({signing.key_id(other)})" in str(
-        refused.value
+    assert (
+        f"signed with key {key_id}, which is not among the public keys given ({signing.key_id(other)})"
+        in str(refused.value)
     )
 
 
@@ -130,9 +135,9 @@ def test_an_unsigned_or_extra_file_is_named(kim, tmp_path):
         target.writestr("extra.txt", b"slipped in")
     with pytest.raises(CommandError) as refused:
         _verify(tmp_path, out.getvalue())
-    assert "no manifest.sig" in str(refused.value) and "extra.txt is in the bundle but not in the manifest" in str(
+    assert "no manifest.sig" in str(
         refused.value
-    )
+    ) and "extra.txt is in the bundle but not in the manifest" in str(refused.value)
 
 
 def test_the_signing_key_endpoint_is_public_and_names_the_key(db):
@@ -158,3 +163,73 @@ def test_in_development_a_key_is_made_once_in_a_file_only_the_owner_reads(tmp_pa
     first = signing.key_id(signing.signing_key().public_key())
     assert signing.key_id(signing.signing_key().public_key()) == first
     assert settings.BUNDLE_SIGNING_KEY_FILE.stat().st_mode & 0o777 == 0o600
+
+
+# The public key printed in the dossier ------------------------------------------------------
+
+# tests/settings.py's fixed key (32 bytes of "t"): its public half, as the endpoint gives it.
+PUBLIC_KEY = base64.b64encode(
+    signing.public_raw(Ed25519PrivateKey.from_private_bytes(b"t" * 32).public_key())
+).decode()
+
+
+def _printed_key_checks(text: str) -> None:
+    fingerprint = hashlib.sha256(base64.b64decode(PUBLIC_KEY)).hexdigest()
+    flat = "".join(text.split())  # a long value may be broken across lines
+    assert PUBLIC_KEY in flat
+    assert fingerprint in flat  # grouped by four with spaces: whitespace removed, the whole hash
+    assert fingerprint[:16] in text  # the key id
+    assert "bundle_verify" in text and "/api/v1/signing-key/" in text
+
+
+def test_the_cover_names_the_key_that_signs_the_bundle_with_its_fingerprint(kim):
+    key = dossier_content(case=kim.case, level="public")["cover"]["signing_key"]
+
+    fingerprint = hashlib.sha256(base64.b64decode(PUBLIC_KEY)).hexdigest()
+    assert key == {
+        "key_id": fingerprint[:16],
+        "algorithm": "Ed25519",
+        "public_key": PUBLIC_KEY,
+        "fingerprint": " ".join(fingerprint[i : i + 4] for i in range(0, 64, 4)),
+        "verify": key["verify"],
+    }
+    assert key["public_key"] == APIClient().get("/api/v1/signing-key/").json()["keys"][0]["public_key"]
+    assert key["verify"].startswith("The evidence bundle (ZIP) of this dossier is signed with this key")
+
+
+def test_the_html_dossier_prints_the_public_key_fingerprint_and_how_to_verify(kim):
+    from apps.dossiers.renderers.html import render_html
+
+    _printed_key_checks(render_html(dossier_content(case=kim.case, level="public")))
+
+
+def test_the_pdf_dossier_prints_the_public_key_on_its_cover(kim, tmp_path):
+    from apps.dossiers.renderers.pdf import render_pdf
+    from tests.dossiers.conftest import pdf_text
+
+    text = pdf_text(render_pdf(dossier_content(case=kim.case, level="public")), tmp_path)
+    _printed_key_checks(text)
+    assert text.index("Key fingerprint") < text.index("Summary")  # on the cover
+
+
+def test_the_docx_dossier_prints_the_public_key(kim):
+    from apps.dossiers.renderers.docx import render_docx
+    from tests.dossiers.conftest import docx_parts
+
+    _printed_key_checks(
+        docx_parts(render_docx(dossier_content(case=kim.case, level="public")))["word/document.xml"]
+    )
+
+
+def test_the_json_dossier_carries_the_key_in_its_metadata_and_its_digest(kim, settings):
+    from apps.dossiers.renderers.jsonfile import render_json
+    from apps.dossiers.selectors import content_digest
+
+    content = dossier_content(case=kim.case, level="public")
+    parsed = json.loads(render_json(content))
+    assert parsed["cover"]["signing_key"]["public_key"] == PUBLIC_KEY
+    _printed_key_checks(json.dumps(parsed["cover"]["signing_key"]))
+    assert content_digest(parsed) == parsed["cover"]["digest"]
+    # After a rotation the same data is another dossier: a stored render never shows the old key.
+    settings.BUNDLE_SIGNING_KEY = base64.b64encode(b"u" * 32).decode()
+    assert dossier_content(case=kim.case, level="public")["cover"]["digest"] != content["cover"]["digest"]

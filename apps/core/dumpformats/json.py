@@ -2,11 +2,13 @@
 
 from django.core.serializers import json as django_json
 
-from apps.core.dumpformats import CiphertextPython
+from apps.core.dumpformats import CiphertextPython, ExactJSONEncoder
 
 
 class Serializer(CiphertextPython, django_json.Serializer):
-    pass
+    def _init_options(self):
+        self.options.setdefault("cls", ExactJSONEncoder)
+        super()._init_options()
 
 
 Deserializer = django_json.Deserializer

@@ -2,11 +2,13 @@
 
 from django.core.serializers import jsonl as django_jsonl
 
-from apps.core.dumpformats import CiphertextPython
+from apps.core.dumpformats import CiphertextPython, ExactJSONEncoder
 
 
 class Serializer(CiphertextPython, django_jsonl.Serializer):
-    pass
+    def _init_options(self):
+        self.options.setdefault("cls", ExactJSONEncoder)
+        super()._init_options()
 
 
 Deserializer = django_jsonl.Deserializer

@@ -3,7 +3,7 @@
 from django.core.serializers import xml_serializer as django_xml
 from encrypted_fields.fields import EncryptedFieldMixin
 
-from apps.core.dumpformats import ciphertext
+from apps.core.dumpformats import ciphertext, primary_link
 
 
 class Serializer(django_xml.Serializer):
@@ -18,6 +18,12 @@ class Serializer(django_xml.Serializer):
         else:
             self.xml.characters(value)
         self.xml.endElement("field")
+
+    def end_object(self, obj):
+        link = primary_link(self, obj)
+        if link is not None:
+            self.handle_fk_field(obj, link)
+        super().end_object(obj)
 
 
 Deserializer = django_xml.Deserializer
