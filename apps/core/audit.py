@@ -29,6 +29,7 @@ class SensitiveAction(models.TextChoices):
     EXPORT = "export", _("Exported data")
     API_PROTECTED_READ = "api_protected_read", _("Read protected data through the API")
     LOGIN_THROTTLED = "login_throttled", _("Login refused after repeated failures")
+    MERGE = "merge_individuals", _("Merged two records of one person")
 
 
 class Recorder(Protocol):
