@@ -5,7 +5,6 @@ from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_
 from rest_framework import exceptions, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
-from rest_framework.reverse import reverse
 
 from apps.core import audit
 from apps.core.api.problems import ProblemSerializer
@@ -83,7 +82,9 @@ class IndividualViewSet(PublicIdViewSet):
             survivor = merged_survivor(user=self.request.user, public_id=self.kwargs[self.lookup_url_kwarg])
             if survivor is None:
                 raise
-            location = reverse("individual-detail", kwargs={"id": survivor.public_id}, request=self.request)
+            # The same path with the survivor's id (its detail, or the same action on it).
+            asked = str(self.kwargs[self.lookup_url_kwarg])
+            location = self.request.build_absolute_uri(self.request.path.replace(asked, str(survivor.public_id)))
             raise MergedRecord(
                 survivor_id=survivor.public_id, location=location, safe=self.request.method in ("GET", "HEAD")
             ) from None
