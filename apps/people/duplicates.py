@@ -21,12 +21,11 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from apps.core.scoping import visible
-from apps.people.matching import compare_names, key_match
+from apps.people.matching import THRESHOLD, compare_names, key_match
 from apps.people.models import DuplicateCandidate, Individual, NameKey, ProtectedIdentity
 
-# Offered from this score: a shared exact form (0.97) survives one contradicting detail only
-# when the spelling is the same; a "similar spelling" (≤ 0.9) needs no contradiction.
-THRESHOLD = 0.8
+# Offered from the names' threshold: a shared exact form (0.97) survives one contradicting
+# detail only when the spelling is the same; a "similar spelling" (≤ 0.9) survives none.
 SAME_BIRTH_YEAR, OTHER_BIRTH_YEAR = 0.03, -0.25
 SAME_NATIONALITY, OTHER_NATIONALITY = 0.02, -0.25
 
