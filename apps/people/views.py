@@ -24,7 +24,7 @@ from apps.people.serializers import (
     IndividualSerializer,
     OrganizationSerializer,
 )
-from apps.people.services import individual_delete, individual_merge
+from apps.people.services import duplicates_refresh, individual_delete, individual_merge
 
 
 class MergedRecord(exceptions.APIException):
@@ -165,10 +165,12 @@ class IndividualViewSet(PublicIdViewSet):
     def perform_create(self, serializer):
         self._check_protected_write()
         serializer.save()
+        duplicates_refresh(individual=serializer.instance)  # for the admin's review list
 
     def perform_update(self, serializer):
         self._check_protected_write()
         serializer.save()
+        duplicates_refresh(individual=serializer.instance)
 
     def perform_destroy(self, instance):
         individual_delete(individual=instance)
