@@ -81,10 +81,14 @@ def main() -> int:
     parser.add_argument("--errors", action="store_true", help="list the pairs the matcher gets wrong")
     args = parser.parse_args()
     result = run(threshold=args.threshold)
-    print(f"spellings: {len(spellings())}  positive pairs: {result.positives}  negative pairs: {result.negatives}")
+    print(
+        f"spellings: {len(spellings())}  positive pairs: {result.positives}  negative pairs: {result.negatives}"
+    )
     print(f"threshold: {args.threshold}")
-    print(f"true positives: {result.true_positives}  false positives: {result.false_positives}  "
-          f"false negatives: {len(result.false_negatives)}")
+    print(
+        f"true positives: {result.true_positives}  false positives: {result.false_positives}  "
+        f"false negatives: {len(result.false_negatives)}"
+    )
     print(f"precision: {result.precision:.4f} (target ≥ {TARGET_PRECISION})")
     print(f"recall:    {result.recall:.4f} (target ≥ {TARGET_RECALL})")
     if args.errors:

@@ -28,7 +28,9 @@ PURPOSE = b"casetracker/people/name-index/v1"
 
 
 def _key() -> bytes:
-    return hmac.new(settings.SECRET_KEY.encode(), PURPOSE + b"|" + settings.SALT_KEY[0].encode(), hashlib.sha256).digest()
+    return hmac.new(
+        settings.SECRET_KEY.encode(), PURPOSE + b"|" + settings.SALT_KEY[0].encode(), hashlib.sha256
+    ).digest()
 
 
 def digest(kind: str, form: str) -> str:
@@ -57,7 +59,9 @@ def name_keys_refresh(*, individual: Individual) -> None:
     Called by every service that writes a name, inside its transaction. The legal name is
     decrypted here, in the one place that writes its keys, and only to key it.
     """
-    legal = ProtectedIdentity.objects.filter(individual=individual).values_list("legal_name", flat=True).first()
+    legal = (
+        ProtectedIdentity.objects.filter(individual=individual).values_list("legal_name", flat=True).first()
+    )
     aliases = list(Alias.objects.filter(individual=individual).values_list("name", flat=True))
     NameKey.objects.filter(individual=individual).delete()
     if individual.merged_into_id is not None:

@@ -127,7 +127,9 @@ def find_candidates(
         Q(first=individual, second__in=list(shared)) | Q(second=individual, first__in=list(shared))
     )
     dismissed_ids = {pk for pair in dismissed.values_list("first_id", "second_id") for pk in pair}
-    others = Individual.objects.filter(pk__in=[pk for pk in shared if pk not in dismissed_ids]).prefetch_related("aliases")
+    others = Individual.objects.filter(
+        pk__in=[pk for pk in shared if pk not in dismissed_ids]
+    ).prefetch_related("aliases")
     my_names = _public_names(individual)
     candidates = []
     for other in others:
@@ -152,23 +154,30 @@ def find_candidates(
         reasons = [best_reason]
         score = _score(individual, other, best, reasons)
         if score >= THRESHOLD:
-            candidates.append(Candidate(individual=other, score=score, reasons=reasons, via_protected=via_protected))
-    candidates.sort(key=lambda candidate: (-candidate.score, candidate.individual.pseudonym, candidate.individual.pk))
+            candidates.append(
+                Candidate(individual=other, score=score, reasons=reasons, via_protected=via_protected)
+            )
+    candidates.sort(
+        key=lambda candidate: (-candidate.score, candidate.individual.pseudonym, candidate.individual.pk)
+    )
     return candidates
 
 
 def may_read_identity(*, user, individual: Individual) -> bool:
     """Whether ``user`` may read ``individual``'s protected identity (permission and scoping)."""
-    return user.has_perm("people.view_protectedidentity") and visible(ProtectedIdentity, user).filter(
-        individual=individual
-    ).exists()
+    return (
+        user.has_perm("people.view_protectedidentity")
+        and visible(ProtectedIdentity, user).filter(individual=individual).exists()
+    )
 
 
 def individual_duplicates(*, individual: Individual, user) -> list[Candidate]:
     """The individuals ``user`` may see who may be ``individual``, with score and reasons."""
     reads_identities = user.has_perm("people.view_protectedidentity")
     legal_pool = (
-        visible(ProtectedIdentity, user).values("individual_id") if reads_identities else Individual.objects.none().values("pk")
+        visible(ProtectedIdentity, user).values("individual_id")
+        if reads_identities
+        else Individual.objects.none().values("pk")
     )
     return find_candidates(
         individual=individual,
@@ -181,7 +190,9 @@ def individual_duplicates(*, individual: Individual, user) -> list[Candidate]:
 def duplicate_candidate_list(*, user) -> QuerySet[DuplicateCandidate]:
     """The stored pairs ``user`` may review: both records visible, a legal name only if both identities are readable."""
     people = visible(Individual, user).values("pk")
-    pairs = DuplicateCandidate.objects.select_related("first", "second").filter(first__in=people, second__in=people)
+    pairs = DuplicateCandidate.objects.select_related("first", "second").filter(
+        first__in=people, second__in=people
+    )
     if not user.has_perm("people.view_protectedidentity"):
         return pairs.filter(via_protected=False)
     identities = visible(ProtectedIdentity, user).values("individual_id")

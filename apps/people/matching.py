@@ -40,6 +40,7 @@ KINDS = (PLAIN, KOREAN, KOREAN_CONSONANTS, RUSSIAN, RUSSIAN_CONSONANTS)
 # Latin romanization segments → skeleton symbols. Consonants fold the three series (plain,
 # aspirated, tense) and l/r, which the schemes spell differently by position; vowels fold
 # what MR without breves or Kontsevich cannot tell apart (ㅓ/ㅗ → O, ㅡ/ㅜ → U, ㅐ/ㅔ → E).
+# fmt: off
 _KO_CONSONANTS = {
     "tch": "C", "ch'": "C", "chh": "C", "ch": "C", "jj": "C", "j": "C", "c": "K",
     "kk": "K", "k'": "K", "kh": "K", "gg": "K", "k": "K", "g": "K", "q": "K",
@@ -56,12 +57,13 @@ _KO_VOWELS = {
     "wa": "WA", "wo": "WO", "we": "WE", "wi": "WI",
     "a": "A", "o": "O", "u": "U", "e": "E", "i": "I", "y": "I",
 }
+# fmt: on
 _KO_TABLE = {**_KO_CONSONANTS, **_KO_VOWELS}
 _KO_SEGMENTS = sorted(_KO_TABLE, key=len, reverse=True)
-_KO_VOWEL_SYMBOLS = set("AEIOUYW")
 
 # Kontsevich (Korean → Russian) in reverse: Cyrillic segments → the same symbols. Final ㅇ is
 # "н" in Kontsevich (Пхеньян), hence N for both ㄴ and ㅇ above.
+# fmt: off
 _KONTSEVICH = {
     "чх": "C", "чч": "C", "чж": "C", "дж": "C", "ч": "C", "ц": "C",
     "кх": "K", "кк": "K", "к": "K", "г": "K",
@@ -73,10 +75,12 @@ _KONTSEVICH = {
     "ё": "YO", "ю": "YU", "я": "YA",
     "ь": "", "ъ": "",
 }
+# fmt: on
 _KONTSEVICH_SEGMENTS = sorted(_KONTSEVICH, key=len, reverse=True)
 
 # Surnames whose customary Latin spelling follows no scheme (Lee for 이, Park for 박): read as
 # the scheme would write them. The list is the common surnames' customary spellings.
+# fmt: off
 _KO_SURNAMES = {
     "lee": "i", "rhee": "i", "yi": "i", "rhie": "i", "ri": "i",
     "park": "pak", "bak": "pak", "pahk": "pak",
@@ -93,7 +97,9 @@ _KO_SURNAMES = {
     "kwon": "gwon", "hwang": "hwang", "song": "song", "hong": "hong",
 }
 
-# Russian sources keep the customary Ли and Пак for 이 and 박 (Kontsevich: И, Пак).
+# fmt: on
+# Russian sources keep the customary Ли and Ри for 이 and 리 (Kontsevich: И), and Цой, the
+# Soviet Koreans' spelling of 최 (Kontsevich: Чхве).
 _KO_SURNAMES_CYRILLIC = {"ли": "и", "ри": "и", "лим": "им", "рю": "ю", "цой": "чхве"}
 
 _HANGUL = re.compile(r"[\uac00-\ud7a3\u1100-\u11ff\u3130-\u318f]")
@@ -137,7 +143,11 @@ def _korean_syllables_plausible(skeleton: str) -> bool:
     if not runs:
         return True
     lead = re.match(r"[^AEIOUYW]*", skeleton).group(0)
-    return len(lead) <= 1 and all(len(run) <= 2 for run in runs) and len(re.search(r"[^AEIOUYW]*$", skeleton).group(0)) <= 1
+    return (
+        len(lead) <= 1
+        and all(len(run) <= 2 for run in runs)
+        and len(re.search(r"[^AEIOUYW]*$", skeleton).group(0)) <= 1
+    )
 
 
 def _latin_word(word: str) -> str:
@@ -198,6 +208,7 @@ def korean_skeleton(name: str) -> str | None:
 
 # ── Russian ─────────────────────────────────────────────────────────────────────────────
 # Cyrillic to a fixed Latin spelling, then every Latin transliteration folded to one key.
+# fmt: off
 _RU_CYRILLIC = {
     "а": "a", "б": "b", "в": "v", "г": "g", "д": "d", "е": "e", "ё": "e", "ж": "zh", "з": "z",
     "и": "i", "й": "i", "к": "k", "л": "l", "м": "m", "н": "n", "о": "o", "п": "p", "р": "r",
@@ -220,6 +231,9 @@ _RU_FOLDS = [
 ]
 
 
+# fmt: on
+
+
 def russian_key(name: str) -> str | None:
     """``name`` as a Russian name folded across transliterations (words sorted); None if not Latin or Cyrillic."""
     words = _WORDS.findall(name)
@@ -234,7 +248,9 @@ def russian_key(name: str) -> str | None:
             word = unicodedata.normalize("NFC", word.replace("’", "'"))
             # Strip accents other than the ISO 9 letters the folds read.
             word = "".join(
-                ch if ch in "ŝčšžëèûâǎ" else "".join(c for c in unicodedata.normalize("NFKD", ch) if not unicodedata.combining(c))
+                ch
+                if ch in "ŝčšžëèûâǎ"
+                else "".join(c for c in unicodedata.normalize("NFKD", ch) if not unicodedata.combining(c))
                 for ch in word
             )
         if word.startswith("x"):

@@ -39,7 +39,9 @@ def supervisor(org):
 
 
 def person(org, pseudonym, *, aliases=(), **fields):
-    individual = individual_create(pseudonym=pseudonym, nationality=fields.pop("nationality", "KP"), aliases=aliases, **fields)
+    individual = individual_create(
+        pseudonym=pseudonym, nationality=fields.pop("nationality", "KP"), aliases=aliases, **fields
+    )
     CaseFactory(organization=org, subjects=[individual])
     return individual
 
@@ -50,7 +52,11 @@ def test_the_three_spellings_of_kim_eun_chol_are_offered_as_one_person_with_the_
     hangul = person(org, "김은철")
     person(org, "Kim Jong-un")  # another Kim: not offered
 
-    for subject, others in ((latin, {cyrillic, hangul}), (cyrillic, {latin, hangul}), (hangul, {latin, cyrillic})):
+    for subject, others in (
+        (latin, {cyrillic, hangul}),
+        (cyrillic, {latin, hangul}),
+        (hangul, {latin, cyrillic}),
+    ):
         found = individual_duplicates(individual=subject, user=caseworker)
         assert {c.individual for c in found} == others
         for candidate in found:
@@ -123,14 +129,20 @@ def test_erasure_removes_the_legal_names_keys(org, supervisor):
 
 def test_merge_moves_aliases_cases_and_proceedings_appends_history_and_leaves_a_redirect(org, supervisor):
     survivor = person(org, "Kim Eun-chol", aliases=[{"name": "김은철", "script": "Hang"}])
-    merged = individual_create(pseudonym="Ким Ын Чхоль", aliases=[{"name": "Kim Un-chol"}, {"name": "김은철", "script": "Hang"}])
+    merged = individual_create(
+        pseudonym="Ким Ын Чхоль", aliases=[{"name": "Kim Un-chol"}, {"name": "김은철", "script": "Hang"}]
+    )
     case = CaseFactory(organization=org, subjects=[merged])
     proceeding = ProceedingFactory(case=case, subject=merged)
     survivor_history, merged_history = survivor.history.count(), merged.history.count()
 
     individual_merge(survivor=survivor, merged=merged, by=supervisor)
 
-    assert sorted(survivor.aliases.values_list("name", flat=True)) == ["Kim Un-chol", "Ким Ын Чхоль", "김은철"]
+    assert sorted(survivor.aliases.values_list("name", flat=True)) == [
+        "Kim Un-chol",
+        "Ким Ын Чхоль",
+        "김은철",
+    ]
     assert list(case.subjects.all()) == [survivor]
     assert Proceeding.objects.get(pk=proceeding.pk).subject == survivor
     merged.refresh_from_db()
@@ -168,7 +180,9 @@ def test_the_api_merges_redirects_reads_and_refuses_writes_of_the_merged_record(
     survivor, merged = person(org, "Kim Eun-chol"), person(org, "Ким Ын Чхоль")
     client = api(supervisor)
 
-    response = client.post(f"/api/v1/individuals/{survivor.public_id}/merge/", {"merged": str(merged.public_id)}, format="json")
+    response = client.post(
+        f"/api/v1/individuals/{survivor.public_id}/merge/", {"merged": str(merged.public_id)}, format="json"
+    )
     assert response.status_code == 200
     assert "Ким Ын Чхоль" in [alias["name"] for alias in response.json()["aliases"]]
 
@@ -182,7 +196,9 @@ def test_the_api_merges_redirects_reads_and_refuses_writes_of_the_merged_record(
     listed = [row["id"] for row in client.get("/api/v1/individuals/").json()["results"]]
     assert str(merged.public_id) not in listed
 
-    again = client.post(f"/api/v1/individuals/{survivor.public_id}/merge/", {"merged": str(survivor.public_id)}, format="json")
+    again = client.post(
+        f"/api/v1/individuals/{survivor.public_id}/merge/", {"merged": str(survivor.public_id)}, format="json"
+    )
     assert again.status_code == 400
     assert again["Content-Type"] == "application/problem+json"
     assert list(again.json()["errors"]) == ["merged"]
@@ -190,7 +206,9 @@ def test_the_api_merges_redirects_reads_and_refuses_writes_of_the_merged_record(
 
 def test_the_api_refuses_a_merge_without_the_permission(org, caseworker):
     survivor, merged = person(org, "Kim Eun-chol"), person(org, "Ким Ын Чхоль")
-    response = api(caseworker).post(f"/api/v1/individuals/{survivor.public_id}/merge/", {"merged": str(merged.public_id)}, format="json")
+    response = api(caseworker).post(
+        f"/api/v1/individuals/{survivor.public_id}/merge/", {"merged": str(merged.public_id)}, format="json"
+    )
     assert response.status_code == 403
     assert Individual.objects.get(pk=merged.pk).merged_into is None
 

@@ -28,9 +28,15 @@ def test_creating_a_person_offers_the_candidates_with_links_and_reasons(client):
     response = client.post(
         reverse("admin:people_individual_add"),
         {
-            "pseudonym": "김은철", "status": "unknown", "nationality": "KP", "born": "", "summary": "",
-            "aliases-TOTAL_FORMS": "0", "aliases-INITIAL_FORMS": "0",
-            "protected_identity-TOTAL_FORMS": "0", "protected_identity-INITIAL_FORMS": "0",
+            "pseudonym": "김은철",
+            "status": "unknown",
+            "nationality": "KP",
+            "born": "",
+            "summary": "",
+            "aliases-TOTAL_FORMS": "0",
+            "aliases-INITIAL_FORMS": "0",
+            "protected_identity-TOTAL_FORMS": "0",
+            "protected_identity-INITIAL_FORMS": "0",
         },
         follow=True,
     )

@@ -27,12 +27,17 @@ def test_the_benchmark_meets_the_targets_on_the_labelled_set():
     assert result.recall >= benchmark.TARGET_RECALL
 
 
-@pytest.mark.parametrize("spelling", ["김은철", "Ким Ын Чхоль", "Kim Eun-chol", "Gim Eun-cheol", "Kim Ŭn-ch'ŏl", "Kim Un-chol"])
+@pytest.mark.parametrize(
+    "spelling", ["김은철", "Ким Ын Чхоль", "Kim Eun-chol", "Gim Eun-cheol", "Kim Ŭn-ch'ŏl", "Kim Un-chol"]
+)
 def test_every_spelling_of_kim_eun_chol_has_one_korean_form(spelling):
     assert name_forms(spelling)[KOREAN] == "KIMUNCOL"
 
 
-@pytest.mark.parametrize("spelling", ["Любовь Татарец", "Liubov Tatarets", "Lyubov' Tatarets", "Lûbovʹ Tatarec", "Lyubov` Tatarecz"])
+@pytest.mark.parametrize(
+    "spelling",
+    ["Любовь Татарец", "Liubov Tatarets", "Lyubov' Tatarets", "Lûbovʹ Tatarec", "Lyubov` Tatarecz"],
+)
 def test_the_russian_transliterations_fold_to_one_form(spelling):
     assert name_forms(spelling)[RUSSIAN] == "lubov tatareZ"
 
