@@ -230,18 +230,21 @@ class IndividualAdmin(ServiceAdmin):
             ),
         )
 
-    def change_view(self, request, object_id, form_url="", extra_context=None):
-        merged = Individual.objects.filter(pk=object_id, merged_into__isnull=False).select_related("merged_into").first()
-        if merged is not None and request.method == "GET":
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        # The record as loaded for the page says it: no query for records never merged.
+        if obj is not None and obj.merged_into_id is not None and request.method == "GET":
             messages.info(
                 request,
                 format_html(
                     '{} <a href="{}">{}</a>',
                     gettext("This record was merged into another:"),
-                    reverse("admin:people_individual_change", args=[merged.merged_into_id]),
-                    merged.merged_into.pseudonym,
+                    reverse("admin:people_individual_change", args=[obj.merged_into_id]),
+                    obj.merged_into.pseudonym,
                 ),
             )
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
         response = super().change_view(request, object_id, form_url, extra_context)
         # Logged once the page with the identity on it has actually been produced.
         if request.method == "GET" and response.status_code == 200 and request.user.has_perm(VIEW_PROTECTED):

@@ -62,6 +62,16 @@ class OrganizationViewSet(PublicIdViewSet):
         description="`?search=` matches the pseudonym and every alias, in any script.",
     ),
     destroy=extend_schema(description="Refused with 409 while the individual is a subject of a case."),
+    retrieve=extend_schema(
+        responses={
+            200: IndividualSerializer,
+            308: OpenApiResponse(
+                ProblemSerializer,
+                description="This record was merged into another: `Location` and `survivor` name it.",
+            ),
+            404: ProblemSerializer,
+        }
+    ),
 )
 class IndividualViewSet(PublicIdViewSet):
     serializer_class = IndividualSerializer
