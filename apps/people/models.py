@@ -243,6 +243,9 @@ class DuplicateCandidate(models.Model):
     decided_at = models.DateTimeField(null=True, blank=True, verbose_name=_("decided at"))
     updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated at"))
 
+    # Who dismissed or merged a pair, and when it was refreshed: the review's own record.
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("duplicate candidate")
         verbose_name_plural = _("duplicate candidates")
