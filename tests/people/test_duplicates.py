@@ -251,3 +251,17 @@ def test_the_duplicates_endpoint_runs_in_a_fixed_number_of_queries(org, casework
         counts.append(len(queries))
     assert counts == [counts[0]] * 3
     assert counts[0] == 14
+
+
+def test_a_new_record_of_the_seeds_kim_eun_chol_is_offered_the_seeded_one_after_the_rebuild(superuser):
+    from django.core.management import call_command
+
+    call_command("loaddata", "seed", verbosity=0)
+    call_command("name_index_rebuild", verbosity=0)
+    seeded = Individual.objects.get(pseudonym="Kim Eun-chol")
+
+    for spelling in ("Ким Ын Чхоль", "Kim Eun-chol", "김은철"):
+        new = individual_create(pseudonym=spelling, nationality="KP")
+        [candidate] = [c for c in individual_duplicates(individual=new, user=superuser) if c.individual == seeded]
+        assert candidate.reasons[-1] == {"code": "same_nationality"}
+        assert candidate.score >= 0.99
