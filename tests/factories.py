@@ -22,7 +22,7 @@ from apps.deadlines.models import (
 from apps.documents.models import Document
 from apps.documents.services import document_upload
 from apps.dossiers.models import DossierGeneration, Format, Level
-from apps.people.models import Alias, Individual, Organization, ProtectedIdentity
+from apps.people.models import Alias, DuplicateCandidate, Individual, Organization, ProtectedIdentity
 from apps.proceedings.models import Proceeding, ProceedingEvent
 from apps.sources.models import Article, Citation, DateReading, KnownOutlet
 from apps.sources.normal_form import body_sha256
@@ -96,6 +96,18 @@ class ProtectedIdentityFactory(factory.django.DjangoModelFactory):
     legal_name = factory.Sequence(lambda n: f"Legal Name {n}")
     date_of_birth = dt.date(1980, 5, 1)
     phone = "+7 900 000 00 00"
+
+
+class DuplicateCandidateFactory(factory.django.DjangoModelFactory):
+    """A stored pair of the review list (apps.people.services.duplicates_refresh writes them)."""
+
+    class Meta:
+        model = DuplicateCandidate
+
+    first = factory.SubFactory(IndividualFactory, pseudonym="Kim Eun-chol")
+    second = factory.SubFactory(IndividualFactory, pseudonym="Ким Ын Чхоль")
+    score = 0.99
+    reasons = factory.LazyFunction(lambda: [{"code": "other_script", "on": ["pseudonym", "pseudonym"]}])
 
 
 class AliasFactory(factory.django.DjangoModelFactory):

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from apps.access.scoping import can_write_to_organization
 from apps.cases.models import Case, CaseShare, Fact
-from apps.cases.scoping import writable_cases
+from apps.cases.scoping import check_can_write_to_case, writable_cases
 from apps.cases.signals import case_changed
 from apps.core.services import record_create, record_touch, record_update, record_update_changes
 from apps.people.models import Individual, Organization
@@ -390,3 +390,16 @@ def case_share_revoke(*, share: CaseShare, by: AbstractBaseUser) -> None:
     """End a share; only the organization holding the case can."""
     _check_can_share(by, share.case)
     share.delete()
+
+
+def case_subjects_merge(*, merged: Individual, survivor: Individual, by) -> None:
+    """A merge step (apps.people.services.individual_merge): ``merged``'s cases name ``survivor`` instead.
+
+    Every case must be one ``by``'s organizations hold: a merge must not reach into another
+    organization's case through a person it shares.
+    """
+    for case in Case.objects.select_for_update().filter(subjects=merged).order_by("pk"):
+        check_can_write_to_case(by, case)
+        subjects = [survivor if person.pk == merged.pk else person for person in case.subjects.all()]
+        case._change_reason = f"Subject {merged.public_id} merged into {survivor.public_id}"
+        case_update(case=case, by=by, subjects=list(dict.fromkeys(subjects)))

@@ -31,6 +31,7 @@ class SensitiveAction(models.TextChoices):
     SHEET_IMPORT = "sheet_import", _("Imported a spreadsheet")
     API_PROTECTED_READ = "api_protected_read", _("Read protected data through the API")
     LOGIN_THROTTLED = "login_throttled", _("Login refused after repeated failures")
+    MERGE = "merge_individuals", _("Merged two records of one person")
 
 
 class Recorder(Protocol):

@@ -5,8 +5,12 @@ Protected identity (legal name, date of birth, contact details) is shown only to
 nothing else in the admin — list columns, search, autocomplete, history — reads those fields.
 """
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from apps.core import audit, scoping
@@ -22,15 +26,19 @@ from apps.core.admin_forms import partial_date_display, partial_date_form
 from apps.core.admin_sheets import SheetAdminMixin
 from apps.core.audit import SensitiveAction
 from apps.people.admin_subject_access import SubjectAccessAdminMixin
-from apps.people.models import Alias, Individual, Organization, ProtectedIdentity
+from apps.people.duplicates import duplicate_candidate_list, individual_duplicates, reason_text
+from apps.people.models import Alias, DuplicateCandidate, Individual, Organization, ProtectedIdentity
 from apps.people.resources import IndividualResource
 from apps.people.services import (
     alias_add,
     alias_remove,
     alias_update,
+    duplicate_dismiss,
+    duplicates_refresh,
     individual_create,
     individual_delete,
     individual_identity_erase,
+    individual_merge,
     individual_update,
     organization_create,
     organization_update,
@@ -172,12 +180,73 @@ class IndividualAdmin(SubjectAccessAdminMixin, SheetAdminMixin, ServiceAdmin):
     born_display = partial_date_display("born", _("born"))
 
     def get_queryset(self, request):
-        return (
+        queryset = (
             super()
             .get_queryset(request)
             .annotate(case_total=related_count(Individual.cases.through, "individual"))
             .prefetch_related(Prefetch("aliases", queryset=Alias.objects.order_by("name")))
         )
+        # A merged record is a redirect: not in lists nor choices, but its own page still opens
+        # (a link to it may be in a document) and says where the person is now.
+        match = request.resolver_match
+        if match is None or not match.url_name.endswith(("_change", "_history", "_delete")):
+            queryset = queryset.filter(merged_into__isnull=True)
+        return queryset
+
+    def response_add(self, request, obj, post_url_continue=None):
+        self._offer_duplicates(request, obj)
+        return super().response_add(request, obj, post_url_continue)
+
+    def response_change(self, request, obj):
+        self._offer_duplicates(request, obj)
+        return super().response_change(request, obj)
+
+    def _offer_duplicates(self, request, individual):
+        # After the aliases and the identity inlines are saved: every name is indexed by now.
+        duplicates_refresh(individual=individual)
+        candidates = individual_duplicates(individual=individual, user=request.user)
+        if not candidates:
+            return
+        links = format_html_join(
+            "; ",
+            '<a href="{}">{}</a> ({})',
+            (
+                (
+                    reverse("admin:people_individual_change", args=[candidate.individual.pk]),
+                    candidate.individual.pseudonym,
+                    ", ".join(reason_text(reason) for reason in candidate.reasons),
+                )
+                for candidate in candidates
+            ),
+        )
+        messages.warning(
+            request,
+            format_html(
+                "{} {} <a href=\"{}\">{}</a>",
+                ngettext(
+                    "This may be the same person as another record:",
+                    "This may be the same person as other records:",
+                    len(candidates),
+                ),
+                links,
+                reverse("admin:people_duplicatecandidate_changelist"),
+                gettext("Review possible duplicates"),
+            ),
+        )
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        # The record as loaded for the page says it: no query for records never merged.
+        if obj is not None and obj.merged_into_id is not None and request.method == "GET":
+            messages.info(
+                request,
+                format_html(
+                    '{} <a href="{}">{}</a>',
+                    gettext("This record was merged into another:"),
+                    reverse("admin:people_individual_change", args=[obj.merged_into_id]),
+                    obj.merged_into.pseudonym,
+                ),
+            )
+        return super().render_change_form(request, context, add, change, form_url, obj)
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         response = super().change_view(request, object_id, form_url, extra_context)
@@ -295,3 +364,67 @@ class ProtectedIdentityAdmin(ServiceAdmin):
         )
         log_protected(request, identity, SensitiveAction.CHANGE_PROTECTED)
         return identity
+
+
+@admin.register(DuplicateCandidate)
+class DuplicateCandidateAdmin(admin.ModelAdmin):
+    """The review list: pairs of records that may be one person, to merge or dismiss.
+
+    Pairs are stored by duplicates_refresh (after a save in the admin, the API or an import)
+    and listed here only when the reviewer may see both records — and, for a pair found
+    through a legal name, both identities (apps.people.duplicates.duplicate_candidate_list).
+    """
+
+    list_display = ("first_link", "second_link", "score", "reasons_display", "status")
+    list_filter = ("status",)
+    list_select_related = ("first", "second")
+    actions = ("dismiss", "merge_second_into_first")
+    readonly_fields = ("first", "second", "score", "reasons_display", "status", "decided_by", "decided_at")
+    fields = readonly_fields
+
+    def get_queryset(self, request):
+        return duplicate_candidate_list(user=request.user)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("first record"), ordering="first__pseudonym")
+    def first_link(self, pair):
+        return format_html('<a href="{}">{}</a>', reverse("admin:people_individual_change", args=[pair.first_id]), pair.first)
+
+    @admin.display(description=_("second record"), ordering="second__pseudonym")
+    def second_link(self, pair):
+        return format_html('<a href="{}">{}</a>', reverse("admin:people_individual_change", args=[pair.second_id]), pair.second)
+
+    @admin.display(description=_("reasons"))
+    def reasons_display(self, pair):
+        return ", ".join(reason_text(reason) for reason in pair.reasons)
+
+    @admin.action(description=_("Not the same person: dismiss"), permissions=["change"])
+    def dismiss(self, request, queryset):
+        done = 0
+        for pair in queryset.filter(status=DuplicateCandidate.Status.OPEN):
+            try:
+                duplicate_dismiss(pair=pair, by=request.user)
+            except PermissionDenied as refusal:
+                self.message_user(request, f"{pair}: {refusal}", messages.ERROR)
+                continue
+            done += 1
+        self.message_user(request, ngettext("%(count)d pair dismissed.", "%(count)d pairs dismissed.", done) % {"count": done})
+
+    @admin.action(description=_("The same person: merge the second record into the first"), permissions=["merge"])
+    def merge_second_into_first(self, request, queryset):
+        for pair in queryset.filter(status=DuplicateCandidate.Status.OPEN):
+            try:
+                individual_merge(survivor=pair.first, merged=pair.second, by=request.user, request=request)
+            except (PermissionDenied, ValidationError) as refusal:
+                message = " ".join(refusal.messages) if isinstance(refusal, ValidationError) else str(refusal)
+                self.message_user(request, f"{pair}: {message or gettext('refused')}", messages.ERROR)
+                continue
+            self.message_user(request, gettext("%(merged)s merged into %(survivor)s.") % {"merged": pair.second, "survivor": pair.first})
+
+    def has_merge_permission(self, request):
+        return request.user.has_perm("people.merge_individual")

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -84,6 +85,17 @@ class Individual(PublicRecord):
         max_length=16, choices=Status.choices, default=Status.UNKNOWN, db_index=True, verbose_name=_("status")
     )
     summary = models.TextField(blank=True, help_text=_("No identifying details: see protected identity."), verbose_name=_("summary"))
+    # Set by individual_merge: this record was found to be the same person as another, whose
+    # record now holds everything; it stays (its id may be cited outside) as a redirect.
+    merged_into = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="merged_records",
+        editable=False,
+        verbose_name=_("merged into"),
+    )
 
     history = HistoricalRecords()
 
@@ -91,9 +103,17 @@ class Individual(PublicRecord):
         verbose_name = _("individual")
         verbose_name_plural = _("individuals")
         ordering = ["pseudonym"]
-        # Subject access (apps/people/subject_access.py): everything held about the person.
-        permissions = [("export_individual", _("Can export everything held about the individual (subject access)"))]
-        constraints = [*partial_date_constraints("individual", "born")]
+        constraints = [
+            *partial_date_constraints("individual", "born"),
+            models.CheckConstraint(
+                condition=~models.Q(merged_into=models.F("pk")), name="individual_not_merged_into_itself"
+            ),
+        ]
+        permissions = [
+            # Subject access (apps/people/subject_access.py): everything held about the person.
+            ("export_individual", _("Can export everything held about the individual (subject access)")),
+            ("merge_individual", _("Can merge duplicate individuals")),
+        ]
 
     def __str__(self) -> str:
         return self.pseudonym
@@ -170,3 +190,74 @@ class Alias(PublicRecord):
 
     def __str__(self) -> str:
         return self.name
+
+
+class NameKey(models.Model):
+    """One keyed form of one name of an individual: the blind index duplicates are found by.
+
+    ``digest`` is HMAC-SHA256, under the deployment's ``MATCH_KEY``, of the form's kind and the
+    form (apps.people.matching): never the name. Matching looks keys up by equality, so a legal
+    name is compared without being decrypted, and a copy of this table tells nothing without the
+    key. Kept by the services that write names (apps.people.blind_index.name_keys_refresh).
+    """
+
+    class Source(models.TextChoices):
+        PSEUDONYM = "pseudonym", _("Pseudonym")
+        ALIAS = "alias", _("Alias")
+        LEGAL_NAME = "legal_name", _("Legal name")
+
+    individual = models.ForeignKey(Individual, on_delete=models.CASCADE, related_name="name_keys", verbose_name=_("individual"))
+    source = models.CharField(max_length=16, choices=Source.choices, verbose_name=_("source"))
+    kind = models.CharField(max_length=8, verbose_name=_("kind of form"))
+    digest = models.CharField(max_length=64, db_index=True, verbose_name=_("digest"))
+
+    class Meta:
+        verbose_name = _("name key")
+        verbose_name_plural = _("name keys")
+        constraints = [
+            models.UniqueConstraint(fields=["individual", "source", "digest"], name="name_key_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.individual_id} {self.source} {self.kind}"
+
+
+class DuplicateCandidate(models.Model):
+    """Two individuals who may be one person, for a caseworker to merge or dismiss.
+
+    ``first`` is always the older record (lower id), so a pair is stored once. ``score`` and
+    ``reasons`` (codes, never names) are those of the last refresh; ``via_protected`` says a
+    legal name took part, so the pair is listed only to users who may read both identities.
+    """
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("To review")
+        DISMISSED = "dismissed", _("Not the same person")
+        MERGED = "merged", _("Merged")
+
+    first = models.ForeignKey(Individual, on_delete=models.CASCADE, related_name="+", verbose_name=_("first record"))
+    second = models.ForeignKey(Individual, on_delete=models.CASCADE, related_name="+", verbose_name=_("second record"))
+    score = models.FloatField(verbose_name=_("score"))
+    reasons = models.JSONField(default=list, verbose_name=_("reasons"))
+    via_protected = models.BooleanField(default=False, verbose_name=_("found through a protected name"))
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.OPEN, db_index=True, verbose_name=_("status"))
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("decided by")
+    )
+    decided_at = models.DateTimeField(null=True, blank=True, verbose_name=_("decided at"))
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated at"))
+
+    # Who dismissed or merged a pair, and when it was refreshed: the review's own record.
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("duplicate candidate")
+        verbose_name_plural = _("duplicate candidates")
+        ordering = ["-score", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["first", "second"], name="duplicate_candidate_unique_pair"),
+            models.CheckConstraint(condition=models.Q(first__lt=models.F("second")), name="duplicate_candidate_ordered"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.first} ↔ {self.second}"

@@ -39,7 +39,16 @@ def individual_list(*, user: AbstractBaseUser | AnonymousUser, with_identity: bo
         queryset = queryset.prefetch_related(
             Prefetch("protected_identity", queryset=visible(ProtectedIdentity, user))
         )
-    return scoped(queryset, user)
+    # A merged record is a redirect to its survivor, never listed (merged_survivor finds it).
+    return scoped(queryset.filter(merged_into__isnull=True), user)
+
+
+def merged_survivor(*, user, public_id) -> Individual | None:
+    """The record ``public_id`` was merged into, if it was and ``user`` may see that record."""
+    merged = Individual.objects.filter(public_id=public_id, merged_into__isnull=False).only("merged_into").first()
+    if merged is None:
+        return None
+    return scoped(Individual.objects.filter(pk=merged.merged_into_id, merged_into__isnull=True), user).first()
 
 
 def name_matches(*, text: str) -> Q:

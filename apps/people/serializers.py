@@ -1,9 +1,11 @@
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 from django_countries.serializer_fields import CountryField
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from apps.core.api.fields import PartialDateField, PublicIdField, StrictFieldsMixin
+from apps.people.duplicates import reason_text
 from apps.people.models import Alias, Individual, Organization, ProtectedIdentity
 from apps.people.selectors import PROTECTED_IDENTITY_FIELDS, can_view_protected_identity
 from apps.people.services import (
@@ -130,3 +132,37 @@ class IndividualSerializer(StrictFieldsMixin, serializers.ModelSerializer):
             # Replace the identity joined when the record was read, so the response shows the change.
             instance.protected_identity = protected_identity_set(individual=instance, **protected)
         return instance
+
+
+class DuplicateReasonSerializer(serializers.Serializer):
+    code = serializers.ChoiceField(
+        choices=["same_spelling", "other_script", "other_spelling", "similar_spelling", "same_birth_year", "same_nationality"],
+        help_text=_("Which kind of form matched; never the names themselves."),
+    )
+    on = serializers.ListField(
+        child=serializers.ChoiceField(choices=["pseudonym", "alias", "legal_name"]),
+        required=False,
+        help_text=_("Which names matched: this record's, then the candidate's."),
+    )
+    text = serializers.CharField(help_text=_("The reason in the reader's language."))
+
+
+class DuplicateCandidateSerializer(serializers.Serializer):
+    """One individual who may be the same person as the one asked about."""
+
+    id = serializers.UUIDField(source="individual.public_id")
+    pseudonym = serializers.CharField(source="individual.pseudonym")
+    score = serializers.FloatField(help_text=_("0 to 1; candidates are offered from 0.8."))
+    reasons = serializers.SerializerMethodField()
+
+    @extend_schema_field(DuplicateReasonSerializer(many=True))
+    def get_reasons(self, candidate):
+        return [{**reason, "text": reason_text(reason)} for reason in candidate.reasons]
+
+
+class IndividualMergeSerializer(serializers.Serializer):
+    merged = PublicIdField(
+        queryset=Individual.objects.all(),
+        # Scoped like every PublicIdField: a record the user may not write "does not exist".
+        help_text=_("The record merged into this one; it becomes a redirect to this one."),
+    )

@@ -146,3 +146,10 @@ def proceeding_event_update(*, event: ProceedingEvent, **changes) -> tuple[Proce
 def _check_event_date(date) -> None:
     if date in (None, ""):
         raise ValidationError({"date": _("An event needs a date, even an approximate one.")})
+
+
+def proceeding_subjects_merge(*, merged, survivor, by) -> None:
+    """A merge step (apps.people.services.individual_merge): proceedings about ``merged`` are about ``survivor``."""
+    for proceeding in Proceeding.objects.select_for_update().filter(subject=merged).order_by("pk"):
+        proceeding._change_reason = f"Subject {merged.public_id} merged into {survivor.public_id}"
+        proceeding_update(proceeding=proceeding, subject=survivor)
