@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.core.sheets import SheetResource, choice, partial_date, text
 from apps.people.models import Individual
-from apps.people.services import individual_create, individual_update
+from apps.people.services import duplicates_refresh, individual_create, individual_update
 
 
 class IndividualResource(SheetResource):
@@ -31,14 +31,19 @@ class IndividualResource(SheetResource):
         return individual.nationality.code if individual.nationality else ""
 
     def create(self, *, data, row):
-        return individual_create(
+        individual = individual_create(
             pseudonym=data.get("pseudonym", ""),
             nationality=data.get("nationality", ""),
             born=data.get("born"),
             status=data.get("status") or Individual.Status.UNKNOWN,
             summary=data.get("summary", ""),
         )
+        # An imported person is offered as a possible duplicate like one typed in the admin.
+        duplicates_refresh(individual=individual)
+        return individual
 
     def update(self, *, record, changes, row):
-        individual, _changed = individual_update(individual=record, **changes)
+        individual, changed = individual_update(individual=record, **changes)
+        if changed:
+            duplicates_refresh(individual=individual)
         return individual

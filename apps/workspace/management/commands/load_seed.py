@@ -1,5 +1,6 @@
 """Load the seed fixture unless it is already in the database (used by `make run`)."""
 
+import io
 import json
 from collections import defaultdict
 from pathlib import Path
@@ -61,4 +62,7 @@ class Command(BaseCommand):
                 f"Could not load the seed: it collides with data already stored ({error}). "
                 "Nothing was loaded."
             ) from error
+        # loaddata bypasses the services that keep the blind index of names (apps/people),
+        # so the seed's people would match nobody until it is rebuilt.
+        call_command("name_index_rebuild", verbosity=0, stdout=io.StringIO())
         self.stdout.write(self.style.SUCCESS(f"Loaded the seed data: {total} records from {fixture.name}."))
