@@ -5,6 +5,7 @@ from rest_framework import exceptions
 from apps.core import audit
 from apps.core.api.views import PublicIdViewSet
 from apps.people.filters import IndividualFilter, OrganizationFilter
+from apps.people.representations import individual_rows, individuals_json
 from apps.people.selectors import (
     PROTECTED_IDENTITY_FIELDS,
     can_change_protected_identity,
@@ -45,6 +46,12 @@ class IndividualViewSet(PublicIdViewSet):
     def get_queryset(self):
         # Lists never carry protected identity (IndividualSerializer): do not even load it.
         return individual_list(user=self.request.user, with_identity=self.action != "list")
+
+    def list(self, request, *args, **kwargs):
+        # Answered from rows (apps.people.representations): no protected identity, no model
+        # instance or DRF field per row; tests/api/test_representations.py compares the JSON.
+        queryset = self.filter_queryset(self.get_queryset())
+        return self.get_paginated_response(individuals_json(self.paginate_queryset(individual_rows(queryset))))
 
     def get_serializer_context(self):
         context = super().get_serializer_context()
