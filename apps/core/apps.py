@@ -22,13 +22,16 @@ def _permission_changes_connect() -> None:
     (apps.core.permission_cache)."""
     from django.contrib.auth import get_user_model
     from django.contrib.auth.models import Group, Permission
-    from django.db.models.signals import m2m_changed, post_delete, post_save
+    from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save
 
     from apps.core import permission_cache
 
     User = get_user_model()
     for through in (User.groups.through, User.user_permissions.through, Group.permissions.through):
         m2m_changed.connect(permission_cache.bump, sender=through, dispatch_uid=f"permissions-{through.__name__}")
+    # Migrations (the roles' data migrations) change permissions through historical models,
+    # whose signals name other senders: every migrate makes the cached permissions stale.
+    post_migrate.connect(permission_cache.bump_after_migrate, dispatch_uid="permissions-migrated")
     for model in (Group, Permission):
         post_save.connect(permission_cache.bump, sender=model, dispatch_uid=f"permissions-saved-{model.__name__}")
         post_delete.connect(permission_cache.bump, sender=model, dispatch_uid=f"permissions-deleted-{model.__name__}")

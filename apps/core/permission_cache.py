@@ -15,11 +15,14 @@ the cache loses the generation, no entry matches and the permissions are read ag
 
 from __future__ import annotations
 
+import logging
 import uuid
 
 from django.contrib.auth.backends import ModelBackend
 from django.core.cache import cache
 from django.db import transaction
+
+logger = logging.getLogger(__name__)
 
 GENERATION_KEY = "permissions:generation"
 ENTRY_TIMEOUT = 600  # seconds; the generation, not the timeout, is what keeps entries right
@@ -64,3 +67,12 @@ def bump(**_signal_kwargs) -> None:
     """Make every cached entry stale, once the change that calls it is committed (a signal
     receiver: apps.core.apps connects it)."""
     transaction.on_commit(lambda: cache.set(GENERATION_KEY, uuid.uuid4().hex, timeout=None))
+
+
+def bump_after_migrate(**_signal_kwargs) -> None:
+    """After ``migrate``: a roles migration changed permissions through historical models, whose
+    signals :func:`bump` never hears. A cache not yet usable (its table not made) holds nothing."""
+    try:
+        cache.set(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
+    except Exception as exc:  # noqa: BLE001 - any backend's failure: there is nothing cached to spoil
+        logger.warning("Could not renew the permissions' generation after migrate: %s", exc)
