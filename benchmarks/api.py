@@ -43,10 +43,21 @@ ROOT = Path(__file__).resolve().parent.parent
 HOST = "127.0.0.1"
 
 
+# A shared machine gives each user a range of ports: BENCHMARK_PORTS="8170-8199" (else any free one).
+PORT_RANGE = os.environ.get("BENCHMARK_PORTS", "")
+
+
 def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind((HOST, 0))
-        return sock.getsockname()[1]
+    first, _dash, last = PORT_RANGE.partition("-")
+    candidates = range(int(first), int(last or first) + 1) if first else [0]
+    for candidate in candidates:
+        with socket.socket() as sock:
+            try:
+                sock.bind((HOST, candidate))
+            except OSError:
+                continue
+            return sock.getsockname()[1]
+    raise SystemExit(f"No free port in BENCHMARK_PORTS={PORT_RANGE}")
 
 
 def pin(core: int) -> list[str]:

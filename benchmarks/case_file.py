@@ -118,6 +118,16 @@ def main() -> None:
     case, user = build_case(args.facts)
     client = Client()
     client.force_login(user)
+    # The admin wants the second factor of staff who see identities (apps/access/two_factor.py).
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from apps.access.two_factor import totp_device_enrol
+
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first() or totp_device_enrol(user=user)[0]
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
     url = reverse("admin:cases_case_change", args=[case.pk])
     client.get(url)  # warm the per-process caches, as a running server has them
     with CaptureQueriesContext(connection) as queries:

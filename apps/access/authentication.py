@@ -3,6 +3,7 @@
 from rest_framework.authentication import SessionAuthentication
 
 from apps.access.two_factor import second_factor_pending
+from apps.core import permission_cache
 
 
 class VerifiedSessionAuthentication(SessionAuthentication):
@@ -13,4 +14,6 @@ class VerifiedSessionAuthentication(SessionAuthentication):
         result = super().authenticate(request)
         if result is not None and second_factor_pending(request._request.user):
             return None
+        if result is not None:
+            permission_cache.prime(result[0])  # the permission checks that follow read no table
         return result

@@ -9,7 +9,6 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db.models import F
-from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
@@ -30,6 +29,7 @@ from apps.core.admin import (
     ServiceAdmin,
     ServiceInline,
     ServiceInlineFormSet,
+    change_url,
     related_count,
     shortened,
 )
@@ -46,7 +46,7 @@ from apps.sources.services import citation_add
 
 def case_link(case):
     """A case in a list: its reference, a link to its case file, its title on hover."""
-    url = reverse("admin:cases_case_change", args=[case.pk])
+    url = change_url("admin:cases_case_change")(case.pk)
     return format_html('<a href="{}" title="{}">{}</a>', url, case.title, case.reference)
 
 

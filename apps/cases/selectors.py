@@ -28,9 +28,12 @@ def case_list(*, user: AbstractBaseUser | AnonymousUser) -> QuerySet[Case]:
     )
 
 
-def caseworkers() -> Prefetch:
-    """A case's caseworkers as a case shows them: their usernames (no password hashes loaded)."""
-    return Prefetch("caseworkers", queryset=get_user_model().objects.only("id", "username"))
+def caseworkers(*, names: bool = False) -> Prefetch:
+    """A case's caseworkers as a case shows them: their usernames in order (no password hashes
+    loaded); with ``names``, their first and last names too (the case file's header)."""
+    User = get_user_model()
+    columns = ["id", User.USERNAME_FIELD, *(["first_name", "last_name"] if names else [])]
+    return Prefetch("caseworkers", queryset=User.objects.only(*columns).order_by(User.USERNAME_FIELD))
 
 
 def case_lookup(*, user: AbstractBaseUser | AnonymousUser) -> QuerySet[Case]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.admin.widgets import RelatedFieldWidgetWrapper
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import IntegrityError, connection, models, transaction
@@ -17,7 +18,7 @@ from django.db.models import Count, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.forms.models import BaseInlineFormSet
 from django.http import HttpResponseRedirect
-from django.urls import reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.html import format_html
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
@@ -265,6 +266,21 @@ def form_changes(form, *, every_field: bool = False) -> dict:
     }
 
 
+_CHANGE_URLS: dict[tuple, object] = {}
+
+
+def change_url(viewname: str):
+    """``pk -> the change page's address`` of ``viewname``, reversed once per script prefix
+    and URL configuration: a changelist of 100 rows linking each to another page reversed the
+    same pattern 100 times."""
+    key = (viewname, get_script_prefix(), get_urlconf())
+    if key not in _CHANGE_URLS:
+        marker = "2147483647"
+        head, _marker, tail = reverse(viewname, args=[marker]).rpartition(marker)
+        _CHANGE_URLS[key] = lambda pk: f"{head}{pk}{tail}"
+    return _CHANGE_URLS[key]
+
+
 class ServiceAdmin(ScopedAdminMixin, ScopedDeleteMixin, LoadedAutocompleteMixin, ScopedHistoryAdmin):
     """A ModelAdmin whose writes are service calls, so that a rule is written once.
 
@@ -296,6 +312,18 @@ class ServiceAdmin(ScopedAdminMixin, ScopedDeleteMixin, LoadedAutocompleteMixin,
     def delete(self, request, record) -> None:
         """Delete ``record``; override to call the app's ``*_delete`` service where a rule applies."""
         record.delete()
+
+    def action_checkbox(self, obj):
+        # The input Django's own column renders, written directly: rendering a CheckboxInput
+        # through the template engine for each row was a third of a 100-row changelist's time
+        # (docs/performance.md).
+        return format_html(
+            '<input type="checkbox" name="{}" value="{}" class="action-select" aria-label="{}">',
+            ACTION_CHECKBOX_NAME,
+            str(obj.pk),
+            format_html(_("Select this object for an action - {}"), str(obj)),
+        )
+
 
     def get_search_results(self, request, queryset, search_term):
         results, may_have_duplicates = super().get_search_results(request, queryset, search_term)

@@ -15,6 +15,27 @@ class CoreConfig(AppConfig):
         custody.history_chains_register()
         post_migrate.connect(_chain_heads, sender=self)
         pre_save.connect(_fixture_rows_make_no_history, dispatch_uid="core-fixture-rows-no-history")
+        _permission_changes_connect()
+
+
+def _permission_changes_connect() -> None:
+    """Every change that can change what a user may do makes the cached permissions stale
+    (apps.core.permission_cache)."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group, Permission
+    from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save
+
+    from apps.core import permission_cache
+
+    User = get_user_model()
+    for through in (User.groups.through, User.user_permissions.through, Group.permissions.through):
+        m2m_changed.connect(permission_cache.bump, sender=through, dispatch_uid=f"permissions-{through.__name__}")
+    # Migrations (the roles' data migrations) change permissions through historical models,
+    # whose signals name other senders: every migrate makes the cached permissions stale.
+    post_migrate.connect(permission_cache.bump_after_migrate, dispatch_uid="permissions-migrated")
+    for model in (Group, Permission):
+        post_save.connect(permission_cache.bump, sender=model, dispatch_uid=f"permissions-saved-{model.__name__}")
+        post_delete.connect(permission_cache.bump, sender=model, dispatch_uid=f"permissions-deleted-{model.__name__}")
 
 
 def _chain_heads(sender, using="default", **kwargs) -> None:

@@ -12,6 +12,7 @@ from apps.core import audit
 from apps.core.api.views import PublicIdViewSet
 from apps.people.duplicates import individual_duplicates
 from apps.people.filters import IndividualFilter, OrganizationFilter
+from apps.people.representations import individual_rows, individuals_json
 from apps.people.selectors import (
     PROTECTED_IDENTITY_FIELDS,
     can_change_protected_identity,
@@ -146,6 +147,12 @@ class IndividualViewSet(PublicIdViewSet):
         individual_merge(survivor=survivor, merged=merged, by=request.user, request=request)
         survivor = get_object_or_404(individual_list(user=request.user, with_identity=False), pk=survivor.pk)
         return Response(self.get_serializer(survivor).data)
+
+    def list(self, request, *args, **kwargs):
+        # Answered from rows (apps.people.representations): no protected identity, no model
+        # instance or DRF field per row; tests/api/test_representations.py compares the JSON.
+        queryset = self.filter_queryset(self.get_queryset())
+        return self.get_paginated_response(individuals_json(self.paginate_queryset(individual_rows(queryset))))
 
     def get_serializer_context(self):
         context = super().get_serializer_context()

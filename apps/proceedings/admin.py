@@ -7,7 +7,6 @@ before anything is saved and cited through ``citation_add`` (inside ``proceeding
 
 from django.contrib import admin
 from django.db.models import F
-from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
@@ -17,6 +16,7 @@ from apps.core.admin import (
     ServiceAdmin,
     ServiceInline,
     ServiceInlineFormSet,
+    change_url,
     country_filter,
 )
 from apps.core.admin_forms import (
@@ -235,7 +235,7 @@ class ProceedingAdmin(SheetAdminMixin, ServiceAdmin):
     def subject_link(self, proceeding):
         if proceeding.subject is None:
             return "—"
-        url = reverse("admin:people_individual_change", args=[proceeding.subject_id])
+        url = change_url("admin:people_individual_change")(proceeding.subject_id)
         return format_html('<a href="{}">{}</a>', url, proceeding.subject.pseudonym)
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):

@@ -4,6 +4,7 @@ from rest_framework.response import Response
 
 from apps.core.api.views import PublicIdViewSet
 from apps.proceedings.filters import ProceedingFilter
+from apps.proceedings.representations import proceeding_rows, proceedings_json
 from apps.proceedings.selectors import proceeding_list
 from apps.proceedings.serializers import ProceedingEventSerializer, ProceedingSerializer
 
@@ -23,6 +24,12 @@ class ProceedingViewSet(PublicIdViewSet):
 
     def get_queryset(self):
         return proceeding_list(user=self.request.user)
+
+    def list(self, request, *args, **kwargs):
+        # Answered from rows (apps.proceedings.representations): the serializer's JSON without
+        # a model instance and DRF fields per row; tests/api/test_representations.py compares.
+        queryset = self.filter_queryset(self.get_queryset())
+        return self.get_paginated_response(proceedings_json(self.paginate_queryset(proceeding_rows(queryset))))
 
     @extend_schema(
         summary="Add a dated step (filing, hearing, decision…) to a proceeding",

@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions
 from rest_framework.authentication import BaseAuthentication, get_authorization_header
 
+from apps.core import permission_cache
 from apps.tokens.services import api_token_authenticate
 
 
@@ -23,6 +24,7 @@ class BearerTokenAuthentication(BaseAuthentication):
         record = api_token_authenticate(token=token)
         if record is None:
             raise exceptions.AuthenticationFailed(_("The token is invalid, expired or revoked."))
+        permission_cache.prime(record.user)  # the permission checks that follow read no table
         return record.user, record
 
     def authenticate_header(self, request):

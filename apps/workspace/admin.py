@@ -25,9 +25,9 @@ from django.utils.translation import ngettext
 from apps.cases.admin import FactInline
 from apps.cases.models import Case, Fact
 from apps.cases.resources import CaseResource
-from apps.cases.selectors import case_list
+from apps.cases.selectors import case_list, caseworkers
 from apps.cases.services import case_close, case_open, case_update
-from apps.core.admin import READONLY_RECORD_FIELDS, VERSION_FIELD, ServiceAdmin, related_count
+from apps.core.admin import READONLY_RECORD_FIELDS, VERSION_FIELD, ServiceAdmin, change_url, related_count
 from apps.core.admin_forms import LoadedChoicesForm
 from apps.core.admin_sheets import SheetAdminMixin
 from apps.dossiers.admin_views import generate_dossiers
@@ -106,11 +106,8 @@ class NewProceedingInline(ProceedingInline):
 
 def person_links(people) -> str:
     """People as links to their own pages, comma-separated (escaped)."""
-    return format_html_join(
-        ", ",
-        '<a href="{}">{}</a>',
-        ((reverse("admin:people_individual_change", args=[person.pk]), person.pseudonym) for person in people),
-    ) or "—"
+    url = change_url("admin:people_individual_change")
+    return format_html_join(", ", '<a href="{}">{}</a>', ((url(person.pk), person.pseudonym) for person in people)) or "—"
 
 
 @admin.register(Case)
@@ -224,7 +221,10 @@ class CaseAdmin(SheetAdminMixin, ServiceAdmin):
                 proceeding_total=related_count(Proceeding, "case"),
                 fact_total=related_count(Fact, "case"),
             )
-            .prefetch_related("subjects", Prefetch("caseworkers"))
+            # The list shows a subject's pseudonym and a caseworker's username: nothing more loaded.
+            .prefetch_related(
+                Prefetch("subjects", queryset=Individual.objects.only("id", "pseudonym")), caseworkers(names=True)
+            )
         )
 
     @admin.display(description=_("people"))

@@ -48,7 +48,7 @@ class TimelineEntry:
     date: PartialDate | None
     id: object
     summary: str
-    fact: Fact | None = None
+    fact: Fact | FactLine | None = None  # the case file reads its facts as rows (FactLine)
     event: ProceedingEvent | None = None
     agreement: Agreement | None = None
     milestone: str | None = None
@@ -167,15 +167,70 @@ def _lean_citations() -> Prefetch:
     )
 
 
+@dataclass(frozen=True)
+class QuotedArticle:
+    """What the case file shows of a quoted article (never its text)."""
+
+    title: str
+    url: str
+    published_on: object
+    outlet: str  # the outlet's name
+
+
+@dataclass(frozen=True)
+class Quote:
+    quote: str
+    note: str
+    article_id: int
+    article: QuotedArticle
+
+
+@dataclass
+class FactLine:
+    """A fact as the case file shows it, read as a row: no model instance per fact."""
+
+    pk: int
+    statement: str
+    internal: bool
+    disputed: bool
+    contradicts: list[int] = field(default_factory=list)  # the ids of the facts it contradicts
+
+
 def case_chronology(*, case: Case) -> list[ChronologyItem]:
     """The case's facts (with quotes and sources), proceeding events and agreement milestones
     in date order, disputed facts grouped into their readings, an agreement's date with what
-    sources say it is. Seven queries (eight once a milestone has readings), whatever the size."""
+    sources say it is. Seven queries (eight once a milestone has readings), whatever the size.
+
+    Facts and their quotes are read as rows (``.values()``), not model instances: a case of
+    200 facts spent most of its page in building and prefetching those (docs/performance.md).
+    """
     facts = list(
-        Fact.objects.filter(case=case).prefetch_related(
-            _lean_citations(), Prefetch("contradicts", queryset=Fact.objects.only("id"))
+        Fact.objects.filter(case=case).values(
+            "pk", "public_id", "date_start", "date_end", "date_precision", "date_approximate", "statement",
+            "internal", "disputed",
         )
     )
+    lines = {
+        row["pk"]: FactLine(pk=row["pk"], statement=row["statement"], internal=row["internal"], disputed=row["disputed"])
+        for row in facts
+    }
+    for from_id, to_id in Fact.contradicts.through.objects.filter(from_fact__case=case).values_list(
+        "from_fact_id", "to_fact_id"
+    ):
+        if from_id in lines:
+            lines[from_id].contradicts.append(to_id)
+    quotes: dict[int, list[Quote]] = {}
+    for row in Citation.objects.filter(fact__case=case).values(
+        "fact_id", "quote", "note", "article_id", "article__title", "article__url", "article__published_on",
+        "article__outlet__name",
+    ):
+        article = QuotedArticle(
+            title=row["article__title"], url=row["article__url"], published_on=row["article__published_on"],
+            outlet=row["article__outlet__name"],
+        )
+        quotes.setdefault(row["fact_id"], []).append(
+            Quote(quote=row["quote"], note=row["note"], article_id=row["article_id"], article=article)
+        )
     events = ProceedingEvent.objects.filter(proceeding__case=case).select_related("proceeding__authority")
     # A milestone's date readings (what sources say the date is), with their quotes and
     # sources: a disputed date shows each reading side by side. Two queries more.
@@ -183,9 +238,14 @@ def case_chronology(*, case: Case) -> list[ChronologyItem]:
         agreement=OuterRef("pk"), proceeding__case=case
     ))).prefetch_related(date_readings_prefetch())
     entries = [
-        TimelineEntry(type="fact", date=fact.date, id=fact.public_id, summary=fact.statement, fact=fact,
-                      citations=list(fact.citations.all()))
-        for fact in facts
+        TimelineEntry(
+            type="fact",
+            date=PartialDate.from_stored(row["date_start"], row["date_end"], row["date_precision"],
+                                         row["date_approximate"]) if row["date_start"] is not None else None,
+            id=row["public_id"], summary=row["statement"], fact=lines[row["pk"]],
+            citations=quotes.get(row["pk"], []),
+        )
+        for row in facts
     ]
     entries += [
         TimelineEntry(
@@ -219,8 +279,8 @@ def _group_disputes(entries: list[TimelineEntry]) -> list[ChronologyItem]:
     for entry in entries:
         if entry.fact is None:
             continue
-        for other in entry.fact.contradicts.all():
-            first, second = root(entry.fact.pk), root(other.pk)
+        for other_pk in entry.fact.contradicts:
+            first, second = root(entry.fact.pk), root(other_pk)
             if first != second:
                 group_of[second] = first
             group_of.setdefault(first, first)

@@ -32,7 +32,7 @@ def test_the_case_file_sets_disputed_readings_side_by_side_at_the_earliest(admin
     chronology = case_file(case=kim_case).chronology
 
     [dispute] = [item for item in chronology if item.readings]
-    assert {entry.fact for entry in dispute.readings} == {first, later, third}
+    assert {entry.fact.pk for entry in dispute.readings} == {first.pk, later.pk, third.pk}
     assert sum(1 for item in chronology if item.entry.fact is not None) == 1  # each once
     page = admin_client.get(case_url(kim_case)).content.decode()
     assert page.count('class="ct-reading"') == 3

@@ -109,8 +109,9 @@ def url_of(resource):
 DETAILS = {
     "case": (lambda desk: desk.case(), more_of_the_case, case_url, 5),
     "shared case": (lambda desk: desk.shared, more_of_the_case, case_url, 5),
-    # 7: the date readings (with their quotes) of the milestones and proceedings.
-    "timeline": (lambda desk: desk.case(), more_of_the_case, lambda case: f"{case_url(case)}timeline/", 7),
+    # 6: the case, its facts, their quotes, the events, the agreements and their date readings
+    # (the contradiction links are not loaded: the timeline shows only ``disputed``).
+    "timeline": (lambda desk: desk.case(), more_of_the_case, lambda case: f"{case_url(case)}timeline/", 6),
     "individual": (
         lambda desk: desk.individual(),
         lambda desk, person: AliasFactory(individual=person),
