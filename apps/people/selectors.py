@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
@@ -45,6 +47,10 @@ def individual_list(*, user: AbstractBaseUser | AnonymousUser, with_identity: bo
 
 def merged_survivor(*, user, public_id) -> Individual | None:
     """The record ``public_id`` was merged into, if it was and ``user`` may see that record."""
+    try:
+        public_id = uuid.UUID(str(public_id))
+    except ValueError:  # not an id at all: no record was merged under it (a 404, not a 400)
+        return None
     merged = Individual.objects.filter(public_id=public_id, merged_into__isnull=False).only("merged_into").first()
     if merged is None:
         return None

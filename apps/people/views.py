@@ -149,6 +149,8 @@ class IndividualViewSet(PublicIdViewSet):
         return Response(self.get_serializer(survivor).data)
 
     def list(self, request, *args, **kwargs):
+        if self._exporting():  # a CSV/XLSX file: built by the export from the serializer
+            return super().list(request, *args, **kwargs)
         # Answered from rows (apps.people.representations): no protected identity, no model
         # instance or DRF field per row; tests/api/test_representations.py compares the JSON.
         queryset = self.filter_queryset(self.get_queryset())

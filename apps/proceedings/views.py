@@ -26,6 +26,8 @@ class ProceedingViewSet(PublicIdViewSet):
         return proceeding_list(user=self.request.user)
 
     def list(self, request, *args, **kwargs):
+        if self._exporting():  # a CSV/XLSX file: built by the export from the serializer
+            return super().list(request, *args, **kwargs)
         # Answered from rows (apps.proceedings.representations): the serializer's JSON without
         # a model instance and DRF fields per row; tests/api/test_representations.py compares.
         queryset = self.filter_queryset(self.get_queryset())

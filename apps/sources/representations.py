@@ -22,6 +22,10 @@ CITATION_COLUMNS = (
     "article__outlet__name",
     "article__published_on",
     "article__url",
+    # A quote may come from a case's document instead of an article (apps.documents).
+    "document__public_id",
+    "document__title",
+    "document__sha256",
 )
 
 
@@ -29,6 +33,7 @@ def citation_json(row) -> dict:
     return {
         "id": uuid_text(row["public_id"]),
         "article": uuid_text(row["article__public_id"]),
+        "document": uuid_text(row["document__public_id"]),
         "quote": row["quote"],
         "start": row["start"],
         "end": row["end"],
@@ -37,6 +42,8 @@ def citation_json(row) -> dict:
         "outlet": row["article__outlet__name"],
         "published_on": date_text(row["article__published_on"]),
         "url": row["article__url"],
+        "document_title": row["document__title"],
+        "document_sha256": row["document__sha256"],
     }
 
 

@@ -44,6 +44,8 @@ class CaseViewSet(PublicIdViewSet):
     # cost (docs/performance.md). tests/api/test_representations.py compares the two.
 
     def list(self, request, *args, **kwargs):
+        if self._exporting():  # a CSV/XLSX file: built by the export from the serializer
+            return super().list(request, *args, **kwargs)
         queryset = self.filter_queryset(self.get_queryset())
         return self.get_paginated_response(cases_json(self.paginate_queryset(case_rows(queryset))))
 
