@@ -74,6 +74,16 @@ SENTENCES_KO = [
     "법원은 {place}에서 {name} 씨에 대한 거부 결정을 뒤집었다.",
     "러시아와 북한의 재입국 협정은 30일 이내 송환을 허용한다.",
 ]
+# One sentence of every article names its file number, "<seed>-<ordinal>": the other patterns
+# draw from small vocabularies (and some have no blanks at all), so without it two articles
+# can come out the same (seed 1 drew article 331,487's Korean body again at 456,721) and the
+# load dies on the unique sha256. No other pattern has "No." / "№" / "번호", so the number
+# reads back from the body unambiguously: bodies of different (seed, ordinal) always differ.
+FILE_NUMBER = {
+    "en": "The case file is registered under No. {number}.",
+    "ru": "Материалы дела зарегистрированы под № {number}.",
+    "ko": "이 사건의 문서 번호는 {number}번이다.",
+}
 LANGUAGES = [("en", SENTENCES_EN, PLACES_EN, 0), ("ru", SENTENCES_RU, PLACES_RU, 1), ("ko", SENTENCES_KO, PLACES_KO, 2)]
 
 
@@ -121,6 +131,8 @@ def article_text(seed: int, index: int) -> tuple[str, str, str, list[tuple[int, 
             name=_name(rng)[script], authority="Federal Migration Service", place=rng.choice(places),
             word=word, date=f"{rng.randint(1, 28)} {rng.choice(['January', 'May', 'November'])} {rng.randint(2010, 2020)}",
         ))
+    # Anywhere but first (the first sentence is the title).
+    sentences.insert(rng.randint(1, len(sentences)), FILE_NUMBER[language].format(number=f"{seed}-{index}"))
     # Paragraphs of three sentences, one blank line between them: already the normal form.
     parts, spans, position = [], [], 0
     for number, sentence in enumerate(sentences):
