@@ -39,16 +39,47 @@ FACTS_PER_CASE = 5
 PROCEEDINGS_PER_CASE = 3
 
 # Names as the seeds write them, in the three scripts; combined at random into pseudonyms.
-SURNAMES = [("Kim", "Ким", "김"), ("Lee", "Ли", "이"), ("Park", "Пак", "박"), ("Choi", "Цой", "최"),
-            ("Jung", "Чон", "정"), ("Kang", "Кан", "강"), ("Cho", "Чо", "조"), ("Yoon", "Юн", "윤")]
-GIVEN = [("Eun-chol", "Ын Чхоль", "은철"), ("Min-jun", "Мин Чжун", "민준"), ("Seo-yeon", "Со Ён", "서연"),
-         ("Ji-ho", "Чжи Хо", "지호"), ("Hyun-woo", "Хён У", "현우"), ("Su-bin", "Су Бин", "수빈"),
-         ("Young-ho", "Ён Хо", "영호"), ("Mi-rae", "Ми Рэ", "미래")]
+SURNAMES = [
+    ("Kim", "Ким", "김"),
+    ("Lee", "Ли", "이"),
+    ("Park", "Пак", "박"),
+    ("Choi", "Цой", "최"),
+    ("Jung", "Чон", "정"),
+    ("Kang", "Кан", "강"),
+    ("Cho", "Чо", "조"),
+    ("Yoon", "Юн", "윤"),
+]
+GIVEN = [
+    ("Eun-chol", "Ын Чхоль", "은철"),
+    ("Min-jun", "Мин Чжун", "민준"),
+    ("Seo-yeon", "Со Ён", "서연"),
+    ("Ji-ho", "Чжи Хо", "지호"),
+    ("Hyun-woo", "Хён У", "현우"),
+    ("Su-bin", "Су Бин", "수빈"),
+    ("Young-ho", "Ён Хо", "영호"),
+    ("Mi-rae", "Ми Рэ", "미래"),
+]
 PLACES_EN = ["Moscow", "Vladivostok", "the Amur region", "Khabarovsk", "Tumen", "Novosibirsk", "Primorye"]
 PLACES_RU = ["Москве", "Владивостоке", "Амурской области", "Хабаровске", "Приморье", "Новосибирске"]
 PLACES_KO = ["모스크바", "블라디보스토크", "하바롭스크", "연해주", "아무르주"]
-WORDS_EN = ["asylum", "refugee", "court", "appeal", "detention", "deportation", "migration", "border",
-            "lawyer", "hearing", "decision", "status", "temporary", "protection", "embassy", "labour"]
+WORDS_EN = [
+    "asylum",
+    "refugee",
+    "court",
+    "appeal",
+    "detention",
+    "deportation",
+    "migration",
+    "border",
+    "lawyer",
+    "hearing",
+    "decision",
+    "status",
+    "temporary",
+    "protection",
+    "embassy",
+    "labour",
+]
 RARE_EN = ["quixotic", "palimpsest", "sesquipedalian", "zugzwang", "apricity", "lacuna"]
 
 SENTENCES_EN = [
@@ -84,7 +115,11 @@ FILE_NUMBER = {
     "ru": "Материалы дела зарегистрированы под № {number}.",
     "ko": "이 사건의 문서 번호는 {number}번이다.",
 }
-LANGUAGES = [("en", SENTENCES_EN, PLACES_EN, 0), ("ru", SENTENCES_RU, PLACES_RU, 1), ("ko", SENTENCES_KO, PLACES_KO, 2)]
+LANGUAGES = [
+    ("en", SENTENCES_EN, PLACES_EN, 0),
+    ("ru", SENTENCES_RU, PLACES_RU, 1),
+    ("ko", SENTENCES_KO, PLACES_KO, 2),
+]
 
 
 @dataclass
@@ -127,10 +162,15 @@ def article_text(seed: int, index: int) -> tuple[str, str, str, list[tuple[int, 
     for _ in range(rng.randint(6, 14)):
         pattern = rng.choice(patterns)
         word = rng.choice(RARE_EN) if rng.random() < 0.002 else rng.choice(WORDS_EN)
-        sentences.append(pattern.format(
-            name=_name(rng)[script], authority="Federal Migration Service", place=rng.choice(places),
-            word=word, date=f"{rng.randint(1, 28)} {rng.choice(['January', 'May', 'November'])} {rng.randint(2010, 2020)}",
-        ))
+        sentences.append(
+            pattern.format(
+                name=_name(rng)[script],
+                authority="Federal Migration Service",
+                place=rng.choice(places),
+                word=word,
+                date=f"{rng.randint(1, 28)} {rng.choice(['January', 'May', 'November'])} {rng.randint(2010, 2020)}",
+            )
+        )
     # Anywhere but first (the first sentence is the title).
     sentences.insert(rng.randint(1, len(sentences)), FILE_NUMBER[language].format(number=f"{seed}-{index}"))
     # Paragraphs of three sentences, one blank line between them: already the normal form.
@@ -194,7 +234,11 @@ class _SecondaryIndexesDropped:
 
 
 def seed_load(
-    *, cases: int, articles: int, seed: int = 1, batch: int = 5000,
+    *,
+    cases: int,
+    articles: int,
+    seed: int = 1,
+    batch: int = 5000,
     progress: Callable[[str, int, int], None] | None = None,
 ) -> LoadReport:
     """Add ``cases`` cases (with subjects, proceedings, facts and citations) and ``articles`` articles.
@@ -205,7 +249,9 @@ def seed_load(
     progress = progress or (lambda stage, done, total: None)
     report, started = LoadReport(), time.perf_counter()
     rng = random.Random(seed)
-    tables = [model._meta.db_table for model in (Article, Citation, Fact, Proceeding, Case, Individual, Alias)]
+    tables = [
+        model._meta.db_table for model in (Article, Citation, Fact, Proceeding, Case, Individual, Alias)
+    ]
     tables += [Case.subjects.through._meta.db_table]
     with _SecondaryIndexesDropped(tables):
         organizations = _load_organizations(rng, report)
@@ -217,12 +263,22 @@ def seed_load(
 
 
 def _load_organizations(rng: random.Random, report: LoadReport) -> dict[str, list[int]]:
-    kinds = {"outlets": (Organization.Kind.NEWS_OUTLET, 40), "ngos": (Organization.Kind.NGO, 60),
-             "authorities": (Organization.Kind.GOVERNMENT_AGENCY, 30)}
+    kinds = {
+        "outlets": (Organization.Kind.NEWS_OUTLET, 40),
+        "ngos": (Organization.Kind.NGO, 60),
+        "authorities": (Organization.Kind.GOVERNMENT_AGENCY, 30),
+    }
     made = {}
     for group, (kind, count) in kinds.items():
-        rows = [Organization(public_id=_uuid(rng), name=f"Load {group[:-1]} {rng.getrandbits(32):08x}-{n}",
-                             kind=kind, country="RU") for n in range(count)]
+        rows = [
+            Organization(
+                public_id=_uuid(rng),
+                name=f"Load {group[:-1]} {rng.getrandbits(32):08x}-{n}",
+                kind=kind,
+                country="RU",
+            )
+            for n in range(count)
+        ]
         made[group] = [row.pk for row in Organization.objects.bulk_create(rows)]
         report.organizations += count
     return made
@@ -233,8 +289,12 @@ def _article_rows(seed: int, total: int, outlets: list[int]) -> Iterator[dict]:
     for index in range(total):
         title, language, body, _spans = article_text(seed, index)
         yield {
-            "public_id": _uuid(rng), "title": title, "outlet_id": outlets[index % len(outlets)],
-            "language": language, "body": body, "raw_text": body,
+            "public_id": _uuid(rng),
+            "title": title,
+            "outlet_id": outlets[index % len(outlets)],
+            "language": language,
+            "body": body,
+            "raw_text": body,
             # The bodies are built in normal form already: hash them as they are.
             "sha256": hashlib.sha256(body.encode("utf-8")).hexdigest(),
             "url": f"https://load.invalid/{seed}/{index}",
@@ -250,7 +310,9 @@ def _load_articles(seed, total, batch, outlets, report, progress) -> list[int]:
         ids = []
         for chunk in _batches(_article_rows(seed, total, outlets), batch):
             with transaction.atomic():
-                ids += [row.pk for row in Article.objects.bulk_create([Article(**values) for values in chunk])]
+                ids += [
+                    row.pk for row in Article.objects.bulk_create([Article(**values) for values in chunk])
+                ]
             report.articles = len(ids)
             progress("articles", len(ids), total)
     report.article_seconds = time.perf_counter() - started
@@ -311,8 +373,12 @@ def _partial(rng: random.Random, year: int) -> PartialDate:
 
 
 def _columns(name: str, value: PartialDate) -> dict:
-    return {f"{name}_start": value.start, f"{name}_end": value.end,
-            f"{name}_precision": value.precision, f"{name}_approximate": value.approximate}
+    return {
+        f"{name}_start": value.start,
+        f"{name}_end": value.end,
+        f"{name}_precision": value.precision,
+        f"{name}_approximate": value.approximate,
+    }
 
 
 def _load_cases(rng, seed, total, batch, organizations, article_ids, report, progress) -> None:
@@ -326,50 +392,81 @@ def _load_cases(rng, seed, total, batch, organizations, article_ids, report, pro
                 people.append(Individual(public_id=_uuid(rng), pseudonym=latin, nationality="KP"))
                 aliases.append((cyrillic, hangul))
             people = Individual.objects.bulk_create(people)
-            Alias.objects.bulk_create([
-                Alias(public_id=_uuid(rng), individual=person, name=name, script=script)
-                for person, (cyrillic, hangul) in zip(people, aliases, strict=True)
-                for name, script in ((cyrillic, Alias.Script.CYRILLIC), (hangul, Alias.Script.HANGUL))
-            ])
+            Alias.objects.bulk_create(
+                [
+                    Alias(public_id=_uuid(rng), individual=person, name=name, script=script)
+                    for person, (cyrillic, hangul) in zip(people, aliases, strict=True)
+                    for name, script in ((cyrillic, Alias.Script.CYRILLIC), (hangul, Alias.Script.HANGUL))
+                ]
+            )
             for person in people:
                 # References from 1990 on: the seed fixture's (2013, 2014) stay free of collisions
                 # only if numbers start high there, so every year's numbering starts at 5000.
                 year = 1990 + rng.randint(0, 35)
                 numbers[year] = numbers.get(year, 4999) + 1
-                case_rows.append(Case(
-                    public_id=_uuid(rng), reference=f"CT-{year}-{numbers[year]:04d}", title=f"{person.pseudonym}: asylum",
-                    organization_id=rng.choice(organizations["ngos"]), opened_on=dt.date(year, 1, 1),
-                    priority=rng.choice(Case.Priority.values), status=Case.Status.OPEN,
-                ))
+                case_rows.append(
+                    Case(
+                        public_id=_uuid(rng),
+                        reference=f"CT-{year}-{numbers[year]:04d}",
+                        title=f"{person.pseudonym}: asylum",
+                        organization_id=rng.choice(organizations["ngos"]),
+                        opened_on=dt.date(year, 1, 1),
+                        priority=rng.choice(Case.Priority.values),
+                        status=Case.Status.OPEN,
+                    )
+                )
             case_rows = Case.objects.bulk_create(case_rows)
-            Case.subjects.through.objects.bulk_create([
-                Case.subjects.through(case_id=case.pk, individual_id=person.pk)
-                for case, person in zip(case_rows, people, strict=True)
-            ])
+            Case.subjects.through.objects.bulk_create(
+                [
+                    Case.subjects.through(case_id=case.pk, individual_id=person.pk)
+                    for case, person in zip(case_rows, people, strict=True)
+                ]
+            )
             proceedings, facts, quotes = [], [], []
             for case, person in zip(case_rows, people, strict=True):
                 year = case.opened_on.year
                 for _ in range(PROCEEDINGS_PER_CASE):
                     filed = _partial(rng, year)
-                    proceedings.append(Proceeding(
-                        public_id=_uuid(rng), case=case, subject=person, kind=rng.choice(Proceeding.Kind.values),
-                        authority_id=rng.choice(organizations["authorities"]), country="RU",
-                        **_columns("filed", filed), **_columns("decided", PartialDate(year + 1)),
-                    ))
+                    proceedings.append(
+                        Proceeding(
+                            public_id=_uuid(rng),
+                            case=case,
+                            subject=person,
+                            kind=rng.choice(Proceeding.Kind.values),
+                            authority_id=rng.choice(organizations["authorities"]),
+                            country="RU",
+                            **_columns("filed", filed),
+                            **_columns("decided", PartialDate(year + 1)),
+                        )
+                    )
                 for _ in range(FACTS_PER_CASE):
                     index = rng.randrange(len(article_ids))
                     _title, _language, body, spans = article_text(seed, index)
                     start, end = rng.choice(spans)
-                    facts.append(Fact(public_id=_uuid(rng), case=case, statement=body[start:end],
-                                      **_columns("date", _partial(rng, year))))
+                    facts.append(
+                        Fact(
+                            public_id=_uuid(rng),
+                            case=case,
+                            statement=body[start:end],
+                            **_columns("date", _partial(rng, year)),
+                        )
+                    )
                     quotes.append((article_ids[index], body[start:end], start))
             Proceeding.objects.bulk_create(proceedings)
             facts = Fact.objects.bulk_create(facts)
-            Citation.objects.bulk_create([
-                Citation(public_id=_uuid(rng), article_id=article_id, quote=quote, start=start,
-                         end=start + len(quote), fact=fact)
-                for fact, (article_id, quote, start) in zip(facts, quotes, strict=True)
-            ])
+            Citation.objects.bulk_create(
+                [
+                    Citation(
+                        public_id=_uuid(rng),
+                        article_id=article_id,
+                        quote=quote,
+                        start=start,
+                        end=start + len(quote),
+                        fact=fact,
+                    )
+                    for fact, (article_id, quote, start) in zip(facts, quotes, strict=True)
+                ]
+            )
         report.cases += count
         report.individuals += count
         report.proceedings += count * PROCEEDINGS_PER_CASE

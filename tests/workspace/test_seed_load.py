@@ -56,8 +56,10 @@ def test_the_same_seed_gives_the_same_data():
 def test_bodies_come_in_three_scripts_and_common_words_are_common():
     languages = {article_text(1, index)[1] for index in range(200)}
     assert languages == {"en", "ru", "ko"}
-    common = sum("readmission" in article_text(1, index)[2] or "реадмиссии" in article_text(1, index)[2]
-                 for index in range(600))
+    common = sum(
+        "readmission" in article_text(1, index)[2] or "реадмиссии" in article_text(1, index)[2]
+        for index in range(600)
+    )
     assert 30 < common < 400
 
 
@@ -79,14 +81,20 @@ def test_every_body_names_its_seed_and_ordinal_once(seed, index):
 
     assert [match.groups() for match in FILE_NUMBER.finditer(body)] == [(str(seed), str(index))]
     assert normalize_body(body) == body
-    assert any(FILE_NUMBER.fullmatch(body[start:end]) or FILE_NUMBER.search(body[start:end]) for start, end in spans)
+    assert any(
+        FILE_NUMBER.fullmatch(body[start:end]) or FILE_NUMBER.search(body[start:end]) for start, end in spans
+    )
 
 
 def test_bodies_differ_even_when_every_pattern_is_a_fixed_sentence(monkeypatch):
     # The worst case of the vocabulary: nothing to draw but one sentence without blanks.
     monkeypatch.setattr(
-        load, "LANGUAGES",
-        [(language, ["Nothing happened."], ["nowhere"], script) for language, _s, _p, script in load.LANGUAGES],
+        load,
+        "LANGUAGES",
+        [
+            (language, ["Nothing happened."], ["nowhere"], script)
+            for language, _s, _p, script in load.LANGUAGES
+        ],
     )
     bodies = [article_text(1, index)[2] for index in range(3000)]
 

@@ -9,7 +9,9 @@ from apps.workspace.load import seed_load
 
 
 class Command(BaseCommand):
-    help = "Add N synthetic cases (with people, proceedings, facts, citations) and M articles, for benchmarks."
+    help = (
+        "Add N synthetic cases (with people, proceedings, facts, citations) and M articles, for benchmarks."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--cases", type=int, required=True)
@@ -28,7 +30,9 @@ class Command(BaseCommand):
             filled = width * done // max(total, 1)
             rate = done / max(time.perf_counter() - started, 1e-9)
             end = "\n" if done == total else "\r"
-            sys.stderr.write(f"{stage:9} [{'#' * filled}{'.' * (width - filled)}] {done}/{total} ({rate:,.0f}/s){end}")
+            sys.stderr.write(
+                f"{stage:9} [{'#' * filled}{'.' * (width - filled)}] {done}/{total} ({rate:,.0f}/s){end}"
+            )
             sys.stderr.flush()
 
         report = seed_load(cases=cases, articles=articles, seed=seed, batch=batch, progress=progress)
