@@ -20,13 +20,15 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import queue
 import random
+import threading
 import time
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
-from django.db import connection, transaction
+from django.db import DatabaseError, connection, transaction
 
 from apps.cases.models import Case, Fact
 from apps.core.partial_dates import PartialDate, Precision
@@ -200,7 +202,16 @@ def _batches(items: Iterator, size: int) -> Iterator[list]:
 
 
 class _SecondaryIndexesDropped:
-    """On PostgreSQL, drop the non-unique indexes of ``tables`` and build them again on exit."""
+    """On PostgreSQL, drop the non-unique indexes of ``tables`` and build them again on exit.
+
+    The definitions are read (``pg_get_indexdef``, what ``pg_indexes`` shows) before anything
+    is dropped, and every one is built again on the way out whatever happened in between; an
+    index that cannot be built is named with its statement in the error, never left out
+    silently. Inside a caller's transaction that an error is rolling back, the drops roll back
+    with it. Built with a raised ``maintenance_work_mem`` for the session.
+    """
+
+    MAINTENANCE_WORK_MEM = "256MB"
 
     def __init__(self, tables: list[str]) -> None:
         self.tables, self.definitions = tables, []
@@ -208,12 +219,13 @@ class _SecondaryIndexesDropped:
     def __enter__(self):
         if connection.vendor != "postgresql":
             return self
-        with connection.cursor() as cursor:
+        with transaction.atomic(), connection.cursor() as cursor:
             cursor.execute(
                 """
                 SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid)
                 FROM pg_index i JOIN pg_class t ON t.oid = i.indrelid
                 WHERE t.relname = ANY(%s) AND NOT i.indisunique AND NOT i.indisprimary
+                ORDER BY 1
                 """,
                 [self.tables],
             )
@@ -222,15 +234,33 @@ class _SecondaryIndexesDropped:
                 cursor.execute(f"DROP INDEX IF EXISTS {name}")
         return self
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, exc_type, exc, traceback) -> None:
         if not self.definitions:
             return
-        with connection.cursor() as cursor:
-            # Foreign keys are checked at commit (deferred); inside a transaction their pending
-            # checks would forbid building an index on the same tables, so run them now.
-            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-            for _name, definition in self.definitions:
-                cursor.execute(definition)
+        failed = []
+        try:
+            with connection.cursor() as cursor:
+                # Foreign keys are checked at commit (deferred); inside a transaction their
+                # pending checks would forbid building an index on the same tables: run them now.
+                cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+                cursor.execute(
+                    "SELECT set_config('maintenance_work_mem', %s, false)", [self.MAINTENANCE_WORK_MEM]
+                )
+                for _name, definition in self.definitions:
+                    try:
+                        with transaction.atomic():
+                            cursor.execute(definition)
+                    except DatabaseError as error:
+                        failed.append(f"{definition}; -- {error}")
+                cursor.execute("RESET maintenance_work_mem")
+        except DatabaseError as error:
+            failed.append(f"(could not rebuild: {error})")
+        if failed and exc_type is not None and connection.in_atomic_block:
+            return  # the caller's transaction rolls back, the drops with it: let the first error through
+        if failed:
+            raise RuntimeError(
+                "seed_load could not build these indexes again; run them by hand:\n" + "\n".join(failed)
+            ) from exc
 
 
 def seed_load(
@@ -239,12 +269,15 @@ def seed_load(
     articles: int,
     seed: int = 1,
     batch: int = 5000,
+    workers: int = 1,
     progress: Callable[[str, int, int], None] | None = None,
 ) -> LoadReport:
     """Add ``cases`` cases (with subjects, proceedings, facts and citations) and ``articles`` articles.
 
     Adds to what is there (references and addresses are chosen not to collide with the seed
-    fixture's). ``progress(stage, done, total)`` is called after each batch.
+    fixture's). ``progress(stage, done, total)`` is called after each batch. ``workers``: on
+    PostgreSQL outside a transaction, how many connections copy articles at once (the same
+    data whatever the number).
     """
     progress = progress or (lambda stage, done, total: None)
     report, started = LoadReport(), time.perf_counter()
@@ -255,7 +288,9 @@ def seed_load(
     tables += [Case.subjects.through._meta.db_table]
     with _SecondaryIndexesDropped(tables):
         organizations = _load_organizations(rng, report)
-        article_ids = _load_articles(seed, articles, batch, organizations["outlets"], report, progress)
+        article_ids = _load_articles(
+            seed, articles, batch, organizations["outlets"], report, progress, workers
+        )
         _load_cases(rng, seed, cases, batch, organizations, article_ids, report, progress)
     _check_sample(seed)
     report.seconds = time.perf_counter() - started
@@ -284,31 +319,34 @@ def _load_organizations(rng: random.Random, report: LoadReport) -> dict[str, lis
     return made
 
 
-def _article_rows(seed: int, total: int, outlets: list[int]) -> Iterator[dict]:
-    rng = random.Random(seed ^ 0x5EED)
-    for index in range(total):
+def _article_rows(seed: int, start: int, stop: int, outlets: list[int]) -> Iterator[dict]:
+    for index in range(start, stop):
         title, language, body, _spans = article_text(seed, index)
+        digest = hashlib.sha256(body.encode("utf-8"))
         yield {
-            "public_id": _uuid(rng),
+            # From the seed and ordinal alone, so that any slicing among workers gives the same.
+            "public_id": uuid.UUID(
+                bytes=hashlib.blake2b(f"article {seed} {index}".encode(), digest_size=16).digest(), version=4
+            ),
             "title": title,
             "outlet_id": outlets[index % len(outlets)],
             "language": language,
             "body": body,
             "raw_text": body,
             # The bodies are built in normal form already: hash them as they are.
-            "sha256": hashlib.sha256(body.encode("utf-8")).hexdigest(),
+            "sha256": digest.hexdigest(),
             "url": f"https://load.invalid/{seed}/{index}",
             "published_on": dt.date(2010, 1, 1) + dt.timedelta(days=index % 5000),
         }
 
 
-def _load_articles(seed, total, batch, outlets, report, progress) -> list[int]:
+def _load_articles(seed, total, batch, outlets, report, progress, workers) -> list[int] | range:
     started = time.perf_counter()
     if connection.vendor == "postgresql":
-        ids = _copy_articles(seed, total, batch, outlets, report, progress)
+        ids = _copy_articles(seed, total, batch, outlets, report, progress, workers)
     else:
         ids = []
-        for chunk in _batches(_article_rows(seed, total, outlets), batch):
+        for chunk in _batches(_article_rows(seed, 0, total, outlets), batch):
             with transaction.atomic():
                 ids += [
                     row.pk for row in Article.objects.bulk_create([Article(**values) for values in chunk])
@@ -319,11 +357,17 @@ def _load_articles(seed, total, batch, outlets, report, progress) -> list[int]:
     return ids
 
 
-def _copy_articles(seed, total, batch, outlets, report, progress) -> range:
+def _copy_articles(seed, total, batch, outlets, report, progress, workers) -> range:
     """PostgreSQL's COPY, with a block of ids reserved from the table's sequence first.
 
     Every column the model has is written: the loader's values, else the field's default (the
     row version, empty authors…), else now for the timestamps, else NULL.
+
+    The generated ``search_vector`` (sources 0005) is computed by the server for every row as
+    it is written, and costs far more than the rest of the row (to_tsvector of title and body;
+    it cannot be deferred like an index). So batches go through ``workers`` connections at
+    once, each its own server process computing vectors in parallel; within a caller's
+    transaction (tests) one connection, the caller's, which alone sees its uncommitted rows.
     """
     table = Article._meta.db_table
     fields = Article._meta.concrete_fields
@@ -339,6 +383,9 @@ def _copy_articles(seed, total, batch, outlets, report, progress) -> range:
         else:
             fixed[field.attname] = None
     columns = [field.attname for field in fields]
+    statement = (
+        f"COPY {table} ({', '.join(connection.ops.quote_name(column) for column in columns)}) FROM STDIN"
+    )
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_get_serial_sequence(%s, 'id')", [table])
         (sequence,) = cursor.fetchone()
@@ -346,19 +393,82 @@ def _copy_articles(seed, total, batch, outlets, report, progress) -> range:
         (first,) = cursor.fetchone()
         cursor.execute("SELECT setval(%s, %s)", [sequence, first + total - 1])
     ids = range(first, first + total)
-    rows = _article_rows(seed, total, outlets)
-    done = 0
-    for chunk in _batches(rows, batch):
+    starts = list(range(0, total, batch))
+
+    def copy_batch(start: int) -> int:
+        stop = min(start + batch, total)
         with transaction.atomic(), connection.cursor() as cursor:
-            names = ", ".join(connection.ops.quote_name(column) for column in columns)
-            with cursor.connection.cursor().copy(f"COPY {table} ({names}) FROM STDIN") as copy:
-                for offset, values in enumerate(chunk):
-                    record = {**fixed, **values, "id": ids[done + offset]}
+            with cursor.connection.cursor().copy(statement) as copy:
+                for index, values in zip(
+                    range(start, stop), _article_rows(seed, start, stop, outlets), strict=True
+                ):
+                    record = {**fixed, **values, "id": ids[index]}
                     copy.write_row([record[column] for column in columns])
-        done += len(chunk)
+        return stop - start
+
+    def counted(done: int) -> None:
         report.articles = done
         progress("articles", done, total)
+
+    if workers <= 1 or connection.in_atomic_block or len(starts) == 1:
+        done = 0
+        for start in starts:
+            done += copy_batch(start)
+            counted(done)
+        return ids
+    _in_threads(copy_batch, starts, workers, counted)
     return ids
+
+
+def _in_threads(
+    work: Callable[[int], int], items: list[int], workers: int, counted: Callable[[int], None]
+) -> None:
+    """``work(item)`` for every item on ``workers`` threads, each with its own connection.
+
+    ``counted(total so far)`` is called on this thread; the first error stops the rest and is
+    raised here. The threads' connections are closed when they finish.
+    """
+    pending: queue.SimpleQueue = queue.SimpleQueue()
+    for item in items:
+        pending.put(item)
+    results: queue.SimpleQueue = queue.SimpleQueue()
+    stop = threading.Event()
+
+    def run() -> None:
+        try:
+            while not stop.is_set():
+                try:
+                    item = pending.get_nowait()
+                except queue.Empty:
+                    return
+                results.put(("done", work(item)))
+        except BaseException as error:  # handed to the main thread, which raises it
+            stop.set()
+            results.put(("error", error))
+        finally:
+            connection.close()
+            results.put(("exit", 0))
+
+    threads = [threading.Thread(target=run, name=f"seed_load-{n}", daemon=True) for n in range(workers)]
+    for thread in threads:
+        thread.start()
+    done, running, errors = 0, len(threads), []
+    try:
+        while running:
+            kind, value = results.get()
+            if kind == "done":
+                done += value
+                counted(done)
+            elif kind == "error":
+                errors.append(value)
+            else:
+                running -= 1
+    finally:
+        stop.set()
+        for thread in threads:
+            thread.join()
+    if errors:
+        raise errors[0]
 
 
 def _partial(rng: random.Random, year: int) -> PartialDate:
