@@ -12,21 +12,28 @@ public ids (timestamps are the load's own). Bodies are English, Russian and Kore
 sentence patterns with names in Latin, Cyrillic and Hangul, so that full-text search has
 common words ("readmission" in about one article in six) and rare ones.
 
+Every body names its file number, ``<seed>-<ordinal>``, in one sentence that no other pattern
+can produce, so no two bodies (and sha256s) are ever the same, for any number of articles.
+
 On PostgreSQL the secondary indexes of the loaded tables are dropped for the load and built
-again after it, which is what makes ≥ 10k articles/s possible.
+again after it (whatever happens), and articles are copied over several connections at once:
+the stored search vector (sources 0005) is computed by the server on every insert, and is
+most of an article's cost. See docs/performance.md.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import queue
 import random
+import threading
 import time
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
-from django.db import connection, transaction
+from django.db import DatabaseError, connection, transaction
 
 from apps.cases.models import Case, Fact
 from apps.core.partial_dates import PartialDate, Precision
@@ -39,16 +46,47 @@ FACTS_PER_CASE = 5
 PROCEEDINGS_PER_CASE = 3
 
 # Names as the seeds write them, in the three scripts; combined at random into pseudonyms.
-SURNAMES = [("Kim", "Ким", "김"), ("Lee", "Ли", "이"), ("Park", "Пак", "박"), ("Choi", "Цой", "최"),
-            ("Jung", "Чон", "정"), ("Kang", "Кан", "강"), ("Cho", "Чо", "조"), ("Yoon", "Юн", "윤")]
-GIVEN = [("Eun-chol", "Ын Чхоль", "은철"), ("Min-jun", "Мин Чжун", "민준"), ("Seo-yeon", "Со Ён", "서연"),
-         ("Ji-ho", "Чжи Хо", "지호"), ("Hyun-woo", "Хён У", "현우"), ("Su-bin", "Су Бин", "수빈"),
-         ("Young-ho", "Ён Хо", "영호"), ("Mi-rae", "Ми Рэ", "미래")]
+SURNAMES = [
+    ("Kim", "Ким", "김"),
+    ("Lee", "Ли", "이"),
+    ("Park", "Пак", "박"),
+    ("Choi", "Цой", "최"),
+    ("Jung", "Чон", "정"),
+    ("Kang", "Кан", "강"),
+    ("Cho", "Чо", "조"),
+    ("Yoon", "Юн", "윤"),
+]
+GIVEN = [
+    ("Eun-chol", "Ын Чхоль", "은철"),
+    ("Min-jun", "Мин Чжун", "민준"),
+    ("Seo-yeon", "Со Ён", "서연"),
+    ("Ji-ho", "Чжи Хо", "지호"),
+    ("Hyun-woo", "Хён У", "현우"),
+    ("Su-bin", "Су Бин", "수빈"),
+    ("Young-ho", "Ён Хо", "영호"),
+    ("Mi-rae", "Ми Рэ", "미래"),
+]
 PLACES_EN = ["Moscow", "Vladivostok", "the Amur region", "Khabarovsk", "Tumen", "Novosibirsk", "Primorye"]
 PLACES_RU = ["Москве", "Владивостоке", "Амурской области", "Хабаровске", "Приморье", "Новосибирске"]
 PLACES_KO = ["모스크바", "블라디보스토크", "하바롭스크", "연해주", "아무르주"]
-WORDS_EN = ["asylum", "refugee", "court", "appeal", "detention", "deportation", "migration", "border",
-            "lawyer", "hearing", "decision", "status", "temporary", "protection", "embassy", "labour"]
+WORDS_EN = [
+    "asylum",
+    "refugee",
+    "court",
+    "appeal",
+    "detention",
+    "deportation",
+    "migration",
+    "border",
+    "lawyer",
+    "hearing",
+    "decision",
+    "status",
+    "temporary",
+    "protection",
+    "embassy",
+    "labour",
+]
 RARE_EN = ["quixotic", "palimpsest", "sesquipedalian", "zugzwang", "apricity", "lacuna"]
 
 SENTENCES_EN = [
@@ -74,7 +112,21 @@ SENTENCES_KO = [
     "법원은 {place}에서 {name} 씨에 대한 거부 결정을 뒤집었다.",
     "러시아와 북한의 재입국 협정은 30일 이내 송환을 허용한다.",
 ]
-LANGUAGES = [("en", SENTENCES_EN, PLACES_EN, 0), ("ru", SENTENCES_RU, PLACES_RU, 1), ("ko", SENTENCES_KO, PLACES_KO, 2)]
+# One sentence of every article names its file number, "<seed>-<ordinal>": the other patterns
+# draw from small vocabularies (and some have no blanks at all), so without it two articles
+# can come out the same (seed 1 drew article 331,487's Korean body again at 456,721) and the
+# load dies on the unique sha256. No other pattern has "No." / "№" / "번호", so the number
+# reads back from the body unambiguously: bodies of different (seed, ordinal) always differ.
+FILE_NUMBER = {
+    "en": "The case file is registered under No. {number}.",
+    "ru": "Материалы дела зарегистрированы под № {number}.",
+    "ko": "이 사건의 문서 번호는 {number}번이다.",
+}
+LANGUAGES = [
+    ("en", SENTENCES_EN, PLACES_EN, 0),
+    ("ru", SENTENCES_RU, PLACES_RU, 1),
+    ("ko", SENTENCES_KO, PLACES_KO, 2),
+]
 
 
 @dataclass
@@ -117,10 +169,17 @@ def article_text(seed: int, index: int) -> tuple[str, str, str, list[tuple[int, 
     for _ in range(rng.randint(6, 14)):
         pattern = rng.choice(patterns)
         word = rng.choice(RARE_EN) if rng.random() < 0.002 else rng.choice(WORDS_EN)
-        sentences.append(pattern.format(
-            name=_name(rng)[script], authority="Federal Migration Service", place=rng.choice(places),
-            word=word, date=f"{rng.randint(1, 28)} {rng.choice(['January', 'May', 'November'])} {rng.randint(2010, 2020)}",
-        ))
+        sentences.append(
+            pattern.format(
+                name=_name(rng)[script],
+                authority="Federal Migration Service",
+                place=rng.choice(places),
+                word=word,
+                date=f"{rng.randint(1, 28)} {rng.choice(['January', 'May', 'November'])} {rng.randint(2010, 2020)}",
+            )
+        )
+    # Anywhere but first (the first sentence is the title).
+    sentences.insert(rng.randint(1, len(sentences)), FILE_NUMBER[language].format(number=f"{seed}-{index}"))
     # Paragraphs of three sentences, one blank line between them: already the normal form.
     parts, spans, position = [], [], 0
     for number, sentence in enumerate(sentences):
@@ -148,7 +207,16 @@ def _batches(items: Iterator, size: int) -> Iterator[list]:
 
 
 class _SecondaryIndexesDropped:
-    """On PostgreSQL, drop the non-unique indexes of ``tables`` and build them again on exit."""
+    """On PostgreSQL, drop the non-unique indexes of ``tables`` and build them again on exit.
+
+    The definitions are read (``pg_get_indexdef``, what ``pg_indexes`` shows) before anything
+    is dropped, and every one is built again on the way out whatever happened in between; an
+    index that cannot be built is named with its statement in the error, never left out
+    silently. Inside a caller's transaction that an error is rolling back, the drops roll back
+    with it. Built with a raised ``maintenance_work_mem`` for the session.
+    """
+
+    MAINTENANCE_WORK_MEM = "256MB"
 
     def __init__(self, tables: list[str]) -> None:
         self.tables, self.definitions = tables, []
@@ -156,12 +224,13 @@ class _SecondaryIndexesDropped:
     def __enter__(self):
         if connection.vendor != "postgresql":
             return self
-        with connection.cursor() as cursor:
+        with transaction.atomic(), connection.cursor() as cursor:
             cursor.execute(
                 """
                 SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid)
                 FROM pg_index i JOIN pg_class t ON t.oid = i.indrelid
                 WHERE t.relname = ANY(%s) AND NOT i.indisunique AND NOT i.indisprimary
+                ORDER BY 1
                 """,
                 [self.tables],
             )
@@ -170,34 +239,63 @@ class _SecondaryIndexesDropped:
                 cursor.execute(f"DROP INDEX IF EXISTS {name}")
         return self
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, exc_type, exc, traceback) -> None:
         if not self.definitions:
             return
-        with connection.cursor() as cursor:
-            # Foreign keys are checked at commit (deferred); inside a transaction their pending
-            # checks would forbid building an index on the same tables, so run them now.
-            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-            for _name, definition in self.definitions:
-                cursor.execute(definition)
+        failed = []
+        try:
+            with connection.cursor() as cursor:
+                # Foreign keys are checked at commit (deferred); inside a transaction their
+                # pending checks would forbid building an index on the same tables: run them now.
+                cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+                cursor.execute(
+                    "SELECT set_config('maintenance_work_mem', %s, false)", [self.MAINTENANCE_WORK_MEM]
+                )
+                for _name, definition in self.definitions:
+                    try:
+                        with transaction.atomic():
+                            cursor.execute(definition)
+                    except DatabaseError as error:
+                        failed.append(f"{definition}; -- {error}")
+                cursor.execute("RESET maintenance_work_mem")
+        except DatabaseError as error:
+            failed.append(f"(could not rebuild: {error})")
+        if failed and exc_type is not None and connection.in_atomic_block:
+            return  # the caller's transaction rolls back, the drops with it: let the first error through
+        if failed:
+            raise RuntimeError(
+                "seed_load could not build these indexes again; run them by hand:\n" + "\n".join(failed)
+            ) from exc
 
 
 def seed_load(
-    *, cases: int, articles: int, seed: int = 1, batch: int = 5000,
+    *,
+    cases: int,
+    articles: int,
+    seed: int = 1,
+    batch: int = 5000,
+    workers: int = 1,
     progress: Callable[[str, int, int], None] | None = None,
 ) -> LoadReport:
     """Add ``cases`` cases (with subjects, proceedings, facts and citations) and ``articles`` articles.
 
     Adds to what is there (references and addresses are chosen not to collide with the seed
-    fixture's). ``progress(stage, done, total)`` is called after each batch.
+    fixture's). ``progress(stage, done, total)`` is called after each batch. ``workers``: on
+    PostgreSQL outside a transaction, how many connections copy articles at once (the same
+    data whatever the number).
     """
     progress = progress or (lambda stage, done, total: None)
     report, started = LoadReport(), time.perf_counter()
     rng = random.Random(seed)
-    tables = [model._meta.db_table for model in (Article, Citation, Fact, Proceeding, Case, Individual, Alias)]
+    tables = [
+        model._meta.db_table for model in (Article, Citation, Fact, Proceeding, Case, Individual, Alias)
+    ]
     tables += [Case.subjects.through._meta.db_table]
     with _SecondaryIndexesDropped(tables):
         organizations = _load_organizations(rng, report)
-        article_ids = _load_articles(seed, articles, batch, organizations["outlets"], report, progress)
+        article_ids = _load_articles(
+            seed, articles, batch, organizations["outlets"], report, progress, workers
+        )
         _load_cases(rng, seed, cases, batch, organizations, article_ids, report, progress)
     _check_sample(seed)
     report.seconds = time.perf_counter() - started
@@ -205,51 +303,76 @@ def seed_load(
 
 
 def _load_organizations(rng: random.Random, report: LoadReport) -> dict[str, list[int]]:
-    kinds = {"outlets": (Organization.Kind.NEWS_OUTLET, 40), "ngos": (Organization.Kind.NGO, 60),
-             "authorities": (Organization.Kind.GOVERNMENT_AGENCY, 30)}
+    kinds = {
+        "outlets": (Organization.Kind.NEWS_OUTLET, 40),
+        "ngos": (Organization.Kind.NGO, 60),
+        "authorities": (Organization.Kind.GOVERNMENT_AGENCY, 30),
+    }
     made = {}
     for group, (kind, count) in kinds.items():
-        rows = [Organization(public_id=_uuid(rng), name=f"Load {group[:-1]} {rng.getrandbits(32):08x}-{n}",
-                             kind=kind, country="RU") for n in range(count)]
+        rows = [
+            Organization(
+                public_id=_uuid(rng),
+                name=f"Load {group[:-1]} {rng.getrandbits(32):08x}-{n}",
+                kind=kind,
+                country="RU",
+            )
+            for n in range(count)
+        ]
         made[group] = [row.pk for row in Organization.objects.bulk_create(rows)]
         report.organizations += count
     return made
 
 
-def _article_rows(seed: int, total: int, outlets: list[int]) -> Iterator[dict]:
-    rng = random.Random(seed ^ 0x5EED)
-    for index in range(total):
+def _article_rows(seed: int, start: int, stop: int, outlets: list[int]) -> Iterator[dict]:
+    for index in range(start, stop):
         title, language, body, _spans = article_text(seed, index)
+        digest = hashlib.sha256(body.encode("utf-8"))
         yield {
-            "public_id": _uuid(rng), "title": title, "outlet_id": outlets[index % len(outlets)],
-            "language": language, "body": body, "raw_text": body,
+            # From the seed and ordinal alone, so that any slicing among workers gives the same.
+            "public_id": uuid.UUID(
+                bytes=hashlib.blake2b(f"article {seed} {index}".encode(), digest_size=16).digest(), version=4
+            ),
+            "title": title,
+            "outlet_id": outlets[index % len(outlets)],
+            "language": language,
+            "body": body,
+            "raw_text": body,
             # The bodies are built in normal form already: hash them as they are.
-            "sha256": hashlib.sha256(body.encode("utf-8")).hexdigest(),
+            "sha256": digest.hexdigest(),
             "url": f"https://load.invalid/{seed}/{index}",
             "published_on": dt.date(2010, 1, 1) + dt.timedelta(days=index % 5000),
         }
 
 
-def _load_articles(seed, total, batch, outlets, report, progress) -> list[int]:
+def _load_articles(seed, total, batch, outlets, report, progress, workers) -> list[int] | range:
     started = time.perf_counter()
     if connection.vendor == "postgresql":
-        ids = _copy_articles(seed, total, batch, outlets, report, progress)
+        ids = _copy_articles(seed, total, batch, outlets, report, progress, workers)
     else:
         ids = []
-        for chunk in _batches(_article_rows(seed, total, outlets), batch):
+        for chunk in _batches(_article_rows(seed, 0, total, outlets), batch):
             with transaction.atomic():
-                ids += [row.pk for row in Article.objects.bulk_create([Article(**values) for values in chunk])]
+                ids += [
+                    row.pk for row in Article.objects.bulk_create([Article(**values) for values in chunk])
+                ]
             report.articles = len(ids)
             progress("articles", len(ids), total)
     report.article_seconds = time.perf_counter() - started
     return ids
 
 
-def _copy_articles(seed, total, batch, outlets, report, progress) -> range:
+def _copy_articles(seed, total, batch, outlets, report, progress, workers) -> range:
     """PostgreSQL's COPY, with a block of ids reserved from the table's sequence first.
 
     Every column the model has is written: the loader's values, else the field's default (the
     row version, empty authors…), else now for the timestamps, else NULL.
+
+    The generated ``search_vector`` (sources 0005) is computed by the server for every row as
+    it is written, and costs far more than the rest of the row (to_tsvector of title and body;
+    it cannot be deferred like an index). So batches go through ``workers`` connections at
+    once, each its own server process computing vectors in parallel; within a caller's
+    transaction (tests) one connection, the caller's, which alone sees its uncommitted rows.
     """
     table = Article._meta.db_table
     fields = Article._meta.concrete_fields
@@ -265,6 +388,9 @@ def _copy_articles(seed, total, batch, outlets, report, progress) -> range:
         else:
             fixed[field.attname] = None
     columns = [field.attname for field in fields]
+    statement = (
+        f"COPY {table} ({', '.join(connection.ops.quote_name(column) for column in columns)}) FROM STDIN"
+    )
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_get_serial_sequence(%s, 'id')", [table])
         (sequence,) = cursor.fetchone()
@@ -272,19 +398,82 @@ def _copy_articles(seed, total, batch, outlets, report, progress) -> range:
         (first,) = cursor.fetchone()
         cursor.execute("SELECT setval(%s, %s)", [sequence, first + total - 1])
     ids = range(first, first + total)
-    rows = _article_rows(seed, total, outlets)
-    done = 0
-    for chunk in _batches(rows, batch):
+    starts = list(range(0, total, batch))
+
+    def copy_batch(start: int) -> int:
+        stop = min(start + batch, total)
         with transaction.atomic(), connection.cursor() as cursor:
-            names = ", ".join(connection.ops.quote_name(column) for column in columns)
-            with cursor.connection.cursor().copy(f"COPY {table} ({names}) FROM STDIN") as copy:
-                for offset, values in enumerate(chunk):
-                    record = {**fixed, **values, "id": ids[done + offset]}
+            with cursor.connection.cursor().copy(statement) as copy:
+                for index, values in zip(
+                    range(start, stop), _article_rows(seed, start, stop, outlets), strict=True
+                ):
+                    record = {**fixed, **values, "id": ids[index]}
                     copy.write_row([record[column] for column in columns])
-        done += len(chunk)
+        return stop - start
+
+    def counted(done: int) -> None:
         report.articles = done
         progress("articles", done, total)
+
+    if workers <= 1 or connection.in_atomic_block or len(starts) == 1:
+        done = 0
+        for start in starts:
+            done += copy_batch(start)
+            counted(done)
+        return ids
+    _in_threads(copy_batch, starts, workers, counted)
     return ids
+
+
+def _in_threads(
+    work: Callable[[int], int], items: list[int], workers: int, counted: Callable[[int], None]
+) -> None:
+    """``work(item)`` for every item on ``workers`` threads, each with its own connection.
+
+    ``counted(total so far)`` is called on this thread; the first error stops the rest and is
+    raised here. The threads' connections are closed when they finish.
+    """
+    pending: queue.SimpleQueue = queue.SimpleQueue()
+    for item in items:
+        pending.put(item)
+    results: queue.SimpleQueue = queue.SimpleQueue()
+    stop = threading.Event()
+
+    def run() -> None:
+        try:
+            while not stop.is_set():
+                try:
+                    item = pending.get_nowait()
+                except queue.Empty:
+                    return
+                results.put(("done", work(item)))
+        except BaseException as error:  # handed to the main thread, which raises it
+            stop.set()
+            results.put(("error", error))
+        finally:
+            connection.close()
+            results.put(("exit", 0))
+
+    threads = [threading.Thread(target=run, name=f"seed_load-{n}", daemon=True) for n in range(workers)]
+    for thread in threads:
+        thread.start()
+    done, running, errors = 0, len(threads), []
+    try:
+        while running:
+            kind, value = results.get()
+            if kind == "done":
+                done += value
+                counted(done)
+            elif kind == "error":
+                errors.append(value)
+            else:
+                running -= 1
+    finally:
+        stop.set()
+        for thread in threads:
+            thread.join()
+    if errors:
+        raise errors[0]
 
 
 def _partial(rng: random.Random, year: int) -> PartialDate:
@@ -299,8 +488,12 @@ def _partial(rng: random.Random, year: int) -> PartialDate:
 
 
 def _columns(name: str, value: PartialDate) -> dict:
-    return {f"{name}_start": value.start, f"{name}_end": value.end,
-            f"{name}_precision": value.precision, f"{name}_approximate": value.approximate}
+    return {
+        f"{name}_start": value.start,
+        f"{name}_end": value.end,
+        f"{name}_precision": value.precision,
+        f"{name}_approximate": value.approximate,
+    }
 
 
 def _load_cases(rng, seed, total, batch, organizations, article_ids, report, progress) -> None:
@@ -314,50 +507,81 @@ def _load_cases(rng, seed, total, batch, organizations, article_ids, report, pro
                 people.append(Individual(public_id=_uuid(rng), pseudonym=latin, nationality="KP"))
                 aliases.append((cyrillic, hangul))
             people = Individual.objects.bulk_create(people)
-            Alias.objects.bulk_create([
-                Alias(public_id=_uuid(rng), individual=person, name=name, script=script)
-                for person, (cyrillic, hangul) in zip(people, aliases, strict=True)
-                for name, script in ((cyrillic, Alias.Script.CYRILLIC), (hangul, Alias.Script.HANGUL))
-            ])
+            Alias.objects.bulk_create(
+                [
+                    Alias(public_id=_uuid(rng), individual=person, name=name, script=script)
+                    for person, (cyrillic, hangul) in zip(people, aliases, strict=True)
+                    for name, script in ((cyrillic, Alias.Script.CYRILLIC), (hangul, Alias.Script.HANGUL))
+                ]
+            )
             for person in people:
                 # References from 1990 on: the seed fixture's (2013, 2014) stay free of collisions
                 # only if numbers start high there, so every year's numbering starts at 5000.
                 year = 1990 + rng.randint(0, 35)
                 numbers[year] = numbers.get(year, 4999) + 1
-                case_rows.append(Case(
-                    public_id=_uuid(rng), reference=f"CT-{year}-{numbers[year]:04d}", title=f"{person.pseudonym}: asylum",
-                    organization_id=rng.choice(organizations["ngos"]), opened_on=dt.date(year, 1, 1),
-                    priority=rng.choice(Case.Priority.values), status=Case.Status.OPEN,
-                ))
+                case_rows.append(
+                    Case(
+                        public_id=_uuid(rng),
+                        reference=f"CT-{year}-{numbers[year]:04d}",
+                        title=f"{person.pseudonym}: asylum",
+                        organization_id=rng.choice(organizations["ngos"]),
+                        opened_on=dt.date(year, 1, 1),
+                        priority=rng.choice(Case.Priority.values),
+                        status=Case.Status.OPEN,
+                    )
+                )
             case_rows = Case.objects.bulk_create(case_rows)
-            Case.subjects.through.objects.bulk_create([
-                Case.subjects.through(case_id=case.pk, individual_id=person.pk)
-                for case, person in zip(case_rows, people, strict=True)
-            ])
+            Case.subjects.through.objects.bulk_create(
+                [
+                    Case.subjects.through(case_id=case.pk, individual_id=person.pk)
+                    for case, person in zip(case_rows, people, strict=True)
+                ]
+            )
             proceedings, facts, quotes = [], [], []
             for case, person in zip(case_rows, people, strict=True):
                 year = case.opened_on.year
                 for _ in range(PROCEEDINGS_PER_CASE):
                     filed = _partial(rng, year)
-                    proceedings.append(Proceeding(
-                        public_id=_uuid(rng), case=case, subject=person, kind=rng.choice(Proceeding.Kind.values),
-                        authority_id=rng.choice(organizations["authorities"]), country="RU",
-                        **_columns("filed", filed), **_columns("decided", PartialDate(year + 1)),
-                    ))
+                    proceedings.append(
+                        Proceeding(
+                            public_id=_uuid(rng),
+                            case=case,
+                            subject=person,
+                            kind=rng.choice(Proceeding.Kind.values),
+                            authority_id=rng.choice(organizations["authorities"]),
+                            country="RU",
+                            **_columns("filed", filed),
+                            **_columns("decided", PartialDate(year + 1)),
+                        )
+                    )
                 for _ in range(FACTS_PER_CASE):
                     index = rng.randrange(len(article_ids))
                     _title, _language, body, spans = article_text(seed, index)
                     start, end = rng.choice(spans)
-                    facts.append(Fact(public_id=_uuid(rng), case=case, statement=body[start:end],
-                                      **_columns("date", _partial(rng, year))))
+                    facts.append(
+                        Fact(
+                            public_id=_uuid(rng),
+                            case=case,
+                            statement=body[start:end],
+                            **_columns("date", _partial(rng, year)),
+                        )
+                    )
                     quotes.append((article_ids[index], body[start:end], start))
             Proceeding.objects.bulk_create(proceedings)
             facts = Fact.objects.bulk_create(facts)
-            Citation.objects.bulk_create([
-                Citation(public_id=_uuid(rng), article_id=article_id, quote=quote, start=start,
-                         end=start + len(quote), fact=fact)
-                for fact, (article_id, quote, start) in zip(facts, quotes, strict=True)
-            ])
+            Citation.objects.bulk_create(
+                [
+                    Citation(
+                        public_id=_uuid(rng),
+                        article_id=article_id,
+                        quote=quote,
+                        start=start,
+                        end=start + len(quote),
+                        fact=fact,
+                    )
+                    for fact, (article_id, quote, start) in zip(facts, quotes, strict=True)
+                ]
+            )
         report.cases += count
         report.individuals += count
         report.proceedings += count * PROCEEDINGS_PER_CASE

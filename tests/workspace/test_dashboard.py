@@ -42,14 +42,22 @@ def test_the_start_page_shows_overdue_and_soon_due_deadlines_in_words(caseworker
     assert 'id="content-main"' in page or "app-cases" in page
 
 
-def test_the_start_page_lists_my_cases_disputed_facts_uncited_articles_tasks_and_notes(caseworker_client, desk):
+def test_the_start_page_lists_my_cases_disputed_facts_uncited_articles_tasks_and_notes(
+    caseworker_client, desk
+):
     case = my_case(desk)
-    first, second = FactFactory(case=case, statement="Detained by the Chinese military."), FactFactory(
-        case=case, statement="Repatriated by Kazakhstan.")
+    first, second = (
+        FactFactory(case=case, statement="Detained by the Chinese military."),
+        FactFactory(case=case, statement="Repatriated by Kazakhstan."),
+    )
     fact_mark_disputed(fact=first, contradicts=[second])
     ArticleFactory(title="An article nobody cited yet")
-    case_task_add(case=case, title="Ask the court for the decision", assignee=desk.user,
-                  due_on=timezone.localdate() + dt.timedelta(days=2))
+    case_task_add(
+        case=case,
+        title="Ask the court for the decision",
+        assignee=desk.user,
+        due_on=timezone.localdate() + dt.timedelta(days=2),
+    )
     case_note_add(case=case, text="The client prefers calls in the morning.", author=desk.user)
     page = caseworker_client.get("/admin/").content.decode()
     assert case.reference in page.split('id="dashboard-cases"')[1].split("</section>")[0]
@@ -60,8 +68,9 @@ def test_the_start_page_lists_my_cases_disputed_facts_uncited_articles_tasks_and
     assert case.reference in page.split('id="dashboard-changes"')[1].split("</section>")[0]
 
 
-def test_the_start_page_costs_the_same_queries_for_one_case_as_for_many(caseworker_client, desk,
-                                                                        django_assert_num_queries):
+def test_the_start_page_costs_the_same_queries_for_one_case_as_for_many(
+    caseworker_client, desk, django_assert_num_queries
+):
     def build():
         case = my_case(desk)
         deadline_create_manual(case=case, title="Lodge the appeal", due_on=timezone.localdate())

@@ -1,6 +1,7 @@
 """seed_load: a large database whose every record is a state the services allow."""
 
 import io
+import re
 
 import pytest
 from django.core.management import call_command
@@ -10,6 +11,7 @@ from apps.people.models import Individual, Organization
 from apps.proceedings.models import Proceeding
 from apps.sources.models import Article, Citation
 from apps.sources.normal_form import body_sha256, normalize_body
+from apps.workspace import load
 from apps.workspace.load import article_text, seed_load
 
 pytestmark = pytest.mark.django_db
@@ -54,6 +56,47 @@ def test_the_same_seed_gives_the_same_data():
 def test_bodies_come_in_three_scripts_and_common_words_are_common():
     languages = {article_text(1, index)[1] for index in range(200)}
     assert languages == {"en", "ru", "ko"}
-    common = sum("readmission" in article_text(1, index)[2] or "реадмиссии" in article_text(1, index)[2]
-                 for index in range(600))
+    common = sum(
+        "readmission" in article_text(1, index)[2] or "реадмиссии" in article_text(1, index)[2]
+        for index in range(600)
+    )
     assert 30 < common < 400
+
+
+FILE_NUMBER = re.compile(r"(?:No\. |№ |번호는 )(-?\d+)-(\d+)(?:\.|번이다\.)")
+
+
+def test_the_bodies_that_once_came_out_the_same_differ():
+    # Seed 1 drew the same Korean body (six times the one sentence without blanks) for these
+    # two articles, and a load of a million articles died at the second on the unique sha256.
+    first, second = article_text(1, 331487)[2], article_text(1, 456721)[2]
+
+    assert first != second
+    assert body_sha256(first) != body_sha256(second)
+
+
+@pytest.mark.parametrize(("seed", "index"), [(1, 0), (1, 331487), (7, 456721), (-3, 12), (12, 3), (1, 23)])
+def test_every_body_names_its_seed_and_ordinal_once(seed, index):
+    _title, _language, body, spans = article_text(seed, index)
+
+    assert [match.groups() for match in FILE_NUMBER.finditer(body)] == [(str(seed), str(index))]
+    assert normalize_body(body) == body
+    assert any(
+        FILE_NUMBER.fullmatch(body[start:end]) or FILE_NUMBER.search(body[start:end]) for start, end in spans
+    )
+
+
+def test_bodies_differ_even_when_every_pattern_is_a_fixed_sentence(monkeypatch):
+    # The worst case of the vocabulary: nothing to draw but one sentence without blanks.
+    monkeypatch.setattr(
+        load,
+        "LANGUAGES",
+        [
+            (language, ["Nothing happened."], ["nowhere"], script)
+            for language, _s, _p, script in load.LANGUAGES
+        ],
+    )
+    bodies = [article_text(1, index)[2] for index in range(3000)]
+
+    assert len({body_sha256(body) for body in bodies}) == 3000
+    assert "Nothing happened. Nothing happened." in bodies[0]

@@ -1,5 +1,6 @@
 """manage.py seed_load --cases N --articles M [--seed S]: a database of an NGO network's size."""
 
+import os
 import sys
 import time
 
@@ -9,17 +10,26 @@ from apps.workspace.load import seed_load
 
 
 class Command(BaseCommand):
-    help = "Add N synthetic cases (with people, proceedings, facts, citations) and M articles, for benchmarks."
+    help = (
+        "Add N synthetic cases (with people, proceedings, facts, citations) and M articles, for benchmarks."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--cases", type=int, required=True)
         parser.add_argument("--articles", type=int, required=True)
         parser.add_argument("--seed", type=int, default=1, help="The same seed gives the same data.")
         parser.add_argument("--batch", type=int, default=5000, help="Rows per insert.")
+        parser.add_argument(
+            "--workers",
+            type=int,
+            default=min(4, os.cpu_count() or 1),
+            help="PostgreSQL: connections copying articles at once (each computes search vectors). "
+            "The data is the same for any number.",
+        )
 
-    def handle(self, *args, cases, articles, seed, batch, **options):
-        if cases < 0 or articles < 1 or batch < 1:
-            raise CommandError("--articles and --batch must be at least 1, --cases at least 0.")
+    def handle(self, *args, cases, articles, seed, batch, workers, **options):
+        if cases < 0 or articles < 1 or batch < 1 or workers < 1:
+            raise CommandError("--articles, --batch and --workers must be at least 1, --cases at least 0.")
         started = time.perf_counter()
 
         def progress(stage: str, done: int, total: int) -> None:
@@ -28,10 +38,14 @@ class Command(BaseCommand):
             filled = width * done // max(total, 1)
             rate = done / max(time.perf_counter() - started, 1e-9)
             end = "\n" if done == total else "\r"
-            sys.stderr.write(f"{stage:9} [{'#' * filled}{'.' * (width - filled)}] {done}/{total} ({rate:,.0f}/s){end}")
+            sys.stderr.write(
+                f"{stage:9} [{'#' * filled}{'.' * (width - filled)}] {done}/{total} ({rate:,.0f}/s){end}"
+            )
             sys.stderr.flush()
 
-        report = seed_load(cases=cases, articles=articles, seed=seed, batch=batch, progress=progress)
+        report = seed_load(
+            cases=cases, articles=articles, seed=seed, batch=batch, workers=workers, progress=progress
+        )
         self.stdout.write(
             f"Loaded {report.articles} articles ({report.articles_per_second:,.0f}/s), {report.cases} cases, "
             f"{report.proceedings} proceedings, {report.facts} facts, {report.citations} citations "
