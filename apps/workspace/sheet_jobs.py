@@ -27,6 +27,7 @@ from types import SimpleNamespace
 from django.apps import apps as django_apps
 from django.conf import settings
 from django.contrib import admin
+from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import translation
@@ -183,6 +184,10 @@ def sheet_export_run(*, job, progress) -> JobResult:
             )
         except PermissionDenied as refusal:
             raise JobFailed(str(refusal)) from refusal
+        except IncorrectLookupParameters as error:
+            raise JobFailed(
+                _("The list's filters no longer apply: filter the list again and export it.")
+            ) from error
         extension = file_format.get_extension()
         name = f"sheets/export-{job.public_id}.{extension}"
         path = job_files().path(name)
