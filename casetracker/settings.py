@@ -327,6 +327,9 @@ SHEETS_UPLOAD_ROOT = Path(os.environ.get("SHEETS_UPLOAD_ROOT") or MEDIA_ROOT / "
 SHEETS_UPLOAD_HOURS = float(os.environ.get("SHEETS_UPLOAD_HOURS", "24"))
 # A confirmed import of more rows than this is applied by a job (apps/workspace/sheet_jobs.py).
 SHEETS_IMPORT_JOB_ROWS = int(os.environ.get("SHEETS_IMPORT_JOB_ROWS", "500"))
+# An admin export of more rows than this is written by a job (apps/workspace/sheet_jobs.py);
+# a smaller CSV is streamed, a smaller XLSX built in the request.
+SHEETS_EXPORT_JOB_ROWS = int(os.environ.get("SHEETS_EXPORT_JOB_ROWS", "5000"))
 JOBS_FILES_ROOT = Path(os.environ.get("JOBS_FILES_ROOT") or MEDIA_ROOT / "jobs")
 # Uploaded documents, encrypted, each under a random name (apps/documents/storage.py).
 DOCUMENTS_ROOT = Path(os.environ.get("DOCUMENTS_ROOT") or MEDIA_ROOT / "documents")

@@ -7,6 +7,9 @@ action:
 - **Export** writes the list as filtered (the changelist's queryset, already scoped to what
   the user may see), or the selected rows, as CSV or XLSX. Whoever may view the records may
   export them; each export is written to the access log (model, format, rows; no values).
+  A CSV is streamed, row after row (never held whole); an XLSX is built in the request. More
+  rows than ``SHEETS_EXPORT_JOB_ROWS`` and the file is made by a ``sheet_export`` job instead
+  (apps/workspace/sheet_jobs.py): the answer is the job's page, the download is its requester's.
 - **Import** previews every row (new, changed, unchanged or refused, with the field and the
   reason) by running the import in a transaction that is rolled back; the confirmation is
   offered only when no row is refused, and runs it again, all or nothing. Whoever may change
@@ -17,12 +20,15 @@ action:
 
 from __future__ import annotations
 
+import csv
 import hashlib
+import io
+from collections.abc import Iterator
 
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponseRedirect
+from django.http import HttpRequest, HttpResponseRedirect, QueryDict, StreamingHttpResponse
 from django.template.response import TemplateResponse
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
@@ -31,6 +37,7 @@ from import_export.admin import ExportActionMixin, ImportMixin
 from import_export.formats.base_formats import CSV, XLSX
 from import_export.forms import ExportForm
 from import_export.results import RowResult
+from import_export.signals import post_export
 
 from apps.core import audit
 from apps.core.sheets import EncryptedUploadStorage
@@ -86,18 +93,109 @@ class SheetAdminMixin(ImportMixin, ExportActionMixin):
         request._sheet_rows = len(dataset)
         return dataset
 
-    def get_export_data(self, file_format, request, queryset, **kwargs):
-        data = super().get_export_data(file_format, request, queryset, **kwargs)
+    def _export_log(self, *, request, user, file_format, rows, filters: str, extra=None) -> None:
         audit.record(
-            user=request.user,
+            user=user,
             action=audit.SensitiveAction.EXPORT,
             detail={
                 "what": self.model._meta.label_lower,
                 "format": file_format.get_extension(),
-                "rows": getattr(request, "_sheet_rows", None),
-                "filters": request.GET.urlencode()[:500],
+                "rows": rows,
+                "filters": filters[:500],
+                **(extra or {}),
             },
             request=request,
+        )
+
+    def _do_file_export(self, file_format, request, queryset, export_form=None):
+        """The file: streamed (CSV), built here (a small XLSX), or made by a job (a large list)."""
+        if not self.has_export_permission(request):
+            raise PermissionDenied
+        rows = queryset.count()
+        if _export_job_starter is not None and rows > settings.SHEETS_EXPORT_JOB_ROWS:
+            selected = None
+            chosen = export_form is not None and "export_items" in export_form.changed_data
+            if chosen or (export_form is None and "_selected_action" in request.POST):
+                # Rows chosen on the list (the form's hidden items, or the action without its form).
+                selected = [str(public_id) for public_id in queryset.values_list("public_id", flat=True)]
+            job_id, page = _export_job_starter(
+                model_admin=self,
+                user=request.user,
+                filters=request.GET.urlencode(),
+                selected=selected,
+                format_index=self.get_export_formats().index(type(file_format)),
+                resource_index=self.get_resource_index(export_form) if export_form is not None else 0,
+                rows=rows,
+            )
+            self._export_log(
+                request=request,
+                user=request.user,
+                file_format=file_format,
+                rows=rows,
+                filters=request.GET.urlencode(),
+                extra={"job": job_id},
+            )
+            return HttpResponseRedirect(page)
+        if isinstance(file_format, CSV):
+            return self._csv_stream(file_format, request, queryset, rows=rows, export_form=export_form)
+        return super()._do_file_export(file_format, request, queryset, export_form=export_form)
+
+    def _csv_stream(self, file_format, request, queryset, *, rows: int, export_form=None):
+        resource = self.choose_export_resource_class(export_form, request)(
+            **self.get_export_resource_kwargs(request)
+        )
+        lines = resource.export_rows(queryset, force_native_type=False, export_form=export_form)
+        # Written to the access log before the first byte leaves.
+        self._export_log(
+            request=request,
+            user=request.user,
+            file_format=file_format,
+            rows=rows,
+            filters=request.GET.urlencode(),
+        )
+        response = StreamingHttpResponse(
+            csv_chunks(lines, encoding=self.to_encoding or settings.DEFAULT_CHARSET, rows=CSV_CHUNK_ROWS),
+            content_type=file_format.get_content_type(),
+        )
+        response["Content-Disposition"] = (
+            f'attachment; filename="{self.get_export_filename(request, queryset, file_format)}"'
+        )
+        post_export.send(sender=None, model=self.model)
+        return response
+
+    def sheet_export_rows(
+        self, *, user, filters: str, selected: list[str] | None, format_index: int, resource_index: int
+    ) -> tuple[object, Iterator[list]]:
+        """The export a ``sheet_export`` job writes: (its format, the header then each row).
+
+        The changelist's queryset is read again for ``user`` with the list's query string
+        ``filters`` (its filters, search and order), narrowed to the ``selected`` public ids of
+        an "Export selected"; the rows are the resource's, read a chunk at a time.
+        """
+        request = HttpRequest()
+        request.method = "GET"
+        request.path = request.path_info = "/"
+        request.META = {"SERVER_NAME": "localhost", "SERVER_PORT": "80", "REQUEST_METHOD": "GET"}
+        request.GET = QueryDict(filters)
+        request.user = user
+        if not self.has_export_permission(request):
+            raise PermissionDenied(_("You may no longer see these records."))
+        queryset = self.get_export_queryset(request)
+        if selected is not None:
+            queryset = queryset.filter(public_id__in=selected)
+        file_format = self.get_export_formats()[format_index]()
+        resource = self.get_export_resource_classes(request)[resource_index](user=user)
+        native = not isinstance(file_format, CSV)
+        return file_format, resource.export_rows(queryset, force_native_type=native)
+
+    def get_export_data(self, file_format, request, queryset, **kwargs):
+        data = super().get_export_data(file_format, request, queryset, **kwargs)
+        self._export_log(
+            request=request,
+            user=request.user,
+            file_format=file_format,
+            rows=getattr(request, "_sheet_rows", None),
+            filters=request.GET.urlencode(),
         )
         return data
 
@@ -269,3 +367,35 @@ _job_starter = None
 def import_job_starter_install(starter) -> None:
     global _job_starter
     _job_starter = starter
+
+
+# The port through which a large export becomes a job (the ``sheet_export`` kind, installed by
+# apps/workspace/sheet_jobs.py): ``(model_admin, user, filters, selected, format_index,
+# resource_index, rows) -> (the job's public id, the job page's address)``.
+_export_job_starter = None
+
+
+def export_job_starter_install(starter) -> None:
+    global _export_job_starter
+    _export_job_starter = starter
+
+
+# Rows written to the stream at a time.
+CSV_CHUNK_ROWS = 200
+
+
+def csv_chunks(lines, *, encoding: str = "utf-8", rows: int = CSV_CHUNK_ROWS) -> Iterator[bytes]:
+    """``lines`` (the header, then each row) as CSV bytes, ``rows`` lines at a time.
+
+    The csv module's defaults, as tablib writes the in-memory file, so the bytes are the same.
+    """
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=",")
+    for number, line in enumerate(lines, 1):
+        writer.writerow(line)
+        if number % rows == 0:
+            yield out.getvalue().encode(encoding)
+            out.seek(0)
+            out.truncate()
+    if out.tell():
+        yield out.getvalue().encode(encoding)

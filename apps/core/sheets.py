@@ -281,6 +281,20 @@ class SheetResource(resources.ModelResource):
             queryset = queryset.prefetch_related(*self.prefetch_related)
         return queryset
 
+    def export_rows(self, queryset, **kwargs):
+        """What :meth:`export` puts in its dataset, one line at a time: the header, then each row.
+
+        The same steps (``before_export``, ``filter_export``, the columns, ``export_resource``)
+        over ``iter_queryset``, which reads the records a chunk at a time, so a long list is
+        never held whole (a streamed CSV, a job's file).
+        """
+        self.before_export(queryset, **kwargs)
+        queryset = self.filter_export(queryset, **kwargs)
+        selected = kwargs.get("export_fields")
+        yield self.get_export_headers(selected_fields=selected)
+        for record in self.iter_queryset(queryset):
+            yield self.export_resource(record, selected_fields=selected, **kwargs)
+
     def export_field(self, field, instance, **kwargs):
         return formula_safe(super().export_field(field, instance, **kwargs))
 

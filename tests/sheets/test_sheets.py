@@ -58,7 +58,7 @@ def url(model, view):
 def export(client, model, query="", file_format=XLSX):
     response = client.post(f"{url(model, 'export')}?{query}", {"format": file_format, "resource": "0"})
     assert response.status_code == 200, response.content[:500]
-    return response.content
+    return response.getvalue()
 
 
 def xlsx_rows(content):
@@ -390,7 +390,7 @@ def test_export_selected_writes_only_the_chosen_rows_of_the_users_own_list(signe
         url(Case, "export"), {"format": CSV, "resource": "0", "export_items": [elsewhere.pk]}
     )
 
-    header, rows = csv_rows(response.content)
+    header, rows = csv_rows(response.getvalue())
     assert [row[1] for row in rows] == ["CT-2020-0001"]
     assert crafted["Content-Type"].startswith("text/html")  # the form again: not a row of theirs
     assert b"CT-2020-0003" not in crafted.content
@@ -422,9 +422,9 @@ def test_the_export_costs_the_same_queries_for_one_case_as_for_many(
 
 
 # Session and user, the second factor, the export permission's view check, the scoped
-# changelist's queryset (cases; subjects and caseworkers prefetched, in pages), the access-log
-# entry and its audit-chain link.
-EXPORT_QUERIES = 14
+# changelist's queryset (cases; subjects and caseworkers prefetched, in pages), the count that
+# chooses between the request and a job, the access-log entry and its audit-chain link.
+EXPORT_QUERIES = 15
 
 
 def test_a_large_confirmed_import_is_applied_by_a_job_with_a_report(signed_in, caseworker, home, settings):
@@ -452,3 +452,199 @@ def test_a_large_confirmed_import_is_applied_by_a_job_with_a_report(signed_in, c
     assert uploads() == [] or all(
         path.name != response.context["confirm_form"].initial["import_file_name"] for path in uploads()
     )
+
+
+# -- large exports as jobs, small CSV streamed ------------------------------------------------
+
+
+def job_file(job):
+    from apps.jobs.files import job_files
+
+    with job_files().open(job.result_file, "rb") as file:
+        return file.read()
+
+
+def test_a_small_csv_export_is_streamed_with_the_bytes_the_in_memory_file_had(
+    signed_in, caseworker, home, monkeypatch
+):
+    from django.contrib import admin
+    from django.http import StreamingHttpResponse
+    from django.test import RequestFactory
+    from import_export.formats.base_formats import CSV as CSVFormat
+
+    from apps.cases.resources import CaseResource
+    from apps.core import admin_sheets
+
+    monkeypatch.setattr(admin_sheets, "CSV_CHUNK_ROWS", 2)
+    CaseFactory(organization=home, reference="CT-2020-0001", title='=HYPERLINK("x"), "quoted"')
+    CaseFactory(organization=home, reference="CT-2020-0002", title="Ким, беженец\nsecond line")
+    CaseFactory(organization=home, reference="CT-2020-0003", title="Plain")
+    CaseFactory(organization=OrganizationFactory(name="Elsewhere"), reference="CT-2020-0004")
+    request = RequestFactory().get("/")
+    request.user = caseworker
+    queryset = admin.site._registry[Case].get_export_queryset(request)
+    in_memory = CSVFormat().export_data(CaseResource(user=caseworker).export(queryset=queryset)).encode()
+
+    response = signed_in.post(url(Case, "export"), {"format": CSV, "resource": "0"})
+
+    assert isinstance(response, StreamingHttpResponse)
+    assert response["Content-Type"] == "text/csv"
+    assert response["Content-Disposition"].startswith('attachment; filename="Case-')
+    chunks = list(response.streaming_content)
+    assert len(chunks) == 2  # the header and a row, then two rows
+    assert b"".join(chunks) == in_memory
+    header, rows = csv_rows(in_memory)
+    assert sorted(row[1] for row in rows) == ["CT-2020-0001", "CT-2020-0002", "CT-2020-0003"]
+    assert {row[2] for row in rows} >= {'\'=HYPERLINK("x"), "quoted"'}
+    entry = AccessLog.objects.get(action="export")
+    assert (entry.user, entry.detail) == (
+        caseworker,
+        {"what": "cases.case", "format": "csv", "rows": 3, "filters": ""},
+    )
+
+
+def test_a_large_filtered_export_is_a_job_whose_file_is_exactly_the_list_and_only_its_requester_downloads_it(
+    client, signed_in, caseworker, home, settings
+):
+    from apps.jobs.models import Job
+    from apps.jobs.services import job_attempt
+
+    settings.SHEETS_EXPORT_JOB_ROWS = 1
+    CaseFactory(organization=home, reference="CT-2020-0001", title="=1+1")
+    CaseFactory(organization=home, reference="CT-2020-0002")
+    CaseFactory(organization=home, reference="CT-2020-0003", status=Case.Status.MONITORING)
+    CaseFactory(organization=OrganizationFactory(name="Elsewhere"), reference="CT-2020-0004")
+
+    queued = signed_in.post(f"{url(Case, 'export')}?status__exact=open", {"format": CSV, "resource": "0"})
+
+    job = Job.objects.get(kind="sheet_export")
+    assert queued.status_code == 302
+    assert queued["Location"] == reverse("jobs_admin:status") + f"?job={job.public_id}"
+    assert (job.requested_by, job.params["filters"], job.params["selected"]) == (
+        caseworker,
+        "status__exact=open",
+        None,
+    )
+    [asked] = AccessLog.objects.filter(action="export")
+    assert asked.detail == {
+        "what": "cases.case",
+        "format": "csv",
+        "rows": 2,
+        "filters": "status__exact=open",
+        "job": str(job.public_id),
+    }
+    page = signed_in.get(queued["Location"])
+    assert page.status_code == 200 and "Spreadsheet export" in page.content.decode()
+
+    job_attempt(job_id=job.pk)
+
+    job.refresh_from_db()
+    assert (job.state, job.result_meta, job.result_content_type) == ("succeeded", {"rows": 2}, "text/csv")
+    header, rows = csv_rows(job_file(job))
+    assert header[:3] == ["public id", "reference", "title"]
+    assert sorted(row[1] for row in rows) == ["CT-2020-0001", "CT-2020-0002"]
+    assert {row[1]: row[2] for row in rows}["CT-2020-0001"] == "'=1+1"
+    download = reverse("jobs_admin:download", args=[job.public_id])
+
+    boris = UserFactory(username="boris")
+    boris.groups.set(Group.objects.filter(name="caseworker"))
+    MembershipFactory(user=boris, organization=home)
+    client.force_login(boris)
+    assert client.get(download).status_code == 404
+    assert AccessLog.objects.filter(action="export").count() == 1
+
+    signed_in.force_login(caseworker)
+    got = signed_in.get(download)
+    assert got.status_code == 200
+    assert got.getvalue() == job_file(job)
+    downloaded = AccessLog.objects.filter(action="export").latest("pk")
+    assert (downloaded.user, downloaded.detail) == (
+        caseworker,
+        {
+            "what": "cases.case",
+            "format": "csv",
+            "rows": 2,
+            "filters": "status__exact=open",
+            "job": str(job.public_id),
+            "download": True,
+        },
+    )
+
+
+def test_another_user_is_refused_an_export_made_for_someone_else(caseworker):
+    from django.core.exceptions import PermissionDenied
+
+    from apps.jobs.models import Job
+    from apps.workspace.sheet_jobs import sheet_export_deliver
+
+    job = Job(kind="sheet_export", params={"model": "cases.Case"}, requested_by=caseworker)
+    with pytest.raises(PermissionDenied):
+        sheet_export_deliver(job=job, user=UserFactory(username="boris"))
+
+
+def test_a_large_export_of_the_selected_rows_is_a_job_writing_those_rows_to_xlsx(signed_in, home, settings):
+    from apps.jobs.models import Job
+    from apps.jobs.services import job_attempt
+
+    settings.SHEETS_EXPORT_JOB_ROWS = 1
+    first = CaseFactory(organization=home, reference="CT-2020-0001")
+    second = CaseFactory(organization=home, reference="CT-2020-0002")
+    CaseFactory(organization=home, reference="CT-2020-0003")
+
+    queued = signed_in.post(
+        url(Case, "export"), {"format": XLSX, "resource": "0", "export_items": [first.pk, second.pk]}
+    )
+
+    assert queued.status_code == 302
+    job = Job.objects.get(kind="sheet_export")
+    assert sorted(job.params["selected"]) == sorted([str(first.public_id), str(second.public_id)])
+    job_attempt(job_id=job.pk)
+    job.refresh_from_db()
+    assert (job.state, job.result_meta) == ("succeeded", {"rows": 2})
+    header, rows = xlsx_rows(job_file(job))
+    assert header == xlsx_rows(export(signed_in, Case, "reference=CT-2020-0003"))[0]
+    assert len(header) == 13
+    assert sorted(row[1] for row in rows) == ["CT-2020-0001", "CT-2020-0002"]
+    assert {row[1]: row[-1] for row in rows} == {"CT-2020-0001": 1, "CT-2020-0002": 1}  # numbers stay numbers
+
+
+def test_the_job_reads_the_list_as_its_requester_may_see_it_when_it_runs(
+    signed_in, caseworker, home, settings
+):
+    from apps.access.models import Membership
+    from apps.jobs.models import Job
+    from apps.jobs.services import job_attempt
+
+    settings.SHEETS_EXPORT_JOB_ROWS = 1
+    CaseFactory(organization=home, reference="CT-2020-0001")
+    CaseFactory(organization=home, reference="CT-2020-0002")
+    signed_in.post(url(Case, "export"), {"format": CSV, "resource": "0"})
+    job = Job.objects.get(kind="sheet_export")
+    Membership.objects.filter(user=caseworker).delete()  # she left Memorial meanwhile
+
+    job_attempt(job_id=job.pk)
+
+    job.refresh_from_db()
+    assert (job.state, job.result_meta) == ("succeeded", {"rows": 0})
+    assert csv_rows(job_file(job))[1] == []
+
+
+def test_the_job_fails_when_its_requester_no_longer_has_an_active_account(
+    signed_in, caseworker, home, settings
+):
+    from apps.jobs.models import Job
+    from apps.jobs.services import job_attempt
+
+    settings.SHEETS_EXPORT_JOB_ROWS = 1
+    CaseFactory(organization=home)
+    CaseFactory(organization=home)
+    signed_in.post(url(Case, "export"), {"format": XLSX, "resource": "0"})
+    job = Job.objects.get(kind="sheet_export")
+    caseworker.is_active = False
+    caseworker.save()
+
+    job_attempt(job_id=job.pk)
+
+    job.refresh_from_db()
+    assert (job.state, job.error) == ("failed", "The account that asked for this export is no longer active.")
+    assert not job.result_file
