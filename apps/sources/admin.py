@@ -432,6 +432,9 @@ class OutletFilter(TypedLookupFilter):
 
 @admin.register(Article)
 class ArticleAdmin(SheetAdminMixin, ServiceAdmin):
+    # Named, not found by Django's per-model lookup: import-export puts its own list template
+    # first and extends the one named here, which adds the "Import article" button.
+    change_list_template = "admin/sources/article/change_list.html"
     resource_classes = (ArticleResource,)
     form = ArticleForm
     list_display = ("title", "outlet", "published_on", "language", "authors", "citation_count")

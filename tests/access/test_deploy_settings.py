@@ -24,6 +24,8 @@ def production_env(**overrides) -> dict[str, str]:
         "AUDIT_KEY": secrets.token_urlsafe(32),
         # 32 random bytes, base64: what `manage.py bundle_signing_key` prints.
         "BUNDLE_SIGNING_KEY": base64.b64encode(secrets.token_bytes(32)).decode(),
+        # The key that encrypts uploaded documents (apps/documents/storage.py).
+        "DOCUMENTS_KEY": secrets.token_urlsafe(32),
         "ALLOWED_HOSTS": "casetracker.example.org",
         "CSRF_TRUSTED_ORIGINS": "https://casetracker.example.org",
     }

@@ -20,6 +20,8 @@ from django.core.management import call_command
 from django.db import connections
 from django.db.models import Q
 
+from tests.access.test_permission_matrix import ACTIONS as MATRIX_ACTIONS
+from tests.access.test_permission_matrix import roles_added_by_later_migrations
 from tests.factories import MembershipFactory, UserFactory
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -27,11 +29,6 @@ ARTIFACTS = ROOT / "test-artifacts"
 SEED = ROOT / "fixtures" / "seed.json"
 ROLES_MIGRATION = import_module("apps.access.migrations.0002_roles")
 SHARES_MIGRATION = import_module("apps.cases.migrations.0003_caseshare_from_access")
-# Apps added later give the roles their permissions in their own migration.
-LATER_ROLES = [
-    import_module("apps.deadlines.migrations.0002_roles").ROLES,
-    import_module("apps.webhooks.migrations.0002_roles").ROLES,
-]
 VIEWPORT = {"width": 1366, "height": 900}
 PASSWORD = "correct horse battery staple"
 # Auto-waiting covers a slow page; this bounds a wait for something that never comes.
@@ -100,11 +97,14 @@ def roles_restore() -> None:
         group, _created = Group.objects.get_or_create(name=name)
         wanted = Q(pk__in=[])
         roles = dict(ROLES_MIGRATION.ROLES)
-        for later in LATER_ROLES:
-            roles.update(later)
+        # Later migrations give the roles their permissions on newer models (ROLES_ADDED), or a
+        # new permission of an older one (an export, a merge): letters joined to the cell.
+        for resource, cells in roles_added_by_later_migrations().items():
+            before = roles.get(resource, ("",) * len(cells))
+            roles[resource] = tuple(old + new for old, new in zip(before, cells, strict=True))
         for resource, cells in roles.items():
             app_label, model = moved.get(resource, resource).split(".")
-            codenames = [f"{ROLES_MIGRATION.ACTIONS[letter]}_{model}" for letter in cells[column]]
+            codenames = [f"{MATRIX_ACTIONS[letter]}_{model}" for letter in cells[column]]
             wanted |= Q(content_type__app_label=app_label, codename__in=codenames)
         group.permissions.set(Permission.objects.filter(wanted))
 

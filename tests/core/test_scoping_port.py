@@ -33,6 +33,8 @@ from tests.factories import (
     ProvisionFactory,
     SuperuserFactory,
     UserFactory,
+    WebhookDeliveryFactory,
+    WebhookSubscriptionFactory,
 )
 
 pytestmark = pytest.mark.django_db
@@ -109,6 +111,7 @@ def world():
     CaseTaskFactory(case=case)
     DateReadingFactory()
     DocumentFactory(case=case, extract=False)
+    WebhookDeliveryFactory(subscription=WebhookSubscriptionFactory(organization=case.organization))
     return case, share
 
 
