@@ -129,8 +129,15 @@ def admin_pages(context: dict) -> list[tuple[str, str]]:
     case = Case.objects.get(reference=context["case"])
     return [
         ("admin: case list", "/admin/cases/case/"),
+        ("admin: case search", f"/admin/cases/case/?q={context['subject'].split()[0]}"),
         ("admin: article list", "/admin/sources/article/"),
+        ("admin: article search", "/admin/sources/article/?q=readmission"),
         ("admin: fact list", "/admin/cases/fact/"),
+        ("admin: fact search", "/admin/cases/fact/?q=deportation"),
+        ("admin: citation list", "/admin/sources/citation/"),
+        ("admin: proceeding list", "/admin/proceedings/proceeding/"),
+        ("admin: individual list", "/admin/people/individual/"),
+        ("admin: individual search", f"/admin/people/individual/?q={context['subject'].split()[0]}"),
         ("admin: case page", f"/admin/cases/case/{case.pk}/change/"),
     ]
 

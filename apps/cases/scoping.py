@@ -45,15 +45,31 @@ def writable_cases(user) -> QuerySet[Case]:
     return Case.objects.filter(organization_id__in=member_organization_ids(user))
 
 
+def visible_case_ids(user) -> QuerySet:
+    """The ids of the cases ``user`` may see, as a subquery: their organizations' cases, then
+    the cases shared with them (a case both held and shared appears twice; ``IN`` does not mind).
+
+    A ``UNION ALL`` of two index reads, not ``organization_id IN (…) OR id IN (…)``: PostgreSQL
+    cannot serve that OR of subqueries from the indexes, so every list of cases, facts,
+    proceedings or people filtered by it scanned all 100,000 cases first (docs/performance.md).
+    Call it for an active user who is not a superuser (:func:`visible_cases` decides those).
+    """
+    held = Case.objects.filter(organization_id__in=member_organization_ids(user)).order_by().values("pk")
+    return held.union(_active_shares(user).order_by().values("case_id"), all=True)
+
+
 def visible_cases(user) -> QuerySet[Case]:
     """Cases ``user`` may see: their organizations' cases and the cases shared with them."""
     if scoping.sees_everything(user):
         return Case.objects.all()
     if not scoping.is_active(user):
         return Case.objects.none()
-    return Case.objects.filter(
-        Q(organization_id__in=member_organization_ids(user)) | Q(pk__in=_active_shares(user).values("case_id"))
-    )
+    return Case.objects.filter(pk__in=visible_case_ids(user))
+
+
+def _visible_case_condition(user, path: str = "pk") -> Q:
+    # scoped() calls this for an active user who is not a superuser.
+    return Q(**{f"{path}__in": visible_case_ids(user)})
 
 
 def cases_revealing_identity(user) -> QuerySet[Case]:
@@ -76,8 +92,19 @@ def check_can_write_to_case(user, case: Case | None) -> None:
         raise PermissionDenied(_("You can only change cases your organization holds."))
 
 
-def _case_subject_ids(cases: QuerySet[Case]):
-    return Case.subjects.through.objects.filter(case__in=cases).values("individual_id")
+def _case_subject_ids(case_ids: QuerySet):
+    # ``case_ids``: a subquery of case ids (visible_case_ids, or the ids of writable_cases).
+    return Case.subjects.through.objects.filter(case_id__in=case_ids).order_by().values("individual_id")
+
+
+def _visible_case_ids_for(user) -> QuerySet:
+    # visible_case_ids, or every case for a superuser (the rules below are also called through
+    # scoping.visible, which has decided superusers and inactive users, but keep them whole).
+    if scoping.sees_everything(user):
+        return Case.objects.order_by().values("pk")
+    if not scoping.is_active(user):
+        return Case.objects.none().values("pk")
+    return visible_case_ids(user)
 
 
 def _unattached_recorded_by(user) -> QuerySet[Individual]:
@@ -86,11 +113,12 @@ def _unattached_recorded_by(user) -> QuerySet[Individual]:
     return Individual.objects.filter(cases__isnull=True, pk__in=recorded)
 
 
-def _unattached_visible(user) -> QuerySet[Individual]:
-    """Individuals in no case yet that ``user`` may see and attach to a case.
+def _unattached_visible_ids(user) -> QuerySet:
+    """The ids of the individuals in no case yet that ``user`` may see and attach to a case.
 
     Those ``user`` recorded; and, for members of an organization, those no user recorded
-    (imported by a command), which would otherwise be out of everyone's reach.
+    (imported by a command), which would otherwise be out of everyone's reach. One UNION ALL
+    (see :func:`visible_case_ids` for why not an OR).
     """
     recorded_by_someone = Individual.history.filter(history_type="+", history_user__isnull=False).values("id")
     imported = (
@@ -98,8 +126,11 @@ def _unattached_visible(user) -> QuerySet[Individual]:
         .exclude(pk__in=recorded_by_someone)
         .filter(Exists(Membership.objects.filter(user=user)))
     )
-    return Individual.objects.filter(
-        Q(pk__in=_unattached_recorded_by(user).values("pk")) | Q(pk__in=imported.values("pk"))
+    return (
+        _unattached_recorded_by(user)
+        .order_by()
+        .values("pk")
+        .union(imported.order_by().values("pk"), all=True)
     )
 
 
@@ -111,8 +142,8 @@ def register_held_by_case(model, *, case_path: str, parent) -> None:
     """
     scoping.register(
         model,
-        visible=lambda user: model._default_manager.filter(**{f"{case_path}__in": visible_cases(user)}),
-        condition=lambda user: Q(**{f"{case_path}__in": visible_cases(user)}),
+        visible=lambda user: model._default_manager.filter(**{f"{case_path}__in": _visible_case_ids_for(user)}),
+        condition=lambda user: _visible_case_condition(user, case_path),
         writable=lambda user: model._default_manager.filter(**{f"{case_path}__in": writable_cases(user)}),
         can_write=lambda user, record: scoping.can_write(user, parent(record)),
         holder=lambda record: scoping.organization_holding(parent(record)),
@@ -147,6 +178,7 @@ def _can_write_individual(user, individual: Individual) -> bool:
 scoping.register(
     Case,
     visible=visible_cases,
+    condition=_visible_case_condition,
     writable=writable_cases,
     can_write=lambda user, case: can_write_to_organization(user, case.organization),
     holder=lambda case: case.organization,
@@ -163,10 +195,12 @@ scoping.register(
 scoping.register(
     Individual,
     visible=lambda user: Individual.objects.filter(
-        Q(pk__in=_case_subject_ids(visible_cases(user))) | Q(pk__in=_unattached_visible(user).values("pk"))
+        pk__in=_case_subject_ids(_visible_case_ids_for(user)).union(_unattached_visible_ids(user), all=True)
     ),
     writable=lambda user: Individual.objects.filter(
-        Q(pk__in=_case_subject_ids(writable_cases(user))) | Q(pk__in=_unattached_visible(user).values("pk"))
+        pk__in=_case_subject_ids(writable_cases(user).order_by().values("pk")).union(
+            _unattached_visible_ids(user), all=True
+        )
     ),
     can_write=_can_write_individual,
     holder=_first_case_organization,
@@ -175,7 +209,7 @@ scoping.register(
 scoping.register(
     ProtectedIdentity,
     visible=lambda user: ProtectedIdentity.objects.filter(
-        Q(individual_id__in=_case_subject_ids(cases_revealing_identity(user)))
+        Q(individual_id__in=_case_subject_ids(cases_revealing_identity(user).order_by().values("pk")))
         | Q(individual_id__in=_unattached_recorded_by(user).values("pk"))
     ),
     can_write=lambda user, identity: scoping.can_write(user, identity.individual),

@@ -1,14 +1,25 @@
 """Search across scripts and sources; articles and fact citations written through the services."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from apps.cases.models import Fact
 from apps.sources.models import Article, Citation
 from apps.sources.normal_form import body_sha256
+from tests.access.conftest import member
 from tests.admin.conftest import KIM_ARTICLE_BODY
 from tests.admin.forms import inline_formset, page_data
-from tests.factories import ArticleFactory, CaseFactory, IndividualFactory, NewsOutletFactory
+from tests.factories import (
+    ArticleFactory,
+    CaseFactory,
+    CitationFactory,
+    IndividualFactory,
+    NewsOutletFactory,
+    OrganizationFactory,
+    ProceedingFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -189,3 +200,38 @@ def test_the_nationality_filter_offers_only_the_countries_that_occur(admin_clien
     assert [title for _code, title in nationality.lookup_choices] == ["North Korea", "Russia"]
 
     assert list(admin_client.get(url, {"nationality": "KP"}).context["cl"].result_list) == [kim]
+
+
+# -- searching across relations (issue 12: no DISTINCT, no join of many rows into the list) ----
+
+
+def test_a_case_whose_several_subjects_and_proceedings_match_is_listed_once(admin_client, kim_case):
+    kim_case.subjects.add(IndividualFactory(pseudonym="Kim Min-jun"))
+    ProceedingFactory(case=kim_case, reference_number="Kim-2")
+    with CaptureQueriesContext(connection) as queries:
+        found = search(admin_client, "admin:cases_case_changelist", "Kim")
+    assert found == [kim_case]
+    # Each related field is an EXISTS probe: nothing to remove duplicates from.
+    assert not [query["sql"] for query in queries.captured_queries if "DISTINCT \"cases_case\"" in query["sql"]]
+
+
+def test_every_word_of_a_search_must_match_some_field(admin_client, kim_case):
+    CaseFactory(title="Kim: another case")
+    # "Ким" matches an alias of Kim's, "FMS-77/2016" a proceeding of his case only.
+    assert search(admin_client, "admin:cases_case_changelist", "Ким FMS-77/2016") == [kim_case]
+    assert search(admin_client, "admin:cases_case_changelist", "Ким nowhere") == []
+
+
+def test_a_fact_is_found_by_the_quote_of_its_citation_once_whatever_its_citations(admin_client, kim_case, kim_article):
+    fact = kim_case.facts.get()
+    CitationFactory(fact=fact, article=kim_article, quote="crossed into Russia")
+    assert search(admin_client, "admin:cases_fact_changelist", "crossed into") == [fact]
+    assert search(admin_client, "admin:cases_fact_changelist", "CT-2013-0001") == [fact]
+
+
+def test_a_caseworkers_search_finds_nothing_outside_their_cases(client, kim_case):
+    other = OrganizationFactory(name="Another NGO", kind="ngo")
+    client.force_login(member(other, "caseworker"))
+    assert search(client, "admin:cases_fact_changelist", "crossed") == []
+    assert search(client, "admin:cases_case_changelist", "Ким") == []
+    assert search(client, "admin:people_individual_changelist", "Ким") == []
