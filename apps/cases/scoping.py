@@ -110,7 +110,7 @@ def _visible_case_ids_for(user) -> QuerySet:
 def _unattached_recorded_by(user) -> QuerySet[Individual]:
     """Individuals in no case yet whom ``user`` recorded (the first version of their history)."""
     recorded = Individual.history.filter(history_type="+", history_user=user).values("id")
-    return Individual.objects.filter(cases__isnull=True, pk__in=recorded)
+    return Individual.objects.filter(in_a_case=False, pk__in=recorded)
 
 
 def _unattached_visible_ids(user) -> QuerySet:
@@ -122,7 +122,7 @@ def _unattached_visible_ids(user) -> QuerySet:
     """
     recorded_by_someone = Individual.history.filter(history_type="+", history_user__isnull=False).values("id")
     imported = (
-        Individual.objects.filter(cases__isnull=True)
+        Individual.objects.filter(in_a_case=False)
         .exclude(pk__in=recorded_by_someone)
         .filter(Exists(Membership.objects.filter(user=user)))
     )

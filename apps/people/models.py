@@ -97,12 +97,21 @@ class Individual(PublicRecord):
         verbose_name=_("merged into"),
     )
 
-    history = HistoricalRecords()
+    # Whether the person is a subject of some case. Kept by the database, never by Python:
+    # triggers on the case-subject table and on this one (cases migration 0012) set it on
+    # every insert, update and delete by any path — a subject added or removed, a case
+    # deleted, a form saved from a stale copy. Scoping reads it to find the people in no case
+    # (apps/cases/scoping.py) through a small partial index, instead of an anti-join of every
+    # person against every case subject (50–100 ms per list at 100,000 people).
+    in_a_case = models.BooleanField(default=False, editable=False, verbose_name=_("in a case"))
+
+    history = HistoricalRecords(excluded_fields=["in_a_case"])
 
     class Meta:
         verbose_name = _("individual")
         verbose_name_plural = _("individuals")
         ordering = ["pseudonym"]
+        indexes = [models.Index(fields=["id"], condition=models.Q(in_a_case=False), name="individual_in_no_case")]
         constraints = [
             *partial_date_constraints("individual", "born"),
             models.CheckConstraint(
