@@ -42,6 +42,26 @@ def throttle_cache():
 DURATIONS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 
 
+def redis_count(cache: RedisCache, key: str, *, timeout: int) -> int:
+    """Count one request in the window's counter ``key`` on Redis and return the count.
+
+    One round trip, atomic (MULTI/EXEC): ``SET NX`` creates the counter at 0 with its expiry
+    when the window has none yet, ``INCR`` raises it and keeps that expiry, so the window ends
+    when it should. Django's ``add`` then ``incr`` took three (``incr`` first asks whether the
+    key exists) and failed if the counter expired between them. The value is Django's own
+    encoding of an integer, so ``cache.get(key)`` reads the count.
+    """
+    # Django's cache API has no atomic "add or increment"; its client (``_cache``) hands out the
+    # redis-py client for the write server, which runs the two commands as one transaction.
+    client = cache._cache.get_client(write=True)
+    stored_key = cache.make_and_validate_key(key)
+    with client.pipeline(transaction=True) as pipeline:
+        pipeline.set(stored_key, 0, ex=timeout, nx=True)
+        pipeline.incr(stored_key)
+        _created, count = pipeline.execute()
+    return count
+
+
 def parse_rate(rate: str) -> tuple[int, int]:
     """``"5000/hour"`` as (5000 requests, 3600 seconds); the unit by its first letter, as DRF."""
     count, _, period = rate.partition("/")
@@ -85,8 +105,7 @@ class TokenRateThrottle(BaseThrottle):
         cache = throttle_cache()
         try:
             if isinstance(cache, RedisCache):
-                # INCR keeps the expiry add() set, so the window ends when it should.
-                count = 1 if cache.add(key, 1, timeout=timeout) else cache.incr(key)
+                count = redis_count(cache, key, timeout=timeout)
             else:
                 count = (cache.get(key) or 0) + 1
                 cache.set(key, count, timeout=timeout)

@@ -85,3 +85,52 @@ def test_the_throttle_costs_a_pinned_number_of_queries_per_request(settings, thr
     counter = 6 if (throttled and on_database) else 0
     with django_assert_num_queries(2 + counter):
         assert client.get("/api/v1/organizations/").status_code == 200
+
+
+@pytest.fixture
+def redis_cache():
+    """A Redis cache of its own (TEST_REDIS_URL, as TEST_CACHE=redis uses), whatever the run's
+    default cache is; its keys are removed afterwards."""
+    import os
+    import uuid
+
+    from django.core.cache.backends.redis import RedisCache
+
+    cache = RedisCache(
+        os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15"),
+        {"KEY_PREFIX": f"throttle-test-{uuid.uuid4().hex}"},
+    )
+    cache.location = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+    try:
+        cache.get("reachable")
+    except Exception as exc:  # noqa: BLE001 - whatever the client raises for a server that is not there
+        pytest.skip(f"no Redis server for the Redis throttle: {exc}")
+    yield cache
+    client = cache._cache.get_client(write=True)
+    keys = list(client.scan_iter(match=f"{cache.key_prefix}*"))
+    if keys:
+        client.delete(*keys)
+
+
+def test_on_redis_a_window_counts_in_one_counter_that_expires_with_the_window(redis_cache):
+    counts = [throttling.redis_count(redis_cache, "window", timeout=120) for _ in range(3)]
+    assert counts == [1, 2, 3]
+    assert redis_cache.get("window") == 3  # Django reads the counter it wrote
+    ttl = redis_cache._cache.get_client().ttl(redis_cache.make_and_validate_key("window"))
+    assert 110 <= ttl <= 120  # the expiry of the first count, kept by the later ones
+
+
+def test_on_redis_the_token_limit_holds_across_two_workers(settings, monkeypatch, redis_cache):
+    from django.core.cache.backends.redis import RedisCache
+
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"token": "4/hour"}}
+    record, _token = api_token_create(user=UserFactory(), scope="read")
+    request = APIRequestFactory().get("/api/v1/cases/")
+    request.auth, request.user = record, record.user
+    # A second client of the same server and prefix stands for a second worker.
+    other = RedisCache(redis_cache.location, {"KEY_PREFIX": redis_cache.key_prefix})
+    allowed = []
+    for worker_cache in (redis_cache, other) * 3:
+        monkeypatch.setattr(throttling, "throttle_cache", lambda cache=worker_cache: cache)
+        allowed.append(throttling.TokenRateThrottle().allow_request(request, view=None))
+    assert allowed == [True, True, True, True, False, False]
