@@ -22,7 +22,7 @@ from apps.core.admin import (
     country_filter,
     related_count,
 )
-from apps.core.admin_forms import partial_date_display, partial_date_form
+from apps.core.admin_forms import country_display, partial_date_display, partial_date_form
 from apps.core.admin_sheets import SheetAdminMixin
 from apps.core.audit import SensitiveAction
 from apps.people.admin_subject_access import SubjectAccessAdminMixin
@@ -52,8 +52,9 @@ CHANGE_PROTECTED = "people.change_protectedidentity"
 
 @admin.register(Organization)
 class OrganizationAdmin(ServiceAdmin):
-    list_display = ("name", "short_name", "kind", "country", "parent")
+    list_display = ("name", "short_name", "kind", "country_name", "parent")
     list_select_related = ("parent",)
+    country_name = country_display("country", _("country"))
     list_filter = ("kind", country_filter("country"))
     search_fields = ("name", "short_name", "notes")
     autocomplete_fields = ("parent",)
@@ -167,7 +168,7 @@ IndividualForm = partial_date_form(Individual, ("born",))
 class IndividualAdmin(SubjectAccessAdminMixin, SheetAdminMixin, ServiceAdmin):
     resource_classes = (IndividualResource,)
     form = IndividualForm
-    list_display = ("pseudonym", "alias_names", "nationality", "born_display", "status", "case_count")
+    list_display = ("pseudonym", "alias_names", "nationality_display", "born_display", "status", "case_count")
     list_filter = ("status", country_filter("nationality", _("nationality")), "born_precision")
     # Never the protected fields: a search is a way to read them (they are encrypted anyway).
     search_fields = ("pseudonym", "aliases__name", "cases__reference", "summary")
@@ -178,6 +179,7 @@ class IndividualAdmin(SubjectAccessAdminMixin, SheetAdminMixin, ServiceAdmin):
     )
 
     born_display = partial_date_display("born", _("born"))
+    nationality_display = country_display("nationality", _("nationality"))
 
     def get_queryset(self, request):
         queryset = (

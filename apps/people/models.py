@@ -102,8 +102,9 @@ class Individual(PublicRecord):
     # every insert, update and delete by any path — a subject added or removed, a case
     # deleted, a form saved from a stale copy. Scoping reads it to find the people in no case
     # (apps/cases/scoping.py) through a small partial index, instead of an anti-join of every
-    # person against every case subject (50–100 ms per list at 100,000 people).
-    in_a_case = models.BooleanField(default=False, editable=False, verbose_name=_("in a case"))
+    # person against every case subject (50–100 ms per list at 100,000 people). Derived, so
+    # not in dumps and fixtures (serialize=False): loading them sets it again.
+    in_a_case = models.BooleanField(default=False, editable=False, serialize=False, verbose_name=_("in a case"))
 
     history = HistoricalRecords(excluded_fields=["in_a_case"])
 

@@ -22,7 +22,13 @@ from apps.core.admin import (
     related_count,
     shortened,
 )
-from apps.core.admin_forms import LoadedChoicesForm, formfield, partial_date_display, partial_date_form
+from apps.core.admin_forms import (
+    LoadedChoicesForm,
+    country_display,
+    formfield,
+    partial_date_display,
+    partial_date_form,
+)
 from apps.core.admin_lists import FixedChoicesFilter, TypedLookupFilter
 from apps.core.admin_sheets import SheetAdminMixin
 from apps.sources.admin_forms import SupportingQuoteForm
@@ -541,8 +547,9 @@ class ArticleAdmin(SheetAdminMixin, ServiceAdmin):
 class KnownOutletAdmin(ServiceAdmin):
     """The registry the importer reads to name an article's outlet from its address."""
 
-    list_display = ("domain", "name", "short_name", "country", "organization")
+    list_display = ("domain", "name", "short_name", "country_name", "organization")
     list_select_related = ("organization",)
+    country_name = country_display("country", _("country"))
     search_fields = ("domain", "name", "short_name")
     autocomplete_fields = ("organization",)
     readonly_fields = ()

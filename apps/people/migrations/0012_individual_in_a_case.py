@@ -13,7 +13,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='individual',
             name='in_a_case',
-            field=models.BooleanField(default=False, editable=False, verbose_name='in a case'),
+            field=models.BooleanField(default=False, editable=False, serialize=False, verbose_name='in a case'),
         ),
         migrations.AddIndex(
             model_name='individual',
