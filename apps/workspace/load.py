@@ -157,42 +157,188 @@ def _name(rng: random.Random) -> tuple[str, str, str]:
     return (f"{surname[0]} {given[0]}", f"{surname[1]} {given[1]}", f"{surname[2]}{given[2]}")
 
 
+# Sentences per language in a seed's pool. A rare word fills one English sentence in
+# RARE_EVERY, in turn, as often as the old per-sentence draw (1 in 500) but never missing from
+# the pool: a pool is small enough that chance could leave "palimpsest" out of a whole load.
+POOL_SIZE = 8000
+RARE_EVERY = 500
+_POOLS: dict[tuple[int, int], dict[str, list[str]]] = {}
+
+
+def sentence_pool(seed: int) -> dict[str, list[str]]:
+    """Language → the seed's ``POOL_SIZE`` sentences, names, places and words filled in.
+
+    Built once per seed (and per ``LANGUAGES``, which a test replaces): a body is then a few
+    picks from its language's pool, so an article costs a handful of random draws instead of
+    formatting every sentence again, and the search vector of each pooled sentence needs
+    computing only once (``_SentenceVectors``).
+    """
+    key = (seed, id(LANGUAGES))
+    if key not in _POOLS:
+        rng = random.Random(f"sentence pool {seed}")
+        pools = {}
+        for language, patterns, places, script in LANGUAGES:
+            with_word = [pattern for pattern in patterns if "{word}" in pattern] or patterns
+            sentences = []
+            for number in range(POOL_SIZE):
+                rare = language == "en" and number % RARE_EVERY == RARE_EVERY - 1
+                pattern = rng.choice(with_word if rare else patterns)
+                word = RARE_EN[(number // RARE_EVERY) % len(RARE_EN)] if rare else rng.choice(WORDS_EN)
+                sentences.append(
+                    pattern.format(
+                        name=_name(rng)[script],
+                        authority="Federal Migration Service",
+                        place=rng.choice(places),
+                        word=word,
+                        date=f"{rng.randint(1, 28)} {rng.choice(['January', 'May', 'November'])} "
+                        f"{rng.randint(2010, 2020)}",
+                    )
+                )
+            pools[language] = sentences
+        _POOLS.clear()  # one seed at a time is all a load needs
+        _POOLS[key] = pools
+    return _POOLS[key]
+
+
+def _article_plan(seed: int, index: int) -> tuple[str, list[int], int]:
+    """(language, the pool sentences in order, where the file-number sentence goes)."""
+    rng = random.Random(seed * 1_000_003 + index)
+    language = LANGUAGES[0][0] if rng.random() < 0.7 else rng.choice(LANGUAGES[1:])[0]
+    picks = rng.choices(range(POOL_SIZE), k=rng.randint(6, 14))
+    # Anywhere but first (the first sentence is the title).
+    return language, picks, rng.randint(1, len(picks))
+
+
+def _file_number(seed: int, index: int, language: str) -> str:
+    return FILE_NUMBER[language].format(number=f"{seed}-{index}")
+
+
+def _separator(number: int) -> str:
+    # Paragraphs of three sentences, one blank line between them: already the normal form.
+    return "\n\n" if number % 3 == 0 else " "
+
+
 def article_text(seed: int, index: int) -> tuple[str, str, str, list[tuple[int, int]]]:
     """(title, language, body, sentence spans) of article ``index``: rebuilt the same on demand.
 
     A citation quotes one of the spans, so that its quote is an exact slice of the body
     without keeping a million bodies in memory.
     """
-    rng = random.Random(seed * 1_000_003 + index)
-    language, patterns, places, script = LANGUAGES[0] if rng.random() < 0.7 else rng.choice(LANGUAGES[1:])
-    sentences = []
-    for _ in range(rng.randint(6, 14)):
-        pattern = rng.choice(patterns)
-        word = rng.choice(RARE_EN) if rng.random() < 0.002 else rng.choice(WORDS_EN)
-        sentences.append(
-            pattern.format(
-                name=_name(rng)[script],
-                authority="Federal Migration Service",
-                place=rng.choice(places),
-                word=word,
-                date=f"{rng.randint(1, 28)} {rng.choice(['January', 'May', 'November'])} {rng.randint(2010, 2020)}",
-            )
-        )
-    # Anywhere but first (the first sentence is the title).
-    sentences.insert(rng.randint(1, len(sentences)), FILE_NUMBER[language].format(number=f"{seed}-{index}"))
-    # Paragraphs of three sentences, one blank line between them: already the normal form.
+    return _compose(seed, index, _article_plan(seed, index))
+
+
+def _compose(seed: int, index: int, plan: tuple[str, list[int], int]) -> tuple[str, str, str, list]:
+    language, picks, at = plan
+    pool = sentence_pool(seed)[language]
+    sentences = [pool[pick] for pick in picks]
+    sentences.insert(at, _file_number(seed, index, language))
     parts, spans, position = [], [], 0
     for number, sentence in enumerate(sentences):
         if number:
-            separator = "\n\n" if number % 3 == 0 else " "
+            separator = _separator(number)
             parts.append(separator)
             position += len(separator)
         spans.append((position, position + len(sentence)))
         parts.append(sentence)
         position += len(sentence)
-    body = "".join(parts)
-    title = sentences[0][:120]
-    return title, language, body, spans
+    return sentences[0][:TITLE_LENGTH], language, "".join(parts), spans
+
+
+TITLE_LENGTH = 120
+
+# The search vector of a loaded article, built from its sentences' vectors. PostgreSQL's
+# default parser never makes a token across white space, and the CJK pairs of sources 0005
+# never pair across it either, so to_tsvector of sentences joined by spaces is the union of
+# each sentence's lexemes, their positions moved on by the positions (words, stop words
+# included) of the sentences before. A sentence's count of positions is read from the position
+# of a "0" added after it. ``setweight(title, 'A') || setweight(body, 'B')`` then moves the
+# body's positions on by the title's largest. to_tsvector clamps positions above MAX_POSITION
+# and keeps MAX_POSITIONS per lexeme; rather than imitate that, a vector that would reach them
+# is left to the trigger (NULL), which computes it. ``_check_sample`` compares a sample of the
+# stored vectors with the function itself, and tests compare whole loads.
+MAX_POSITION = 16383
+MAX_POSITIONS = 255
+SENTENCE_VECTORS = """
+    SELECT u.n, t.lexeme, t.positions
+    FROM unnest(%s::int[], %s::text[], %s::text[]) AS u(n, language, sentence),
+         unnest(to_tsvector(sources_search_config(u.language), sources_cjk_pairs(u.sentence) || ' 0')) AS t
+"""
+Piece = tuple[int, list[tuple[str, list[int]]]]  # (positions it takes, [(quoted lexeme, positions)])
+
+
+def _quoted(lexeme: str) -> str:
+    return "'" + lexeme.replace("\\", "\\\\").replace("'", "''") + "'"
+
+
+def sentence_vectors(cursor, sentences: list[tuple[str, str]]) -> list[Piece]:
+    """For each (language, sentence): the positions it takes and its lexemes, from PostgreSQL."""
+    cursor.execute(
+        SENTENCE_VECTORS,
+        [
+            list(range(len(sentences))),
+            [language for language, _ in sentences],
+            [text for _, text in sentences],
+        ],
+    )
+    found: list[dict[str, list[int]]] = [{} for _ in sentences]
+    for number, lexeme, positions in cursor.fetchall():
+        found[number][lexeme] = positions
+    pieces = []
+    for lexemes in found:
+        *own, end = lexemes.pop("0")  # positions come sorted: the added "0" is the last
+        if own:
+            lexemes["0"] = own
+        pieces.append((end - 1, [(_quoted(lexeme), positions) for lexeme, positions in lexemes.items()]))
+    return pieces
+
+
+class _PoolVectors:
+    """The vectors of a seed's pooled sentences (as body sentences and as titles), computed once."""
+
+    def __init__(self, cursor, seed: int) -> None:
+        pools = sentence_pool(seed)
+        items, long_titles = [], []
+        for language, sentences in pools.items():
+            items += [(language, sentence) for sentence in sentences]
+            long_titles += [
+                (language, number, sentence[:TITLE_LENGTH])
+                for number, sentence in enumerate(sentences)
+                if len(sentence) > TITLE_LENGTH
+            ]
+        pieces = sentence_vectors(cursor, items + [(language, title) for language, _n, title in long_titles])
+        self.body: dict[str, list[Piece]] = {}
+        at = 0
+        for language, sentences in pools.items():
+            self.body[language] = pieces[at : at + len(sentences)]
+            at += len(sentences)
+        self.title = {language: list(pieces) for language, pieces in self.body.items()}
+        for (language, number, _title), piece in zip(long_titles, pieces[at:], strict=True):
+            self.title[language][number] = piece
+
+    def vector(self, plan: tuple[str, list[int], int], file_number: Piece) -> str | None:
+        """The stored vector of the article planned so, as tsvector text; None: left to the trigger."""
+        language, picks, at = plan
+        body = self.body[language]
+        pieces = [body[pick] for pick in picks]
+        pieces.insert(at, file_number)
+        title_entries = self.title[language][picks[0]][1]
+        offset = max((positions[-1] for _lexeme, positions in title_entries), default=0)
+        if offset + sum(count for count, _entries in pieces) > MAX_POSITION:
+            return None
+        weighted: dict[str, list[str]] = {
+            lexeme: [f"{p}A" for p in positions] for lexeme, positions in title_entries
+        }
+        for count, entries in pieces:
+            for lexeme, positions in entries:
+                shifted = [f"{p + offset}B" for p in positions]
+                if lexeme in weighted:
+                    weighted[lexeme] += shifted
+                else:
+                    weighted[lexeme] = shifted
+            offset += count
+        if any(len(positions) > MAX_POSITIONS for positions in weighted.values()):
+            return None
+        return " ".join(f"{lexeme}:{','.join(positions)}" for lexeme, positions in weighted.items())
 
 
 def _batches(items: Iterator, size: int) -> Iterator[list]:
@@ -297,7 +443,7 @@ def seed_load(
             seed, articles, batch, organizations["outlets"], report, progress, workers
         )
         _load_cases(rng, seed, cases, batch, organizations, article_ids, report, progress)
-    _check_sample(seed)
+    _check_sample(seed, article_ids)
     report.seconds = time.perf_counter() - started
     return report
 
@@ -326,23 +472,27 @@ def _load_organizations(rng: random.Random, report: LoadReport) -> dict[str, lis
 
 def _article_rows(seed: int, start: int, stop: int, outlets: list[int]) -> Iterator[dict]:
     for index in range(start, stop):
-        title, language, body, _spans = article_text(seed, index)
-        digest = hashlib.sha256(body.encode("utf-8"))
-        yield {
-            # From the seed and ordinal alone, so that any slicing among workers gives the same.
-            "public_id": uuid.UUID(
-                bytes=hashlib.blake2b(f"article {seed} {index}".encode(), digest_size=16).digest(), version=4
-            ),
-            "title": title,
-            "outlet_id": outlets[index % len(outlets)],
-            "language": language,
-            "body": body,
-            "raw_text": body,
-            # The bodies are built in normal form already: hash them as they are.
-            "sha256": digest.hexdigest(),
-            "url": f"https://load.invalid/{seed}/{index}",
-            "published_on": dt.date(2010, 1, 1) + dt.timedelta(days=index % 5000),
-        }
+        yield _article_row(seed, index, _article_plan(seed, index), outlets)
+
+
+def _article_row(seed: int, index: int, plan: tuple[str, list[int], int], outlets: list[int]) -> dict:
+    title, language, body, _spans = _compose(seed, index, plan)
+    digest = hashlib.sha256(body.encode("utf-8"))
+    return {
+        # From the seed and ordinal alone, so that any slicing among workers gives the same.
+        "public_id": uuid.UUID(
+            bytes=hashlib.blake2b(f"article {seed} {index}".encode(), digest_size=16).digest(), version=4
+        ),
+        "title": title,
+        "outlet_id": outlets[index % len(outlets)],
+        "language": language,
+        "body": body,
+        "raw_text": body,
+        # The bodies are built in normal form already: hash them as they are.
+        "sha256": digest.hexdigest(),
+        "url": f"https://load.invalid/{seed}/{index}",
+        "published_on": dt.date(2010, 1, 1) + dt.timedelta(days=index % 5000),
+    }
 
 
 def _load_articles(seed, total, batch, outlets, report, progress, workers) -> list[int] | range:
@@ -388,9 +538,8 @@ def _copy_articles(seed, total, batch, outlets, report, progress, workers) -> ra
         else:
             fixed[field.attname] = None
     columns = [field.attname for field in fields]
-    statement = (
-        f"COPY {table} ({', '.join(connection.ops.quote_name(column) for column in columns)}) FROM STDIN"
-    )
+    quoted = ", ".join(connection.ops.quote_name(column) for column in [*columns, "search_vector"])
+    statement = f"COPY {table} ({quoted}) FROM STDIN"
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_get_serial_sequence(%s, 'id')", [table])
         (sequence,) = cursor.fetchone()
@@ -400,15 +549,24 @@ def _copy_articles(seed, total, batch, outlets, report, progress, workers) -> ra
     ids = range(first, first + total)
     starts = list(range(0, total, batch))
 
+    with connection.cursor() as cursor:
+        vectors = _PoolVectors(cursor, seed)
+
     def copy_batch(start: int) -> int:
         stop = min(start + batch, total)
+        plans = [(index, _article_plan(seed, index)) for index in range(start, stop)]
         with transaction.atomic(), connection.cursor() as cursor:
+            # Each body's one sentence of its own: its vector asked for here, once per batch.
+            numbers = sentence_vectors(
+                cursor, [(plan[0], _file_number(seed, index, plan[0])) for index, plan in plans]
+            )
+            # Only this transaction's inserts keep the vectors they give (sources 0013).
+            cursor.execute("SELECT set_config('casetracker.search_vector_given', 'on', true)")
             with cursor.connection.cursor().copy(statement) as copy:
-                for index, values in zip(
-                    range(start, stop), _article_rows(seed, start, stop, outlets), strict=True
-                ):
-                    record = {**fixed, **values, "id": ids[index]}
-                    copy.write_row([record[column] for column in columns])
+                for (index, plan), number in zip(plans, numbers, strict=True):
+                    record = {**fixed, **_article_row(seed, index, plan, outlets), "id": ids[index]}
+                    copy.write_row([*(record[column] for column in columns), vectors.vector(plan, number)])
+            cursor.execute("SELECT set_config('casetracker.search_vector_given', 'off', true)")
         return stop - start
 
     def counted(done: int) -> None:
@@ -590,10 +748,33 @@ def _load_cases(rng, seed, total, batch, organizations, article_ids, report, pro
         progress("cases", report.cases, total)
 
 
-def _check_sample(seed: int) -> None:
-    """Hold a few of the loaded records to the models' own rules (full_clean)."""
+def _check_sample(seed: int, article_ids: list[int] | range, size: int = 500) -> None:
+    """Hold a few of the loaded records to the models' own rules (full_clean).
+
+    On PostgreSQL, also ``size`` of the loaded articles, spread over the load, whose stored
+    search vector must be exactly what the function of sources 0005 computes from the row.
+    """
     for model in (Article, Case, Fact, Proceeding, Citation, Individual):
         for record in model.objects.order_by("-pk")[:3]:
             record.full_clean(validate_unique=False)
     for record in Article.objects.filter(url__startswith=f"https://load.invalid/{seed}/").order_by("-pk")[:3]:
         assert normalize_body(record.body) == record.body, "a loaded body is not in normal form"
+    if connection.vendor != "postgresql" or not article_ids:
+        return
+    step = max(1, len(article_ids) // size)
+    sample = list(article_ids[::step])
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            SELECT id FROM sources_article
+            WHERE id = ANY(%s)
+              AND search_vector IS DISTINCT FROM sources_article_search_vector(language, title, body)
+            ORDER BY id
+            """,
+            [sample],
+        )
+        wrong = [row[0] for row in cursor.fetchall()]
+    if wrong:
+        raise AssertionError(
+            f"seed_load stored search vectors that are not the function's: articles {wrong[:20]}"
+        )
