@@ -25,11 +25,12 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import queue
+import multiprocessing
 import random
-import threading
+import re
 import time
 import uuid
+from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
@@ -160,7 +161,7 @@ def _name(rng: random.Random) -> tuple[str, str, str]:
 # Sentences per language in a seed's pool. A rare word fills one English sentence in
 # RARE_EVERY, in turn, as often as the old per-sentence draw (1 in 500) but never missing from
 # the pool: a pool is small enough that chance could leave "palimpsest" out of a whole load.
-POOL_SIZE = 8000
+POOL_SIZE = 4000
 RARE_EVERY = 500
 _POOLS: dict[tuple[int, int], dict[str, list[str]]] = {}
 
@@ -252,43 +253,44 @@ TITLE_LENGTH = 120
 # each sentence's lexemes, their positions moved on by the positions (words, stop words
 # included) of the sentences before. A sentence's count of positions is read from the position
 # of a "0" added after it. ``setweight(title, 'A') || setweight(body, 'B')`` then moves the
-# body's positions on by the title's largest. to_tsvector clamps positions above MAX_POSITION
-# and keeps MAX_POSITIONS per lexeme; rather than imitate that, a vector that would reach them
-# is left to the trigger (NULL), which computes it. ``_check_sample`` compares a sample of the
-# stored vectors with the function itself, and tests compare whole loads.
+# body's positions on by the title's largest. The text written is one entry per position
+# ("'asylum':3B 'asylum':17B"): PostgreSQL's tsvector input merges a lexeme's entries, sorted,
+# into the very value to_tsvector makes, and skipping the merge here is most of the saving.
+# to_tsvector clamps positions above MAX_POSITION and keeps MAX_POSITIONS per lexeme; rather
+# than imitate that, a vector that could reach them is left to the trigger (NULL), which
+# computes it. ``_check_sample`` compares a sample of the stored vectors with the function
+# itself, and tests compare whole loads.
 MAX_POSITION = 16383
 MAX_POSITIONS = 255
 SENTENCE_VECTORS = """
-    SELECT u.n, t.lexeme, t.positions
-    FROM unnest(%s::int[], %s::text[], %s::text[]) AS u(n, language, sentence),
-         unnest(to_tsvector(sources_search_config(u.language), sources_cjk_pairs(u.sentence) || ' 0')) AS t
+    SELECT to_tsvector(sources_search_config(u.language), sources_cjk_pairs(u.sentence) || ' 0')::text
+    FROM unnest(%s::text[], %s::text[]) WITH ORDINALITY AS u(language, sentence, n)
+    ORDER BY u.n
 """
-Piece = tuple[int, list[tuple[str, list[int]]]]  # (positions it takes, [(quoted lexeme, positions)])
-
-
-def _quoted(lexeme: str) -> str:
-    return "'" + lexeme.replace("\\", "\\\\").replace("'", "''") + "'"
+# tsvector's text output, "'lexeme':1,4 'it''s':2": a lexeme already quoted as its input reads
+# it, then its positions (to_tsvector's vectors carry no weights).
+TSVECTOR_ENTRY = re.compile(r"('(?:[^']|'')*'):([0-9,]+)")
+# A sentence's vector, flat: (positions it takes, ["'lexeme':" once per position], [positions]).
+Piece = tuple[int, list[str], list[int]]
+_AT_B = [f"{position}B" for position in range(MAX_POSITION + 1)]
 
 
 def sentence_vectors(cursor, sentences: list[tuple[str, str]]) -> list[Piece]:
-    """For each (language, sentence): the positions it takes and its lexemes, from PostgreSQL."""
+    """For each (language, sentence): its vector as a ``Piece``, computed by PostgreSQL."""
     cursor.execute(
-        SENTENCE_VECTORS,
-        [
-            list(range(len(sentences))),
-            [language for language, _ in sentences],
-            [text for _, text in sentences],
-        ],
+        SENTENCE_VECTORS, [[language for language, _ in sentences], [text for _, text in sentences]]
     )
-    found: list[dict[str, list[int]]] = [{} for _ in sentences]
-    for number, lexeme, positions in cursor.fetchall():
-        found[number][lexeme] = positions
     pieces = []
-    for lexemes in found:
-        *own, end = lexemes.pop("0")  # positions come sorted: the added "0" is the last
-        if own:
-            lexemes["0"] = own
-        pieces.append((end - 1, [(_quoted(lexeme), positions) for lexeme, positions in lexemes.items()]))
+    for (text,) in cursor.fetchall():
+        flat = sorted(
+            (int(position), quoted + ":")
+            for quoted, positions in TSVECTOR_ENTRY.findall(text)
+            for position in positions.split(",")
+        )
+        # The added "0" takes the last position: it is the sentence's count, plus one.
+        (end, zero) = flat.pop()
+        assert zero == "'0':", f"no position of the added 0 in {text!r}"
+        pieces.append((end - 1, [quoted for _p, quoted in flat], [position for position, _q in flat]))
     return pieces
 
 
@@ -297,23 +299,33 @@ class _PoolVectors:
 
     def __init__(self, cursor, seed: int) -> None:
         pools = sentence_pool(seed)
-        items, long_titles = [], []
+        items, titles = [], []
         for language, sentences in pools.items():
             items += [(language, sentence) for sentence in sentences]
-            long_titles += [
-                (language, number, sentence[:TITLE_LENGTH])
-                for number, sentence in enumerate(sentences)
-                if len(sentence) > TITLE_LENGTH
-            ]
-        pieces = sentence_vectors(cursor, items + [(language, title) for language, _n, title in long_titles])
+            titles += [(language, sentence[:TITLE_LENGTH]) for sentence in sentences]
+        # A title is its body's first sentence, cut at TITLE_LENGTH: asked for only where cut.
+        cut = [
+            number for number, (item, title) in enumerate(zip(items, titles, strict=True)) if item != title
+        ]
+        pieces = sentence_vectors(cursor, items + [titles[number] for number in cut])
+        title_pieces = list(pieces[: len(items)])
+        for number, piece in zip(cut, pieces[len(items) :], strict=True):
+            title_pieces[number] = piece
         self.body: dict[str, list[Piece]] = {}
+        # A title's part of the vector, weight A, never moved: the text once for all.
+        self.title: dict[str, list[tuple[int, str, list[str]]]] = {}
         at = 0
         for language, sentences in pools.items():
             self.body[language] = pieces[at : at + len(sentences)]
+            self.title[language] = [
+                (
+                    max(positions, default=0),
+                    " ".join(f"{q}{p}A" for q, p in zip(quoted, positions, strict=True)),
+                    quoted,
+                )
+                for _count, quoted, positions in title_pieces[at : at + len(sentences)]
+            ]
             at += len(sentences)
-        self.title = {language: list(pieces) for language, pieces in self.body.items()}
-        for (language, number, _title), piece in zip(long_titles, pieces[at:], strict=True):
-            self.title[language][number] = piece
 
     def vector(self, plan: tuple[str, list[int], int], file_number: Piece) -> str | None:
         """The stored vector of the article planned so, as tsvector text; None: left to the trigger."""
@@ -321,24 +333,23 @@ class _PoolVectors:
         body = self.body[language]
         pieces = [body[pick] for pick in picks]
         pieces.insert(at, file_number)
-        title_entries = self.title[language][picks[0]][1]
-        offset = max((positions[-1] for _lexeme, positions in title_entries), default=0)
-        if offset + sum(count for count, _entries in pieces) > MAX_POSITION:
+        offset, text, title_quoted = self.title[language][picks[0]]
+        length = sum(piece[0] for piece in pieces)
+        if offset + length > MAX_POSITION:
             return None
-        weighted: dict[str, list[str]] = {
-            lexeme: [f"{p}A" for p in positions] for lexeme, positions in title_entries
-        }
-        for count, entries in pieces:
-            for lexeme, positions in entries:
-                shifted = [f"{p + offset}B" for p in positions]
-                if lexeme in weighted:
-                    weighted[lexeme] += shifted
-                else:
-                    weighted[lexeme] = shifted
+        # A lexeme has at most as many positions as the vector has entries: count only then.
+        if len(title_quoted) + sum(len(piece[1]) for piece in pieces) > MAX_POSITIONS:
+            counts = Counter(title_quoted)
+            for piece in pieces:
+                counts.update(piece[1])
+            if max(counts.values()) > MAX_POSITIONS:
+                return None
+        out = [text] if text else []
+        at_b = _AT_B
+        for count, quoted, positions in pieces:
+            out += map(str.__add__, quoted, [at_b[position + offset] for position in positions])
             offset += count
-        if any(len(positions) > MAX_POSITIONS for positions in weighted.values()):
-            return None
-        return " ".join(f"{lexeme}:{','.join(positions)}" for lexeme, positions in weighted.items())
+        return " ".join(out)
 
 
 def _batches(items: Iterator, size: int) -> Iterator[list]:
@@ -579,59 +590,39 @@ def _copy_articles(seed, total, batch, outlets, report, progress, workers) -> ra
             done += copy_batch(start)
             counted(done)
         return ids
-    _in_threads(copy_batch, starts, workers, counted)
+    _in_processes(copy_batch, starts, workers, counted)
     return ids
 
 
-def _in_threads(
+_WORK: Callable[[int], int] | None = None
+
+
+def _work(item: int) -> int:
+    return _WORK(item)
+
+
+def _in_processes(
     work: Callable[[int], int], items: list[int], workers: int, counted: Callable[[int], None]
 ) -> None:
-    """``work(item)`` for every item on ``workers`` threads, each with its own connection.
+    """``work(item)`` for every item in ``workers`` forked processes, each with its own connection.
 
-    ``counted(total so far)`` is called on this thread; the first error stops the rest and is
-    raised here. The threads' connections are closed when they finish.
+    Processes, not threads: building rows and vectors is Python, and threads would share one
+    core under the GIL. ``work`` and what it reads (the pool and its vectors) are inherited by
+    the fork, never pickled. This process's connection is closed first (a forked child must not
+    talk on its parent's socket); each child opens its own, and Django opens this one again on
+    next use. ``counted(total so far)`` is called here; the first error is raised here.
     """
-    pending: queue.SimpleQueue = queue.SimpleQueue()
-    for item in items:
-        pending.put(item)
-    results: queue.SimpleQueue = queue.SimpleQueue()
-    stop = threading.Event()
-
-    def run() -> None:
-        try:
-            while not stop.is_set():
-                try:
-                    item = pending.get_nowait()
-                except queue.Empty:
-                    return
-                results.put(("done", work(item)))
-        except BaseException as error:  # handed to the main thread, which raises it
-            stop.set()
-            results.put(("error", error))
-        finally:
-            connection.close()
-            results.put(("exit", 0))
-
-    threads = [threading.Thread(target=run, name=f"seed_load-{n}", daemon=True) for n in range(workers)]
-    for thread in threads:
-        thread.start()
-    done, running, errors = 0, len(threads), []
+    global _WORK
+    connection.close()
+    _WORK = work
     try:
-        while running:
-            kind, value = results.get()
-            if kind == "done":
-                done += value
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            done = 0
+            for count in pool.imap_unordered(_work, items):
+                done += count
                 counted(done)
-            elif kind == "error":
-                errors.append(value)
-            else:
-                running -= 1
     finally:
-        stop.set()
-        for thread in threads:
-            thread.join()
-    if errors:
-        raise errors[0]
+        _WORK = None
 
 
 def _partial(rng: random.Random, year: int) -> PartialDate:
