@@ -8,17 +8,23 @@ hours at a million articles. A sample of what it wrote is checked with the model
 ``full_clean`` at the end, so a change of a rule that the loader does not follow fails loudly.
 
 Deterministic for a seed: the same ``--seed`` gives the same names, bodies, references and
-public ids (timestamps are the load's own). Bodies are English, Russian and Korean, built from
-sentence patterns with names in Latin, Cyrillic and Hangul, so that full-text search has
-common words ("readmission" in about one article in six) and rare ones.
+public ids whatever ``--workers`` (timestamps are the load's own). Bodies are English, Russian
+and Korean (70/15/15), 6 to 14 sentences from a pool of ``POOL_SIZE`` sentences per language
+built once per seed from the sentence patterns, names in Latin, Cyrillic and Hangul, places and
+words filled in, so that full-text search has common words ("readmission" is in one pattern of
+eight) and rare ones (one English sentence in ``RARE_EVERY``, every rare word in every pool).
 
 Every body names its file number, ``<seed>-<ordinal>``, in one sentence that no other pattern
 can produce, so no two bodies (and sha256s) are ever the same, for any number of articles.
 
 On PostgreSQL the secondary indexes of the loaded tables are dropped for the load and built
-again after it (whatever happens), and articles are copied over several connections at once:
-the stored search vector (sources 0005) is computed by the server on every insert, and is
-most of an article's cost. See docs/performance.md.
+again after it (whatever happens), and articles are copied (COPY) by ``--workers`` forked
+processes, each with its own connection. Each article's stored search vector is written by the
+loader, not computed by the server from the body: PostgreSQL computes the vector of each
+pooled sentence once (and of each file-number sentence, per batch), and the loader joins a
+body's sentences' vectors as to_tsvector would have (see ``_PoolVectors``); the trigger of
+sources 0013 keeps what the loader gives only for the loader's own transactions, and
+``_check_sample`` compares a sample with the function. See docs/performance.md.
 """
 
 from __future__ import annotations
@@ -142,11 +148,18 @@ class LoadReport:
     facts: int = 0
     citations: int = 0
     seconds: float = 0.0
-    article_seconds: float = 0.0
+    article_seconds: float = 0.0  # the articles' rows, search vectors included
+    index_seconds: float = 0.0  # the dropped indexes built again, after every table is loaded
 
     @property
     def articles_per_second(self) -> float:
         return self.articles / self.article_seconds if self.article_seconds else 0.0
+
+    @property
+    def searchable_per_second(self) -> float:
+        """Articles per second counting all it takes before they are searchable: rows and indexes."""
+        seconds = self.article_seconds + self.index_seconds
+        return self.articles / seconds if seconds else 0.0
 
 
 def _uuid(rng: random.Random) -> uuid.UUID:
@@ -376,7 +389,7 @@ class _SecondaryIndexesDropped:
     MAINTENANCE_WORK_MEM = "256MB"
 
     def __init__(self, tables: list[str]) -> None:
-        self.tables, self.definitions = tables, []
+        self.tables, self.definitions, self.seconds = tables, [], 0.0
 
     def __enter__(self):
         if connection.vendor != "postgresql":
@@ -399,6 +412,7 @@ class _SecondaryIndexesDropped:
     def __exit__(self, exc_type, exc, traceback) -> None:
         if not self.definitions:
             return
+        started = time.perf_counter()
         failed = []
         try:
             with connection.cursor() as cursor:
@@ -417,6 +431,7 @@ class _SecondaryIndexesDropped:
                 cursor.execute("RESET maintenance_work_mem")
         except DatabaseError as error:
             failed.append(f"(could not rebuild: {error})")
+        self.seconds = time.perf_counter() - started
         if failed and exc_type is not None and connection.in_atomic_block:
             return  # the caller's transaction rolls back, the drops with it: let the first error through
         if failed:
@@ -448,12 +463,14 @@ def seed_load(
         model._meta.db_table for model in (Article, Citation, Fact, Proceeding, Case, Individual, Alias)
     ]
     tables += [Case.subjects.through._meta.db_table]
-    with _SecondaryIndexesDropped(tables):
+    indexes = _SecondaryIndexesDropped(tables)
+    with indexes:
         organizations = _load_organizations(rng, report)
         article_ids = _load_articles(
             seed, articles, batch, organizations["outlets"], report, progress, workers
         )
         _load_cases(rng, seed, cases, batch, organizations, article_ids, report, progress)
+    report.index_seconds = indexes.seconds
     _check_sample(seed, article_ids)
     report.seconds = time.perf_counter() - started
     return report
@@ -529,11 +546,11 @@ def _copy_articles(seed, total, batch, outlets, report, progress, workers) -> ra
     Every column the model has is written: the loader's values, else the field's default (the
     row version, empty authors…), else now for the timestamps, else NULL.
 
-    The generated ``search_vector`` (sources 0005) is computed by the server for every row as
-    it is written, and costs far more than the rest of the row (to_tsvector of title and body;
-    it cannot be deferred like an index). So batches go through ``workers`` connections at
-    once, each its own server process computing vectors in parallel; within a caller's
-    transaction (tests) one connection, the caller's, which alone sees its uncommitted rows.
+    The stored ``search_vector`` is written with the row, built by ``_PoolVectors`` (to_tsvector
+    of every body by the server was most of an article's cost); the loader's transactions set
+    ``casetracker.search_vector_given`` so that the trigger of sources 0013 keeps it. Batches go
+    to ``workers`` forked processes, each with its own connection; within a caller's transaction
+    (tests) one connection, the caller's, which alone sees its uncommitted rows.
     """
     table = Article._meta.db_table
     fields = Article._meta.concrete_fields

@@ -15,6 +15,12 @@ Now the column is an ordinary one (``DROP EXPRESSION`` keeps every stored value)
 - on update, recomputed when the language, title or body changed, and otherwise the old value
   kept whatever the statement wrote: no update can leave a vector that is not the function's.
 
+To recompute every vector after a change of the function (0005's advice, ``SET language =
+language``, no longer does: the text did not change), a migration runs the ``UPDATE`` with this
+trigger disabled: ``ALTER TABLE sources_article DISABLE TRIGGER sources_article_search_vector_keep;
+UPDATE sources_article SET search_vector = sources_article_search_vector(language, title, body);``
+then enables it again.
+
 The loader checks a sample of what it wrote against the function (``apps/workspace/load.py``,
 ``_check_sample``). ``pg_dump`` now dumps the column's values and creates the trigger after
 the data, so a restore keeps them. SQLite has no such column: nothing happens there.
