@@ -38,6 +38,7 @@ import time
 import uuid
 from collections import Counter
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 from django.db import DatabaseError, connection, transaction
@@ -383,13 +384,15 @@ class _SecondaryIndexesDropped:
     is dropped, and every one is built again on the way out whatever happened in between; an
     index that cannot be built is named with its statement in the error, never left out
     silently. Inside a caller's transaction that an error is rolling back, the drops roll back
-    with it. Built with a raised ``maintenance_work_mem`` for the session.
+    with it. Built with a raised ``maintenance_work_mem``; outside a caller's transaction over
+    ``workers`` connections at once, the largest (GIN) first: each build is one server process
+    scanning its table, so one at a time would leave a core idle.
     """
 
     MAINTENANCE_WORK_MEM = "256MB"
 
-    def __init__(self, tables: list[str]) -> None:
-        self.tables, self.definitions, self.seconds = tables, [], 0.0
+    def __init__(self, tables: list[str], workers: int = 1) -> None:
+        self.tables, self.workers, self.definitions, self.seconds = tables, workers, [], 0.0
 
     def __enter__(self):
         if connection.vendor != "postgresql":
@@ -413,6 +416,22 @@ class _SecondaryIndexesDropped:
         if not self.definitions:
             return
         started = time.perf_counter()
+        if connection.in_atomic_block or self.workers <= 1:
+            failed = self._build_here()
+        else:
+            # GIN first: those take longest, and the others fill in beside them.
+            ordered = sorted(self.definitions, key=lambda item: " USING gin " not in item[1])
+            with ThreadPoolExecutor(self.workers, thread_name_prefix="seed_load-index") as pool:
+                failed = [error for error in pool.map(self._build_apart, ordered) if error]
+        self.seconds = time.perf_counter() - started
+        if failed and exc_type is not None and connection.in_atomic_block:
+            return  # the caller's transaction rolls back, the drops with it: let the first error through
+        if failed:
+            raise RuntimeError(
+                "seed_load could not build these indexes again; run them by hand:\n" + "\n".join(failed)
+            ) from exc
+
+    def _build_here(self) -> list[str]:
         failed = []
         try:
             with connection.cursor() as cursor:
@@ -431,13 +450,22 @@ class _SecondaryIndexesDropped:
                 cursor.execute("RESET maintenance_work_mem")
         except DatabaseError as error:
             failed.append(f"(could not rebuild: {error})")
-        self.seconds = time.perf_counter() - started
-        if failed and exc_type is not None and connection.in_atomic_block:
-            return  # the caller's transaction rolls back, the drops with it: let the first error through
-        if failed:
-            raise RuntimeError(
-                "seed_load could not build these indexes again; run them by hand:\n" + "\n".join(failed)
-            ) from exc
+        return failed
+
+    def _build_apart(self, item: tuple[str, str]) -> str | None:
+        """Build one index in its own transaction on this thread's connection; the error, if any."""
+        _name, definition = item
+        try:
+            with transaction.atomic(), connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT set_config('maintenance_work_mem', %s, true)", [self.MAINTENANCE_WORK_MEM]
+                )
+                cursor.execute(definition)
+        except DatabaseError as error:
+            return f"{definition}; -- {error}"
+        finally:
+            connection.close()
+        return None
 
 
 def seed_load(
@@ -463,7 +491,7 @@ def seed_load(
         model._meta.db_table for model in (Article, Citation, Fact, Proceeding, Case, Individual, Alias)
     ]
     tables += [Case.subjects.through._meta.db_table]
-    indexes = _SecondaryIndexesDropped(tables)
+    indexes = _SecondaryIndexesDropped(tables, workers)
     with indexes:
         organizations = _load_organizations(rng, report)
         article_ids = _load_articles(
