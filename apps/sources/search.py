@@ -1,9 +1,9 @@
 """Full-text search over articles: which text-search configuration reads which language.
 
-On PostgreSQL every article has a stored ``search_vector`` (a generated column, GIN-indexed,
-made by migration ``sources.0005_article_search_vector``; Django's model does not declare it,
-so no query ever loads it by accident). It is computed in the database by the SQL function
-``sources_article_search_vector(language, title, body)``:
+On PostgreSQL every article has a stored ``search_vector`` (GIN-indexed, made by migration
+``sources.0005_article_search_vector``, kept by a trigger since ``sources.0013``; Django's model
+does not declare it, so no query ever loads it by accident). It is computed in the database by
+the SQL function ``sources_article_search_vector(language, title, body)``:
 
 - the article's language (its primary BCP 47 subtag, ``en-GB`` → ``en``) picks the
   configuration from :data:`SEARCH_CONFIGS`; a language not listed gets ``simple`` (lower-cased
@@ -22,7 +22,8 @@ A query is read by every configuration in use (``websearch_to_tsquery`` per conf
 joined by OR), since a query does not say its language: "refusing" finds English "refused",
 "реадмиссии" Russian "реадмиссия". The database function holds its own copy of the mapping
 (a migration is frozen history); ``tests/api/test_article_search.py`` checks both agree, so a
-change here needs a migration that replaces the function and recomputes the column.
+change here needs a migration that replaces the function and recomputes the column (with
+the trigger of 0013 disabled for that ``UPDATE``: it keeps a vector whose text did not change).
 """
 
 from __future__ import annotations

@@ -8,29 +8,37 @@ hours at a million articles. A sample of what it wrote is checked with the model
 ``full_clean`` at the end, so a change of a rule that the loader does not follow fails loudly.
 
 Deterministic for a seed: the same ``--seed`` gives the same names, bodies, references and
-public ids (timestamps are the load's own). Bodies are English, Russian and Korean, built from
-sentence patterns with names in Latin, Cyrillic and Hangul, so that full-text search has
-common words ("readmission" in about one article in six) and rare ones.
+public ids whatever ``--workers`` (timestamps are the load's own). Bodies are English, Russian
+and Korean (70/15/15), 6 to 14 sentences from a pool of ``POOL_SIZE`` sentences per language
+built once per seed from the sentence patterns, names in Latin, Cyrillic and Hangul, places and
+words filled in, so that full-text search has common words ("readmission" is in one pattern of
+eight) and rare ones (one English sentence in ``RARE_EVERY``, every rare word in every pool).
 
 Every body names its file number, ``<seed>-<ordinal>``, in one sentence that no other pattern
 can produce, so no two bodies (and sha256s) are ever the same, for any number of articles.
 
 On PostgreSQL the secondary indexes of the loaded tables are dropped for the load and built
-again after it (whatever happens), and articles are copied over several connections at once:
-the stored search vector (sources 0005) is computed by the server on every insert, and is
-most of an article's cost. See docs/performance.md.
+again after it (whatever happens), and articles are copied (COPY) by ``--workers`` forked
+processes, each with its own connection. Each article's stored search vector is written by the
+loader, not computed by the server from the body: PostgreSQL computes the vector of each
+pooled sentence once (and of each file-number sentence, per batch), and the loader joins a
+body's sentences' vectors as to_tsvector would have (see ``_PoolVectors``); the trigger of
+sources 0013 keeps what the loader gives only for the loader's own transactions, and
+``_check_sample`` compares a sample with the function. See docs/performance.md.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import queue
+import multiprocessing
 import random
-import threading
+import re
 import time
 import uuid
+from collections import Counter
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 from django.db import DatabaseError, connection, transaction
@@ -141,11 +149,18 @@ class LoadReport:
     facts: int = 0
     citations: int = 0
     seconds: float = 0.0
-    article_seconds: float = 0.0
+    article_seconds: float = 0.0  # the articles' rows, search vectors included
+    index_seconds: float = 0.0  # the dropped indexes built again, after every table is loaded
 
     @property
     def articles_per_second(self) -> float:
         return self.articles / self.article_seconds if self.article_seconds else 0.0
+
+    @property
+    def searchable_per_second(self) -> float:
+        """Articles per second counting all it takes before they are searchable: rows and indexes."""
+        seconds = self.article_seconds + self.index_seconds
+        return self.articles / seconds if seconds else 0.0
 
 
 def _uuid(rng: random.Random) -> uuid.UUID:
@@ -157,42 +172,198 @@ def _name(rng: random.Random) -> tuple[str, str, str]:
     return (f"{surname[0]} {given[0]}", f"{surname[1]} {given[1]}", f"{surname[2]}{given[2]}")
 
 
+# Sentences per language in a seed's pool. A rare word fills one English sentence in
+# RARE_EVERY, in turn, as often as the old per-sentence draw (1 in 500) but never missing from
+# the pool: a pool is small enough that chance could leave "palimpsest" out of a whole load.
+POOL_SIZE = 4000
+RARE_EVERY = 500
+_POOLS: dict[tuple[int, int], dict[str, list[str]]] = {}
+
+
+def sentence_pool(seed: int) -> dict[str, list[str]]:
+    """Language → the seed's ``POOL_SIZE`` sentences, names, places and words filled in.
+
+    Built once per seed (and per ``LANGUAGES``, which a test replaces): a body is then a few
+    picks from its language's pool, so an article costs a handful of random draws instead of
+    formatting every sentence again, and the search vector of each pooled sentence needs
+    computing only once (``_SentenceVectors``).
+    """
+    key = (seed, id(LANGUAGES))
+    if key not in _POOLS:
+        rng = random.Random(f"sentence pool {seed}")
+        pools = {}
+        for language, patterns, places, script in LANGUAGES:
+            with_word = [pattern for pattern in patterns if "{word}" in pattern] or patterns
+            sentences = []
+            for number in range(POOL_SIZE):
+                rare = language == "en" and number % RARE_EVERY == RARE_EVERY - 1
+                pattern = rng.choice(with_word if rare else patterns)
+                word = RARE_EN[(number // RARE_EVERY) % len(RARE_EN)] if rare else rng.choice(WORDS_EN)
+                sentences.append(
+                    pattern.format(
+                        name=_name(rng)[script],
+                        authority="Federal Migration Service",
+                        place=rng.choice(places),
+                        word=word,
+                        date=f"{rng.randint(1, 28)} {rng.choice(['January', 'May', 'November'])} "
+                        f"{rng.randint(2010, 2020)}",
+                    )
+                )
+            pools[language] = sentences
+        _POOLS.clear()  # one seed at a time is all a load needs
+        _POOLS[key] = pools
+    return _POOLS[key]
+
+
+def _article_plan(seed: int, index: int) -> tuple[str, list[int], int]:
+    """(language, the pool sentences in order, where the file-number sentence goes)."""
+    rng = random.Random(seed * 1_000_003 + index)
+    language = LANGUAGES[0][0] if rng.random() < 0.7 else rng.choice(LANGUAGES[1:])[0]
+    picks = rng.choices(range(POOL_SIZE), k=rng.randint(6, 14))
+    # Anywhere but first (the first sentence is the title).
+    return language, picks, rng.randint(1, len(picks))
+
+
+def _file_number(seed: int, index: int, language: str) -> str:
+    return FILE_NUMBER[language].format(number=f"{seed}-{index}")
+
+
+def _separator(number: int) -> str:
+    # Paragraphs of three sentences, one blank line between them: already the normal form.
+    return "\n\n" if number % 3 == 0 else " "
+
+
 def article_text(seed: int, index: int) -> tuple[str, str, str, list[tuple[int, int]]]:
     """(title, language, body, sentence spans) of article ``index``: rebuilt the same on demand.
 
     A citation quotes one of the spans, so that its quote is an exact slice of the body
     without keeping a million bodies in memory.
     """
-    rng = random.Random(seed * 1_000_003 + index)
-    language, patterns, places, script = LANGUAGES[0] if rng.random() < 0.7 else rng.choice(LANGUAGES[1:])
-    sentences = []
-    for _ in range(rng.randint(6, 14)):
-        pattern = rng.choice(patterns)
-        word = rng.choice(RARE_EN) if rng.random() < 0.002 else rng.choice(WORDS_EN)
-        sentences.append(
-            pattern.format(
-                name=_name(rng)[script],
-                authority="Federal Migration Service",
-                place=rng.choice(places),
-                word=word,
-                date=f"{rng.randint(1, 28)} {rng.choice(['January', 'May', 'November'])} {rng.randint(2010, 2020)}",
-            )
-        )
-    # Anywhere but first (the first sentence is the title).
-    sentences.insert(rng.randint(1, len(sentences)), FILE_NUMBER[language].format(number=f"{seed}-{index}"))
-    # Paragraphs of three sentences, one blank line between them: already the normal form.
+    return _compose(seed, index, _article_plan(seed, index))
+
+
+def _compose(seed: int, index: int, plan: tuple[str, list[int], int]) -> tuple[str, str, str, list]:
+    language, picks, at = plan
+    pool = sentence_pool(seed)[language]
+    sentences = [pool[pick] for pick in picks]
+    sentences.insert(at, _file_number(seed, index, language))
     parts, spans, position = [], [], 0
     for number, sentence in enumerate(sentences):
         if number:
-            separator = "\n\n" if number % 3 == 0 else " "
+            separator = _separator(number)
             parts.append(separator)
             position += len(separator)
         spans.append((position, position + len(sentence)))
         parts.append(sentence)
         position += len(sentence)
-    body = "".join(parts)
-    title = sentences[0][:120]
-    return title, language, body, spans
+    return sentences[0][:TITLE_LENGTH], language, "".join(parts), spans
+
+
+TITLE_LENGTH = 120
+
+# The search vector of a loaded article, built from its sentences' vectors. PostgreSQL's
+# default parser never makes a token across white space, and the CJK pairs of sources 0005
+# never pair across it either, so to_tsvector of sentences joined by spaces is the union of
+# each sentence's lexemes, their positions moved on by the positions (words, stop words
+# included) of the sentences before. A sentence's count of positions is read from the position
+# of a "0" added after it. ``setweight(title, 'A') || setweight(body, 'B')`` then moves the
+# body's positions on by the title's largest. The text written is one entry per position
+# ("'asylum':3B 'asylum':17B"): PostgreSQL's tsvector input merges a lexeme's entries, sorted,
+# into the very value to_tsvector makes, and skipping the merge here is most of the saving.
+# to_tsvector clamps positions above MAX_POSITION and keeps MAX_POSITIONS per lexeme; rather
+# than imitate that, a vector that could reach them is left to the trigger (NULL), which
+# computes it. ``_check_sample`` compares a sample of the stored vectors with the function
+# itself, and tests compare whole loads.
+MAX_POSITION = 16383
+MAX_POSITIONS = 255
+SENTENCE_VECTORS = """
+    SELECT to_tsvector(sources_search_config(u.language), sources_cjk_pairs(u.sentence) || ' 0')::text
+    FROM unnest(%s::text[], %s::text[]) WITH ORDINALITY AS u(language, sentence, n)
+    ORDER BY u.n
+"""
+# tsvector's text output, "'lexeme':1,4 'it''s':2": a lexeme already quoted as its input reads
+# it, then its positions (to_tsvector's vectors carry no weights).
+TSVECTOR_ENTRY = re.compile(r"('(?:[^']|'')*'):([0-9,]+)")
+# A sentence's vector, flat: (positions it takes, ["'lexeme':" once per position], [positions]).
+Piece = tuple[int, list[str], list[int]]
+_AT_B = [f"{position}B" for position in range(MAX_POSITION + 1)]
+
+
+def sentence_vectors(cursor, sentences: list[tuple[str, str]]) -> list[Piece]:
+    """For each (language, sentence): its vector as a ``Piece``, computed by PostgreSQL."""
+    cursor.execute(
+        SENTENCE_VECTORS, [[language for language, _ in sentences], [text for _, text in sentences]]
+    )
+    pieces = []
+    for (text,) in cursor.fetchall():
+        flat = sorted(
+            (int(position), quoted + ":")
+            for quoted, positions in TSVECTOR_ENTRY.findall(text)
+            for position in positions.split(",")
+        )
+        # The added "0" takes the last position: it is the sentence's count, plus one.
+        (end, zero) = flat.pop()
+        assert zero == "'0':", f"no position of the added 0 in {text!r}"
+        pieces.append((end - 1, [quoted for _p, quoted in flat], [position for position, _q in flat]))
+    return pieces
+
+
+class _PoolVectors:
+    """The vectors of a seed's pooled sentences (as body sentences and as titles), computed once."""
+
+    def __init__(self, cursor, seed: int) -> None:
+        pools = sentence_pool(seed)
+        items, titles = [], []
+        for language, sentences in pools.items():
+            items += [(language, sentence) for sentence in sentences]
+            titles += [(language, sentence[:TITLE_LENGTH]) for sentence in sentences]
+        # A title is its body's first sentence, cut at TITLE_LENGTH: asked for only where cut.
+        cut = [
+            number for number, (item, title) in enumerate(zip(items, titles, strict=True)) if item != title
+        ]
+        pieces = sentence_vectors(cursor, items + [titles[number] for number in cut])
+        title_pieces = list(pieces[: len(items)])
+        for number, piece in zip(cut, pieces[len(items) :], strict=True):
+            title_pieces[number] = piece
+        self.body: dict[str, list[Piece]] = {}
+        # A title's part of the vector, weight A, never moved: the text once for all.
+        self.title: dict[str, list[tuple[int, str, list[str]]]] = {}
+        at = 0
+        for language, sentences in pools.items():
+            self.body[language] = pieces[at : at + len(sentences)]
+            self.title[language] = [
+                (
+                    max(positions, default=0),
+                    " ".join(f"{q}{p}A" for q, p in zip(quoted, positions, strict=True)),
+                    quoted,
+                )
+                for _count, quoted, positions in title_pieces[at : at + len(sentences)]
+            ]
+            at += len(sentences)
+
+    def vector(self, plan: tuple[str, list[int], int], file_number: Piece) -> str | None:
+        """The stored vector of the article planned so, as tsvector text; None: left to the trigger."""
+        language, picks, at = plan
+        body = self.body[language]
+        pieces = [body[pick] for pick in picks]
+        pieces.insert(at, file_number)
+        offset, text, title_quoted = self.title[language][picks[0]]
+        length = sum(piece[0] for piece in pieces)
+        if offset + length > MAX_POSITION:
+            return None
+        # A lexeme has at most as many positions as the vector has entries: count only then.
+        if len(title_quoted) + sum(len(piece[1]) for piece in pieces) > MAX_POSITIONS:
+            counts = Counter(title_quoted)
+            for piece in pieces:
+                counts.update(piece[1])
+            if max(counts.values()) > MAX_POSITIONS:
+                return None
+        out = [text] if text else []
+        at_b = _AT_B
+        for count, quoted, positions in pieces:
+            out += map(str.__add__, quoted, [at_b[position + offset] for position in positions])
+            offset += count
+        return " ".join(out)
 
 
 def _batches(items: Iterator, size: int) -> Iterator[list]:
@@ -213,13 +384,15 @@ class _SecondaryIndexesDropped:
     is dropped, and every one is built again on the way out whatever happened in between; an
     index that cannot be built is named with its statement in the error, never left out
     silently. Inside a caller's transaction that an error is rolling back, the drops roll back
-    with it. Built with a raised ``maintenance_work_mem`` for the session.
+    with it. Built with a raised ``maintenance_work_mem``; outside a caller's transaction over
+    ``workers`` connections at once, the largest (GIN) first: each build is one server process
+    scanning its table, so one at a time would leave a core idle.
     """
 
     MAINTENANCE_WORK_MEM = "256MB"
 
-    def __init__(self, tables: list[str]) -> None:
-        self.tables, self.definitions = tables, []
+    def __init__(self, tables: list[str], workers: int = 1) -> None:
+        self.tables, self.workers, self.definitions, self.seconds = tables, workers, [], 0.0
 
     def __enter__(self):
         if connection.vendor != "postgresql":
@@ -242,6 +415,23 @@ class _SecondaryIndexesDropped:
     def __exit__(self, exc_type, exc, traceback) -> None:
         if not self.definitions:
             return
+        started = time.perf_counter()
+        if connection.in_atomic_block or self.workers <= 1:
+            failed = self._build_here()
+        else:
+            # GIN first: those take longest, and the others fill in beside them.
+            ordered = sorted(self.definitions, key=lambda item: " USING gin " not in item[1])
+            with ThreadPoolExecutor(self.workers, thread_name_prefix="seed_load-index") as pool:
+                failed = [error for error in pool.map(self._build_apart, ordered) if error]
+        self.seconds = time.perf_counter() - started
+        if failed and exc_type is not None and connection.in_atomic_block:
+            return  # the caller's transaction rolls back, the drops with it: let the first error through
+        if failed:
+            raise RuntimeError(
+                "seed_load could not build these indexes again; run them by hand:\n" + "\n".join(failed)
+            ) from exc
+
+    def _build_here(self) -> list[str]:
         failed = []
         try:
             with connection.cursor() as cursor:
@@ -260,12 +450,22 @@ class _SecondaryIndexesDropped:
                 cursor.execute("RESET maintenance_work_mem")
         except DatabaseError as error:
             failed.append(f"(could not rebuild: {error})")
-        if failed and exc_type is not None and connection.in_atomic_block:
-            return  # the caller's transaction rolls back, the drops with it: let the first error through
-        if failed:
-            raise RuntimeError(
-                "seed_load could not build these indexes again; run them by hand:\n" + "\n".join(failed)
-            ) from exc
+        return failed
+
+    def _build_apart(self, item: tuple[str, str]) -> str | None:
+        """Build one index in its own transaction on this thread's connection; the error, if any."""
+        _name, definition = item
+        try:
+            with transaction.atomic(), connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT set_config('maintenance_work_mem', %s, true)", [self.MAINTENANCE_WORK_MEM]
+                )
+                cursor.execute(definition)
+        except DatabaseError as error:
+            return f"{definition}; -- {error}"
+        finally:
+            connection.close()
+        return None
 
 
 def seed_load(
@@ -291,13 +491,15 @@ def seed_load(
         model._meta.db_table for model in (Article, Citation, Fact, Proceeding, Case, Individual, Alias)
     ]
     tables += [Case.subjects.through._meta.db_table]
-    with _SecondaryIndexesDropped(tables):
+    indexes = _SecondaryIndexesDropped(tables, workers)
+    with indexes:
         organizations = _load_organizations(rng, report)
         article_ids = _load_articles(
             seed, articles, batch, organizations["outlets"], report, progress, workers
         )
         _load_cases(rng, seed, cases, batch, organizations, article_ids, report, progress)
-    _check_sample(seed)
+    report.index_seconds = indexes.seconds
+    _check_sample(seed, article_ids)
     report.seconds = time.perf_counter() - started
     return report
 
@@ -326,23 +528,27 @@ def _load_organizations(rng: random.Random, report: LoadReport) -> dict[str, lis
 
 def _article_rows(seed: int, start: int, stop: int, outlets: list[int]) -> Iterator[dict]:
     for index in range(start, stop):
-        title, language, body, _spans = article_text(seed, index)
-        digest = hashlib.sha256(body.encode("utf-8"))
-        yield {
-            # From the seed and ordinal alone, so that any slicing among workers gives the same.
-            "public_id": uuid.UUID(
-                bytes=hashlib.blake2b(f"article {seed} {index}".encode(), digest_size=16).digest(), version=4
-            ),
-            "title": title,
-            "outlet_id": outlets[index % len(outlets)],
-            "language": language,
-            "body": body,
-            "raw_text": body,
-            # The bodies are built in normal form already: hash them as they are.
-            "sha256": digest.hexdigest(),
-            "url": f"https://load.invalid/{seed}/{index}",
-            "published_on": dt.date(2010, 1, 1) + dt.timedelta(days=index % 5000),
-        }
+        yield _article_row(seed, index, _article_plan(seed, index), outlets)
+
+
+def _article_row(seed: int, index: int, plan: tuple[str, list[int], int], outlets: list[int]) -> dict:
+    title, language, body, _spans = _compose(seed, index, plan)
+    digest = hashlib.sha256(body.encode("utf-8"))
+    return {
+        # From the seed and ordinal alone, so that any slicing among workers gives the same.
+        "public_id": uuid.UUID(
+            bytes=hashlib.blake2b(f"article {seed} {index}".encode(), digest_size=16).digest(), version=4
+        ),
+        "title": title,
+        "outlet_id": outlets[index % len(outlets)],
+        "language": language,
+        "body": body,
+        "raw_text": body,
+        # The bodies are built in normal form already: hash them as they are.
+        "sha256": digest.hexdigest(),
+        "url": f"https://load.invalid/{seed}/{index}",
+        "published_on": dt.date(2010, 1, 1) + dt.timedelta(days=index % 5000),
+    }
 
 
 def _load_articles(seed, total, batch, outlets, report, progress, workers) -> list[int] | range:
@@ -368,11 +574,11 @@ def _copy_articles(seed, total, batch, outlets, report, progress, workers) -> ra
     Every column the model has is written: the loader's values, else the field's default (the
     row version, empty authors…), else now for the timestamps, else NULL.
 
-    The generated ``search_vector`` (sources 0005) is computed by the server for every row as
-    it is written, and costs far more than the rest of the row (to_tsvector of title and body;
-    it cannot be deferred like an index). So batches go through ``workers`` connections at
-    once, each its own server process computing vectors in parallel; within a caller's
-    transaction (tests) one connection, the caller's, which alone sees its uncommitted rows.
+    The stored ``search_vector`` is written with the row, built by ``_PoolVectors`` (to_tsvector
+    of every body by the server was most of an article's cost); the loader's transactions set
+    ``casetracker.search_vector_given`` so that the trigger of sources 0013 keeps it. Batches go
+    to ``workers`` forked processes, each with its own connection; within a caller's transaction
+    (tests) one connection, the caller's, which alone sees its uncommitted rows.
     """
     table = Article._meta.db_table
     fields = Article._meta.concrete_fields
@@ -388,9 +594,8 @@ def _copy_articles(seed, total, batch, outlets, report, progress, workers) -> ra
         else:
             fixed[field.attname] = None
     columns = [field.attname for field in fields]
-    statement = (
-        f"COPY {table} ({', '.join(connection.ops.quote_name(column) for column in columns)}) FROM STDIN"
-    )
+    quoted = ", ".join(connection.ops.quote_name(column) for column in [*columns, "search_vector"])
+    statement = f"COPY {table} ({quoted}) FROM STDIN"
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_get_serial_sequence(%s, 'id')", [table])
         (sequence,) = cursor.fetchone()
@@ -400,15 +605,24 @@ def _copy_articles(seed, total, batch, outlets, report, progress, workers) -> ra
     ids = range(first, first + total)
     starts = list(range(0, total, batch))
 
+    with connection.cursor() as cursor:
+        vectors = _PoolVectors(cursor, seed)
+
     def copy_batch(start: int) -> int:
         stop = min(start + batch, total)
+        plans = [(index, _article_plan(seed, index)) for index in range(start, stop)]
         with transaction.atomic(), connection.cursor() as cursor:
+            # Each body's one sentence of its own: its vector asked for here, once per batch.
+            numbers = sentence_vectors(
+                cursor, [(plan[0], _file_number(seed, index, plan[0])) for index, plan in plans]
+            )
+            # Only this transaction's inserts keep the vectors they give (sources 0013).
+            cursor.execute("SELECT set_config('casetracker.search_vector_given', 'on', true)")
             with cursor.connection.cursor().copy(statement) as copy:
-                for index, values in zip(
-                    range(start, stop), _article_rows(seed, start, stop, outlets), strict=True
-                ):
-                    record = {**fixed, **values, "id": ids[index]}
-                    copy.write_row([record[column] for column in columns])
+                for (index, plan), number in zip(plans, numbers, strict=True):
+                    record = {**fixed, **_article_row(seed, index, plan, outlets), "id": ids[index]}
+                    copy.write_row([*(record[column] for column in columns), vectors.vector(plan, number)])
+            cursor.execute("SELECT set_config('casetracker.search_vector_given', 'off', true)")
         return stop - start
 
     def counted(done: int) -> None:
@@ -421,59 +635,39 @@ def _copy_articles(seed, total, batch, outlets, report, progress, workers) -> ra
             done += copy_batch(start)
             counted(done)
         return ids
-    _in_threads(copy_batch, starts, workers, counted)
+    _in_processes(copy_batch, starts, workers, counted)
     return ids
 
 
-def _in_threads(
+_WORK: Callable[[int], int] | None = None
+
+
+def _work(item: int) -> int:
+    return _WORK(item)
+
+
+def _in_processes(
     work: Callable[[int], int], items: list[int], workers: int, counted: Callable[[int], None]
 ) -> None:
-    """``work(item)`` for every item on ``workers`` threads, each with its own connection.
+    """``work(item)`` for every item in ``workers`` forked processes, each with its own connection.
 
-    ``counted(total so far)`` is called on this thread; the first error stops the rest and is
-    raised here. The threads' connections are closed when they finish.
+    Processes, not threads: building rows and vectors is Python, and threads would share one
+    core under the GIL. ``work`` and what it reads (the pool and its vectors) are inherited by
+    the fork, never pickled. This process's connection is closed first (a forked child must not
+    talk on its parent's socket); each child opens its own, and Django opens this one again on
+    next use. ``counted(total so far)`` is called here; the first error is raised here.
     """
-    pending: queue.SimpleQueue = queue.SimpleQueue()
-    for item in items:
-        pending.put(item)
-    results: queue.SimpleQueue = queue.SimpleQueue()
-    stop = threading.Event()
-
-    def run() -> None:
-        try:
-            while not stop.is_set():
-                try:
-                    item = pending.get_nowait()
-                except queue.Empty:
-                    return
-                results.put(("done", work(item)))
-        except BaseException as error:  # handed to the main thread, which raises it
-            stop.set()
-            results.put(("error", error))
-        finally:
-            connection.close()
-            results.put(("exit", 0))
-
-    threads = [threading.Thread(target=run, name=f"seed_load-{n}", daemon=True) for n in range(workers)]
-    for thread in threads:
-        thread.start()
-    done, running, errors = 0, len(threads), []
+    global _WORK
+    connection.close()
+    _WORK = work
     try:
-        while running:
-            kind, value = results.get()
-            if kind == "done":
-                done += value
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            done = 0
+            for count in pool.imap_unordered(_work, items):
+                done += count
                 counted(done)
-            elif kind == "error":
-                errors.append(value)
-            else:
-                running -= 1
     finally:
-        stop.set()
-        for thread in threads:
-            thread.join()
-    if errors:
-        raise errors[0]
+        _WORK = None
 
 
 def _partial(rng: random.Random, year: int) -> PartialDate:
@@ -590,10 +784,33 @@ def _load_cases(rng, seed, total, batch, organizations, article_ids, report, pro
         progress("cases", report.cases, total)
 
 
-def _check_sample(seed: int) -> None:
-    """Hold a few of the loaded records to the models' own rules (full_clean)."""
+def _check_sample(seed: int, article_ids: list[int] | range, size: int = 500) -> None:
+    """Hold a few of the loaded records to the models' own rules (full_clean).
+
+    On PostgreSQL, also ``size`` of the loaded articles, spread over the load, whose stored
+    search vector must be exactly what the function of sources 0005 computes from the row.
+    """
     for model in (Article, Case, Fact, Proceeding, Citation, Individual):
         for record in model.objects.order_by("-pk")[:3]:
             record.full_clean(validate_unique=False)
     for record in Article.objects.filter(url__startswith=f"https://load.invalid/{seed}/").order_by("-pk")[:3]:
         assert normalize_body(record.body) == record.body, "a loaded body is not in normal form"
+    if connection.vendor != "postgresql" or not article_ids:
+        return
+    step = max(1, len(article_ids) // size)
+    sample = list(article_ids[::step])
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            SELECT id FROM sources_article
+            WHERE id = ANY(%s)
+              AND search_vector IS DISTINCT FROM sources_article_search_vector(language, title, body)
+            ORDER BY id
+            """,
+            [sample],
+        )
+        wrong = [row[0] for row in cursor.fetchall()]
+    if wrong:
+        raise AssertionError(
+            f"seed_load stored search vectors that are not the function's: articles {wrong[:20]}"
+        )

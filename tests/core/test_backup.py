@@ -315,3 +315,40 @@ def test_a_postgresql_backup_restores_with_pg_restore_into_a_new_database(
         database_url=url,
     )
     assert result.returncode == 0, result.stderr
+
+
+def test_a_postgresql_restore_keeps_the_search_vectors_and_the_trigger_that_keeps_them(
+    postgres_only, fresh_postgres, tmp_path
+):
+    import psycopg
+
+    from tests.factories import ArticleFactory
+
+    ArticleFactory(title="Refusal", body="The court upheld the refusal of temporary asylum.")
+    ArticleFactory(title="거부", body="법원은 김은철 씨의 임시 망명 신청을 거부했다.", language="ko")
+    archive = tmp_path / "backup.tar"
+    call_command("backup", output=str(archive), stdout=io.StringIO())
+    url, name = fresh_postgres
+    result = manage("restore", str(archive), database_url=url)
+    assert result.returncode == 0, result.stderr
+
+    query = "SELECT title, search_vector::text FROM sources_article ORDER BY title"
+    with connection.cursor() as cursor:
+        cursor.execute(query)
+        before = cursor.fetchall()
+    params = connection.settings_dict
+    with psycopg.connect(
+        host=params["HOST"], port=params["PORT"] or 5432, user=params["USER"], dbname=name, autocommit=True
+    ) as raw:
+        after = raw.execute(query).fetchall()
+        # The restored table still keeps its vectors: a new body brings a new vector.
+        raw.execute(
+            "UPDATE sources_article SET body = 'The embassy issued a passport.' WHERE title = 'Refusal'"
+        )
+        changed = raw.execute(
+            "SELECT search_vector = sources_article_search_vector(language, title, body), search_vector::text "
+            "FROM sources_article WHERE title = 'Refusal'"
+        ).fetchone()
+
+    assert after == before and len(before) == 2 and all(vector for _title, vector in before)
+    assert changed[0] is True and "embassi" in changed[1]

@@ -100,3 +100,19 @@ def test_bodies_differ_even_when_every_pattern_is_a_fixed_sentence(monkeypatch):
 
     assert len({body_sha256(body) for body in bodies}) == 3000
     assert "Nothing happened. Nothing happened." in bodies[0]
+
+
+@pytest.mark.parametrize("seed", [1, 2, -5])
+def test_every_rare_word_is_in_every_seeds_pool_as_rarely_as_before(seed):
+    english = load.sentence_pool(seed)["en"]
+    rare = [sentence for sentence in english if any(word in sentence for word in load.RARE_EN)]
+
+    assert all(any(word in sentence for sentence in rare) for word in load.RARE_EN)
+    assert len(rare) == len(english) // load.RARE_EVERY  # one English sentence in 500, as drawn before
+
+
+def test_a_seeds_pool_is_the_same_however_often_it_is_built():
+    first = load.sentence_pool(3)
+    load._POOLS.clear()
+
+    assert load.sentence_pool(3) == first != load.sentence_pool(4)

@@ -74,3 +74,62 @@ def test_a_load_that_fails_leaves_every_index(monkeypatch):
         seed_load(cases=3, articles=12, seed=8, batch=5, workers=2)
 
     assert _indexes() == before
+
+
+def _vectors_not_the_functions() -> list[str]:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            SELECT url FROM sources_article
+            WHERE search_vector IS DISTINCT FROM sources_article_search_vector(language, title, body)
+            ORDER BY url
+            """
+        )
+        return [url for (url,) in cursor.fetchall()]
+
+
+def test_every_vector_the_loader_writes_is_the_functions():
+    seed_load(cases=2, articles=300, seed=9, batch=70, workers=2)
+
+    assert Article.objects.filter(url__startswith="https://load.invalid/9/").count() == 300
+    assert _vectors_not_the_functions() == []
+
+
+def test_vectors_built_from_japanese_and_mixed_sentences_are_the_functions(monkeypatch):
+    # Text without spaces (Japanese), scripts side by side, stop words last, a lexeme twice,
+    # an apostrophe and a backslash: the sentences' vectors still join into the body's.
+    monkeypatch.setattr(
+        load,
+        "LANGUAGES",
+        [
+            (
+                "ja",
+                ["{name}さんは{place}で難民認定を申請した。", "裁判所は協定を締結した。"],
+                ["東京", "大阪"],
+                2,
+            ),
+            (
+                "en",
+                ["It's {name}'s appeal in {place}, and it is", "Kim 김은철 Ким \\ 協定 {place} to the"],
+                ["Moscow", "Primorye"],
+                0,
+            ),
+            ("ru", ["{name} обратился в суд в {place}, и"], ["Москве"], 1),
+        ],
+    )
+    monkeypatch.setitem(load.FILE_NUMBER, "ja", "文書番号 No. {number}.")
+    monkeypatch.setattr(load, "POOL_SIZE", 40)
+    seed_load(cases=1, articles=120, seed=10, batch=50, workers=2)
+
+    assert {article.language for article in Article.objects.all()} == {"ja", "en", "ru"}
+    assert _vectors_not_the_functions() == []
+
+
+def test_a_load_whose_vectors_were_wrong_fails_its_check(monkeypatch):
+    def wrong(self, plan, file_number):
+        return "'wrong':1"
+
+    monkeypatch.setattr(load._PoolVectors, "vector", wrong)
+
+    with pytest.raises(AssertionError, match="not the function's"):
+        seed_load(cases=1, articles=20, seed=12, batch=10, workers=2)

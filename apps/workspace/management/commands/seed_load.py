@@ -51,3 +51,9 @@ class Command(BaseCommand):
             f"{report.proceedings} proceedings, {report.facts} facts, {report.citations} citations "
             f"in {report.seconds:.1f} s."
         )
+        # The articles' own rate leaves out the indexes, built once after every table is loaded;
+        # this one counts them (they are all of the tables', so it is the lower bound).
+        self.stdout.write(
+            f"Indexes built again in {report.index_seconds:.1f} s: articles searchable at "
+            f"{report.searchable_per_second:,.0f}/s (rows, vectors and every index)."
+        )
