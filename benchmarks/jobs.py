@@ -47,6 +47,10 @@ def environment(database_url: str, files: str) -> dict[str, str]:
         DEBUG="0",
         SECRET_KEY="benchmark-only-not-a-secret-" + "x" * 30,
         SALT_KEY="benchmark-only-salt",
+        # Production refuses to start without these keys; throwaway ones for a scratch database.
+        AUDIT_KEY="benchmark-only-audit-key",
+        DOCUMENTS_KEY="benchmark-only-documents-key",
+        BUNDLE_SIGNING_KEY="dHR0dHR0dHR0dHR0dHR0dHR0dHR0dHR0dHR0dHR0dHQ=",
         ALLOWED_HOSTS="127.0.0.1",
         SECURE_SSL_REDIRECT="0",
         API_THROTTLE_RATE="1000000/hour",
