@@ -3,14 +3,16 @@
 Not a test: a measurement, printed as a table (recorded in docs/performance.md by hand).
 
     .venv/bin/python benchmarks/jobs.py [--database-url postgres://postgres@127.0.0.1:5432/ct_jobs_bench]
-        [--requests 200] [--facts 200]
+        [--requests 200] [--facts 200] [--existing]
 
 It (re)creates the scratch PostgreSQL database named, loads the seed data and a synthetic case of
-``--facts`` facts (the builder of benchmarks/dossier_benchmark.py), then starts on 127.0.0.1
-gunicorn (3 workers, port 18300) and one Celery worker process, both with REDIS_URL on Redis
-database 14 (emptied before and after). It measures ``GET /api/v1/cases/`` (p50/p95/p99) with
-nothing else running, then again while 10 dossier jobs are being rendered (PDF, DOCX and ZIP at
-each level of the large case, and Kim's PDF), and prints both with the time the jobs took. The
+``--facts`` facts (the builder of benchmarks/dossier_benchmark.py) — or, with ``--existing``,
+uses the database named as it is (one of 100,000 cases made by ``seed_load``, say) and adds the
+large case to it once — then starts on 127.0.0.1 gunicorn (3 workers, port 18300) and one
+Celery worker process, both with REDIS_URL on Redis database 14 (emptied before and after). It
+measures ``GET /api/v1/cases/`` (p50/p95/p99) with nothing else running, then again while 10
+dossier jobs are being rendered (PDF, DOCX and ZIP at each level of the large case, and Kim's
+PDF, or another case's with ``--existing``), and prints both with the time the jobs took. The
 load is bounded: ``--requests`` quiet, at most 1000 while the jobs run, 2 clients, 300 s at most.
 """
 
@@ -36,6 +38,7 @@ PYTHON = sys.executable
 PORT = 18300
 REDIS = "redis://127.0.0.1:6379/14"
 LIST = "/api/v1/cases/"
+SYNTHETIC_REFERENCE = "CT-2024-9999"  # the large case benchmarks/dossier_benchmark.py builds
 
 
 def environment(database_url: str, files: str) -> dict[str, str]:
@@ -107,6 +110,12 @@ def main() -> None:
         help="list requests of the quiet phase (at most 1000); the busy phase lasts as long as the jobs",
     )
     parser.add_argument("--facts", type=int, default=200)
+    parser.add_argument(
+        "--existing",
+        action="store_true",
+        help="use the database named as it is (e.g. one made by seed_load) instead of a new one "
+        "with the seed data: the large case is added to it once, the tenth job renders another case",
+    )
     args = parser.parse_args()
     count = min(args.requests, 1000)
 
@@ -114,9 +123,10 @@ def main() -> None:
     import redis
 
     base, _, name = args.database_url.rpartition("/")
-    with psycopg.connect(f"{base}/postgres", autocommit=True) as admin:
-        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.execute(f'CREATE DATABASE "{name}"')
+    if not args.existing:
+        with psycopg.connect(f"{base}/postgres", autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            admin.execute(f'CREATE DATABASE "{name}"')
     broker = redis.Redis.from_url(REDIS)
     broker.flushdb()
     files = f"/tmp/casetracker-jobs-bench-{os.getpid()}"
@@ -128,16 +138,26 @@ def main() -> None:
     import django
 
     django.setup()
+    from django.contrib.auth import get_user_model
     from django.core.management import call_command
 
+    from apps.cases.models import Case
     from apps.tokens.services import api_token_create
     from benchmarks.dossier_benchmark import build_synthetic_case
     from tests.factories import SuperuserFactory
 
     call_command("migrate", verbosity=0, interactive=False)
-    call_command("loaddata", "seed", verbosity=0)
-    large = build_synthetic_case(facts=args.facts, sources=args.facts // 2)
-    user = SuperuserFactory(username="bench")
+    if args.existing:
+        large = Case.objects.filter(reference=SYNTHETIC_REFERENCE).first() or build_synthetic_case(
+            facts=args.facts, sources=args.facts // 2
+        )
+        small = Case.objects.exclude(pk=large.pk).order_by("pk").first().reference
+        user = get_user_model().objects.filter(username="bench").first() or SuperuserFactory(username="bench")
+    else:
+        call_command("loaddata", "seed", verbosity=0)
+        large = build_synthetic_case(facts=args.facts, sources=args.facts // 2)
+        small = "CT-2013-0001"  # Kim's case, from the seed data
+        user = SuperuserFactory(username="bench")
     _token_record, token = api_token_create(user=user, name="bench", scope="write")
 
     log = open(f"{files}.log", "w")  # the servers' errors, if any: printed when they fail to start
@@ -191,7 +211,7 @@ def main() -> None:
         asks = [
             (large.reference, f, lvl) for f in ("pdf", "docx", "zip") for lvl in ("full", "legal", "public")
         ]
-        asks.append(("CT-2013-0001", "pdf", "public"))
+        asks.append((small, "pdf", "public"))
         post_times = []
         for reference, format, level in asks:
             status, body, elapsed = request(
