@@ -262,27 +262,6 @@ def measure(pages, project_port, raw_port, headers_for, requests, seconds, concu
     return rows
 
 
-def measure_alone(pages, project_port, raw_port, headers_for, requests, seconds):
-    """Latency with one request at a time: what one caseworker waits, with no queue in front.
-
-    At ``--concurrency`` 4 on three workers sharing one core, a request's latency is mostly
-    the time it waits for the core behind the others (about four times its own); this pass
-    shows the page's own time, next to the limit's, interleaved the same way.
-    """
-    rows = []
-    for label, path in pages:
-        project, raw = [], []
-        deadline = time.monotonic() + seconds
-        for _round in range(2):
-            if time.monotonic() > deadline:
-                break
-            project += drive(project_port, path, headers_for(path), max(1, requests // 2), 1)[0]
-            raw += drive(raw_port, path, {}, max(1, requests // 2), 1)[0]
-        mine, limit = summary(project, sum(project)), summary(raw, sum(raw))
-        rows.append((label, mine, limit, mine["rps"] / limit["rps"] if limit["rps"] else 0.0))
-    return rows
-
-
 def print_table(rows, title: str) -> None:
     print(f"\n{title}")
     print(f"{'endpoint':32} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'req/s':>8} | "
@@ -378,10 +357,12 @@ def run(args) -> None:
         print_table(measure(admin, project.port, raw.port, admin_headers, args.requests, args.seconds,
                             args.concurrency), "Admin (the same caseworker; the limit returns JSON, not HTML)")
         if args.alone_requests:
-            print_table(measure_alone(api, project.port, raw.port, api_headers, args.alone_requests, args.seconds),
-                        "API, one request at a time (concurrency 1)")
-            print_table(measure_alone(admin, project.port, raw.port, admin_headers, args.alone_requests,
-                                      args.seconds), "Admin, one request at a time (concurrency 1)")
+            # One request at a time: what one caseworker waits, with no queue for the core in
+            # front (at --concurrency 4 a request mostly waits behind the others).
+            print_table(measure(api, project.port, raw.port, api_headers, args.alone_requests, args.seconds, 1,
+                                rounds=2), "API, one request at a time (concurrency 1)")
+            print_table(measure(admin, project.port, raw.port, admin_headers, args.alone_requests, args.seconds,
+                                1, rounds=2), "Admin, one request at a time (concurrency 1)")
     finally:
         project.stop()
         raw.stop()
