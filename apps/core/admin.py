@@ -382,9 +382,11 @@ class ServiceAdmin(ScopedAdminMixin, ScopedDeleteMixin, LoadedAutocompleteMixin,
         condition = Q()
         for variant in _case_variants(term):
             for field in fields:
-                lookup = {f"{field}__icontains": variant}
                 # A related field is never joined into the list: see _related_match.
-                condition |= _related_match(self.model, field, variant) if LOOKUP_SEP in field else Q(**lookup)
+                if LOOKUP_SEP in field:
+                    condition |= _related_match(self.model, field, variant)
+                else:
+                    condition |= Q(**{f"{field}__icontains": variant})
         return condition
 
     def get_fieldsets(self, request, obj=None):
