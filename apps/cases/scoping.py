@@ -45,9 +45,10 @@ def writable_cases(user) -> QuerySet[Case]:
     return Case.objects.filter(organization_id__in=member_organization_ids(user))
 
 
-def visible_case_ids(user) -> QuerySet:
+def visible_case_ids(user, *, today: dt.date | None = None) -> QuerySet:
     """The ids of the cases ``user`` may see, as a subquery: their organizations' cases, then
     the cases shared with them (a case both held and shared appears twice; ``IN`` does not mind).
+    A share counts until it expires, judged on ``today`` (by default the local date).
 
     A ``UNION ALL`` of two index reads, not ``organization_id IN (…) OR id IN (…)``: PostgreSQL
     cannot serve that OR of subqueries from the indexes, so every list of cases, facts,
@@ -55,7 +56,7 @@ def visible_case_ids(user) -> QuerySet:
     Call it for an active user who is not a superuser (:func:`visible_cases` decides those).
     """
     held = Case.objects.filter(organization_id__in=member_organization_ids(user)).order_by().values("pk")
-    return held.union(_active_shares(user).order_by().values("case_id"), all=True)
+    return held.union(_active_shares(user, today=today).order_by().values("case_id"), all=True)
 
 
 def visible_cases(user) -> QuerySet[Case]:
@@ -142,7 +143,9 @@ def register_held_by_case(model, *, case_path: str, parent) -> None:
     """
     scoping.register(
         model,
-        visible=lambda user: model._default_manager.filter(**{f"{case_path}__in": _visible_case_ids_for(user)}),
+        visible=lambda user: model._default_manager.filter(
+            **{f"{case_path}__in": _visible_case_ids_for(user)}
+        ),
         condition=lambda user: _visible_case_condition(user, case_path),
         writable=lambda user: model._default_manager.filter(**{f"{case_path}__in": writable_cases(user)}),
         can_write=lambda user, record: scoping.can_write(user, parent(record)),

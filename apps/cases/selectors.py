@@ -6,11 +6,17 @@ in apps.workspace.selectors.
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.utils import timezone
 
 from apps.cases.models import Case, Fact
+from apps.cases.scoping import visible_case_ids
+from apps.core import scoping
+from apps.core.prepared import PreparedRead
 from apps.core.scoping import scoped
 from apps.people.models import Individual
 from apps.people.selectors import name_matches
@@ -40,6 +46,55 @@ def case_lookup(*, user: AbstractBaseUser | AnonymousUser) -> QuerySet[Case]:
     """Cases ``user`` may see, bare: for reads that need the case itself and nothing it holds
     (the timeline loads its own rows)."""
     return scoped(Case.objects.all(), user)
+
+
+# What a case's own row says in the API (the list and the detail), with its version for the ETag.
+CASE_COLUMNS = (
+    "pk",
+    "version",
+    "public_id",
+    "reference",
+    "title",
+    "organization__public_id",
+    "status",
+    "closed_reason",
+    "priority",
+    "opened_on",
+    "closed_on",
+    "summary",
+    "created_at",
+    "updated_at",
+)
+
+
+def _any_case(reference: str) -> QuerySet:
+    return Case.objects.filter(reference=reference).values(*CASE_COLUMNS)
+
+
+def _case_in_scope(reference: str, user_id: int, today: dt.date) -> QuerySet:
+    # The cases' scoping rule (apps.cases.scoping), for the user whose id is given.
+    user = get_user_model()(pk=user_id, is_active=True)
+    return Case.objects.filter(pk__in=visible_case_ids(user, today=today), reference=reference).values(
+        *CASE_COLUMNS
+    )
+
+
+# Compiled once per process (apps.core.prepared): looking a case up within a caseworker's
+# scope compiles a UNION of their organizations' cases and shares, 1.5 ms of Python a time.
+_ANY_CASE = PreparedRead(_any_case, reference=str)
+_CASE_IN_SCOPE = PreparedRead(_case_in_scope, reference=str, user_id=int, today=dt.date)
+
+
+def visible_case_row(*, user: AbstractBaseUser | AnonymousUser, reference: str) -> dict | None:
+    """The case ``reference`` as a row of :data:`CASE_COLUMNS`, or None if ``user`` may not see
+    it: the same rule as ``case_lookup(user=user).filter(reference=reference)``. One query."""
+    if not scoping.is_active(user):
+        return None
+    if scoping.sees_everything(user):
+        rows = _ANY_CASE.rows(reference=reference)
+    else:
+        rows = _CASE_IN_SCOPE.rows(reference=reference, user_id=user.pk, today=timezone.localdate())
+    return rows[0] if rows else None
 
 
 def case_search(*, queryset: QuerySet[Case], text: str) -> QuerySet[Case]:

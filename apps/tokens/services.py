@@ -8,12 +8,14 @@ import hmac
 import logging
 import secrets
 
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
-from django.db import DatabaseError, transaction
+from django.db import DatabaseError, router, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from apps.core.prepared import PreparedRead
 from apps.core.services import version_bump
 from apps.tokens.models import ApiToken
 
@@ -38,7 +40,9 @@ def api_token_create(
 ) -> tuple[ApiToken, str]:
     """Create a token for ``user``; returns the record and the token, which is never stored."""
     if scope not in ApiToken.Scope.values:
-        raise ValidationError({"scope": _("Choose one of %(choices)s.") % {"choices": ', '.join(ApiToken.Scope.values)}})
+        raise ValidationError(
+            {"scope": _("Choose one of %(choices)s.") % {"choices": ", ".join(ApiToken.Scope.values)}}
+        )
     if expires_at is not None and expires_at <= timezone.now():
         raise ValidationError({"expires_at": _("The expiry must be in the future.")})
     # 32 random bytes: guessing is hopeless, so a fast unsalted hash is enough to store it.
@@ -56,6 +60,36 @@ def api_token_create(
     return record, token
 
 
+def _token_fields() -> tuple[list[str], list[str]]:
+    return (
+        [field.attname for field in ApiToken._meta.concrete_fields],
+        [field.attname for field in get_user_model()._meta.concrete_fields],
+    )
+
+
+def _token_row(key_hash: str):
+    token_fields, user_fields = _token_fields()
+    return ApiToken.objects.filter(key_hash=key_hash).values(
+        *token_fields, *(f"user__{name}" for name in user_fields)
+    )
+
+
+# Every API request looks its token up: compiled once (apps.core.prepared), not on each request.
+_TOKEN_WITH_USER = PreparedRead(_token_row, key_hash=str)
+
+
+def _token_with_user(key_hash: str) -> ApiToken | None:
+    # The token and its user as select_related("user") would load them: every field of both.
+    rows = _TOKEN_WITH_USER.rows(key_hash=key_hash)
+    if not rows:
+        return None
+    row, alias = rows[0], router.db_for_read(ApiToken)
+    token_fields, user_fields = _token_fields()
+    record = ApiToken.from_db(alias, token_fields, [row[name] for name in token_fields])
+    record.user = get_user_model().from_db(alias, user_fields, [row[f"user__{name}"] for name in user_fields])
+    return record
+
+
 def api_token_authenticate(*, token: str) -> ApiToken | None:
     """The active token matching ``token``, or None.
 
@@ -63,7 +97,7 @@ def api_token_authenticate(*, token: str) -> ApiToken | None:
     final compare_digest keeps the check constant-time even if the index returned a near miss.
     """
     digest = token_hash(token)
-    record = ApiToken.objects.select_related("user").filter(key_hash=digest).first()
+    record = _token_with_user(digest)
     if record is None or not hmac.compare_digest(record.key_hash, digest):
         return None
     if not record.is_active or not record.user.is_active:

@@ -9,10 +9,12 @@ compares the two for the seeds and a factory world (tests/api/test_representatio
 from __future__ import annotations
 
 from django.contrib.auth import get_user_model
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db import router
+from django.db.models import Exists, OuterRef, QuerySet, prefetch_related_objects
 
 from apps.agreements.models import Agreement
 from apps.cases.models import Case, Fact
+from apps.cases.selectors import CASE_COLUMNS
 from apps.core.api.fields import partial_date_json
 from apps.core.api.representations import (
     appeal_chain,
@@ -25,32 +27,18 @@ from apps.core.api.representations import (
     partial_date_columns,
     uuid_text,
 )
+from apps.core.prepared import PreparedRead
 from apps.people.models import Individual
 from apps.proceedings.models import Proceeding, ProceedingEvent
-from apps.sources.representations import citations_by
+from apps.sources.models import Citation
+from apps.sources.representations import CITATION_COLUMNS, citation_json
 from apps.sources.selectors import date_readings_grouped, date_readings_prefetch
 from apps.sources.serializers import DateReadingInlineSerializer
-
-CASE_COLUMNS = (
-    "pk",
-    "public_id",
-    "reference",
-    "title",
-    "organization__public_id",
-    "status",
-    "closed_reason",
-    "priority",
-    "opened_on",
-    "closed_on",
-    "summary",
-    "created_at",
-    "updated_at",
-)
 
 
 def case_rows(queryset: QuerySet[Case]) -> QuerySet:
     """``queryset`` (filtered and ordered) as the rows the case list shows."""
-    return queryset.prefetch_related(None).values(*CASE_COLUMNS)
+    return queryset.prefetch_related(None).values(*(name for name in CASE_COLUMNS if name != "version"))
 
 
 def _case_json(row, *, subjects, caseworkers) -> dict:
@@ -122,23 +110,44 @@ PROCEEDING_COLUMNS = (
 )
 
 
-def case_detail_json(case: Case) -> dict:
+# The case file's reads, compiled once per process (apps.core.prepared): each is a few
+# columns of one case's rows, and compiling them was most of a detail or timeline request.
+_SUBJECTS = PreparedRead(
+    lambda case_id: Individual.objects.filter(cases=case_id).values(
+        "public_id", "pseudonym", "nationality", "status"
+    ),
+    case_id=int,
+)
+_CASEWORKERS = PreparedRead(
+    lambda case_id: Case.caseworkers.through.objects.filter(case_id=case_id)
+    .order_by(f"user__{get_user_model().USERNAME_FIELD}")
+    .values(f"user__{get_user_model().USERNAME_FIELD}"),
+    case_id=int,
+)
+_PROCEEDINGS = PreparedRead(
+    lambda case_id: Proceeding.objects.filter(case_id=case_id).values(*PROCEEDING_COLUMNS), case_id=int
+)
+_AGREEMENTS_INVOKED = PreparedRead(
+    lambda case_id: Proceeding.agreements.through.objects.filter(proceeding__case_id=case_id)
+    .order_by(*(f"agreement__{name}" for name in Agreement._meta.ordering))
+    .values(
+        "proceeding_id",
+        "agreement_id",
+        "agreement__public_id",
+        "agreement__title",
+        "agreement__short_title",
+        "agreement__kind",
+        "agreement__status",
+    ),
+    case_id=int,
+)
+
+
+def case_detail_json(row: dict) -> dict:
     """A case with its subjects, proceedings (with appeal chains) and the agreements invoked,
-    as ``CaseDetailSerializer`` reads it. ``case`` comes with its organization; four queries."""
-    row = {
-        "public_id": case.public_id,
-        "reference": case.reference,
-        "title": case.title,
-        "organization__public_id": case.organization.public_id,
-        "status": case.status,
-        "closed_reason": case.closed_reason,
-        "priority": case.priority,
-        "opened_on": case.opened_on,
-        "closed_on": case.closed_on,
-        "summary": case.summary,
-        "created_at": case.created_at,
-        "updated_at": case.updated_at,
-    }
+    as ``CaseDetailSerializer`` reads it. ``row`` is the case's row
+    (apps.cases.selectors.visible_case_row); four queries."""
+    case_id = row["pk"]
     subjects = [
         {
             "id": uuid_text(subject["public_id"]),
@@ -146,12 +155,12 @@ def case_detail_json(case: Case) -> dict:
             "nationality": country_code(subject["nationality"]),
             "status": subject["status"],
         }
-        for subject in Individual.objects.filter(cases=case).values(
-            "public_id", "pseudonym", "nationality", "status"
-        )
+        for subject in _SUBJECTS.rows(case_id=case_id)
     ]
-    data = _case_json(row, subjects=subjects, caseworkers=caseworker_names([case.pk]).get(case.pk, []))
-    proceedings = list(Proceeding.objects.filter(case=case).values(*PROCEEDING_COLUMNS))
+    username = f"user__{get_user_model().USERNAME_FIELD}"
+    caseworkers = [worker[username] for worker in _CASEWORKERS.rows(case_id=case_id)]
+    data = _case_json(row, subjects=subjects, caseworkers=caseworkers)
+    proceedings = _PROCEEDINGS.rows(case_id=case_id)
     by_pk = {p["pk"]: (str(p["public_id"]), p["appeal_of_id"]) for p in proceedings}
     data["proceedings"] = [
         {
@@ -173,20 +182,7 @@ def case_detail_json(case: Case) -> dict:
         }
         for p in proceedings
     ]
-    invoked = grouped(
-        (row["proceeding_id"], row)
-        for row in Proceeding.agreements.through.objects.filter(proceeding_id__in=list(by_pk))
-        .order_by(*(f"agreement__{name}" for name in Agreement._meta.ordering))
-        .values(
-            "proceeding_id",
-            "agreement_id",
-            "agreement__public_id",
-            "agreement__title",
-            "agreement__short_title",
-            "agreement__kind",
-            "agreement__status",
-        )
-    )
+    invoked = grouped((row["proceeding_id"], row) for row in _AGREEMENTS_INVOKED.rows(case_id=case_id))
     agreements = {}
     for p in proceedings:  # each agreement once, then by title (ties: the first proceeding's first)
         for agreement in invoked.get(p["pk"], []):
@@ -225,16 +221,47 @@ def _timeline_entry(kind, date, public_id, summary, **rest) -> tuple:
     return key, entry
 
 
-def case_timeline_json(case: Case) -> list[dict]:
-    """The case's timeline as ``TimelineEntrySerializer`` reads ``case_timeline``: facts with
-    their quotes, proceeding events, the agreements' milestones with their readings, in date
-    order (the same order: the same sort key over the same rows). Five queries (six when a milestone has readings with quotes)."""
-    facts = list(
-        Fact.objects.filter(case=case).values(
-            "pk", "public_id", *partial_date_columns("date"), "statement", "disputed", "internal"
+_FACTS = PreparedRead(
+    lambda case_id: Fact.objects.filter(case_id=case_id).values(
+        "pk", "public_id", *partial_date_columns("date"), "statement", "disputed", "internal"
+    ),
+    case_id=int,
+)
+# The quotes in the order a prefetch of a fact's ``citations`` gives them (the model's ordering).
+_FACT_QUOTES = PreparedRead(
+    lambda case_id: Citation.objects.filter(fact__case_id=case_id).values("fact_id", *CITATION_COLUMNS),
+    case_id=int,
+)
+_EVENTS = PreparedRead(
+    lambda case_id: ProceedingEvent.objects.filter(proceeding__case_id=case_id).values(
+        "public_id",
+        "kind",
+        *partial_date_columns("date"),
+        "description",
+        "proceeding__public_id",
+        "proceeding__kind",
+    ),
+    case_id=int,
+)
+_AGREEMENT_FIELDS = [field.attname for field in Agreement._meta.concrete_fields]
+_AGREEMENTS = PreparedRead(
+    lambda case_id: Agreement.objects.filter(
+        Exists(
+            Proceeding.agreements.through.objects.filter(
+                agreement=OuterRef("pk"), proceeding__case_id=case_id
+            )
         )
-    )
-    quotes = citations_by("fact", Q(fact__case=case))
+    ).values(*_AGREEMENT_FIELDS),
+    case_id=int,
+)
+
+
+def case_timeline_json(case_id: int) -> list[dict]:
+    """The timeline of the case ``case_id`` as ``TimelineEntrySerializer`` reads ``case_timeline``:
+    facts with their quotes, proceeding events, the agreements' milestones with their readings,
+    in date order (the same order: the same sort key over the same rows). Four queries (six
+    when the case's proceedings invoke agreements, whose readings and quotes come next)."""
+    quotes = grouped((row["fact_id"], citation_json(row)) for row in _FACT_QUOTES.rows(case_id=case_id))
     entries = [
         _timeline_entry(
             "fact",
@@ -245,16 +272,8 @@ def case_timeline_json(case: Case) -> list[dict]:
             internal=fact["internal"],
             citations=quotes.get(fact["pk"], []),
         )
-        for fact in facts
+        for fact in _FACTS.rows(case_id=case_id)
     ]
-    events = ProceedingEvent.objects.filter(proceeding__case=case).values(
-        "public_id",
-        "kind",
-        *partial_date_columns("date"),
-        "description",
-        "proceeding__public_id",
-        "proceeding__kind",
-    )
     entries += [
         _timeline_entry(
             "proceeding_event",
@@ -266,12 +285,16 @@ def case_timeline_json(case: Case) -> list[dict]:
             proceeding=uuid_text(event["proceeding__public_id"]),
             event_kind=event["kind"],
         )
-        for event in events
+        for event in _EVENTS.rows(case_id=case_id)
     ]
-    # Agreements are few: read as records, their readings (with quotes) by the serializer.
-    agreements = Agreement.objects.filter(
-        Exists(Proceeding.agreements.through.objects.filter(agreement=OuterRef("pk"), proceeding__case=case))
-    ).prefetch_related(date_readings_prefetch())
+    # Agreements are few: made records (their milestones are the model's), their readings (with
+    # quotes) read by a prefetch and shown by the serializer.
+    alias = router.db_for_read(Agreement)
+    agreements = [
+        Agreement.from_db(alias, _AGREEMENT_FIELDS, [row[name] for name in _AGREEMENT_FIELDS])
+        for row in _AGREEMENTS.rows(case_id=case_id)
+    ]
+    prefetch_related_objects(agreements, date_readings_prefetch())
     for agreement in agreements:
         readings = date_readings_grouped(agreement.date_readings.all())
         for label, date in agreement.milestones():

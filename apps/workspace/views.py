@@ -1,13 +1,15 @@
 """The case file in the API: /api/v1/cases/ — list, detail with proceedings, timeline."""
 
+from django.http import Http404
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from apps.cases.filters import CaseFilter
-from apps.cases.selectors import case_list, case_lookup
+from apps.cases.models import Case
+from apps.cases.selectors import case_list, case_lookup, visible_case_row
 from apps.cases.serializers import CaseSerializer
-from apps.core.api.views import PublicIdViewSet
+from apps.core.api.views import PublicIdViewSet, etag_text
 from apps.workspace.representations import case_detail_json, case_rows, case_timeline_json, cases_json
 from apps.workspace.selectors import case_detail_list
 from apps.workspace.serializers import CaseDetailSerializer, TimelineEntrySerializer
@@ -29,6 +31,9 @@ class CaseViewSet(PublicIdViewSet):
     filterset_class = CaseFilter
     ordering_fields = ["reference", "priority", "opened_on", "status", "created_at", "updated_at"]
     ordering = ["-priority", "reference"]
+    # The model permissions need only the model: a detail or a timeline, which reads its case
+    # through visible_case_row, never builds the scoped queryset (apps.core.api.policies).
+    permission_model = Case
 
     def get_queryset(self):
         if self.action == "list":
@@ -49,10 +54,21 @@ class CaseViewSet(PublicIdViewSet):
         queryset = self.filter_queryset(self.get_queryset())
         return self.get_paginated_response(cases_json(self.paginate_queryset(case_rows(queryset))))
 
+    def _visible_case_row(self) -> dict:
+        # get_object()'s rule (the scoped case_lookup, then 404), as one prepared read.
+        row = visible_case_row(user=self.request.user, reference=self.kwargs[self.lookup_url_kwarg])
+        if row is None:
+            raise Http404
+        return row
+
     def retrieve(self, request, *args, **kwargs):
-        case = self.get_object()
-        self.etag_record = case
-        return Response(case_detail_json(case))
+        if request.query_params:
+            # A filter on a detail address still applies, as DRF's get_object() applies it
+            # (?status=closed on an open case is a 404): the ORM's path decides, rarely taken.
+            self.get_object()
+        row = self._visible_case_row()
+        self.etag_value = etag_text(row["public_id"], row["version"])
+        return Response(case_detail_json(row))
 
     def get_serializer_class(self):
         if self.action in ("list",) or self.request.method not in ("GET", "HEAD"):
@@ -89,4 +105,4 @@ class CaseViewSet(PublicIdViewSet):
     )
     @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
     def timeline(self, request, reference=None):
-        return Response(case_timeline_json(self.get_object()))
+        return Response(case_timeline_json(self._visible_case_row()["pk"]))

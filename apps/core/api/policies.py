@@ -49,7 +49,10 @@ class StrictJSONParser(parsers.JSONParser):
     deeper than MAX_JSON_DEPTH."""
 
     def parse(self, stream, media_type=None, parser_context=None):
-        too_deep = exceptions.ParseError(_("JSON parse error - nested deeper than %(MAX_JSON_DEPTH)s levels.") % {"MAX_JSON_DEPTH": MAX_JSON_DEPTH})
+        too_deep = exceptions.ParseError(
+            _("JSON parse error - nested deeper than %(MAX_JSON_DEPTH)s levels.")
+            % {"MAX_JSON_DEPTH": MAX_JSON_DEPTH}
+        )
         try:
             data = super().parse(stream, media_type, parser_context)
         except RecursionError:
@@ -57,7 +60,9 @@ class StrictJSONParser(parsers.JSONParser):
         if _depth(data) > MAX_JSON_DEPTH:
             raise too_deep
         if _has_unstorable_text(data):
-            raise exceptions.ParseError(_("JSON parse error - strings may not contain NUL or unpaired surrogates."))
+            raise exceptions.ParseError(
+                _("JSON parse error - strings may not contain NUL or unpaired surrogates.")
+            )
         return data
 
 
@@ -65,13 +70,24 @@ class StrictJSONParser(parsers.JSONParser):
 
 
 class ModelPermissions(permissions.DjangoModelPermissions):
-    """Django's model permissions, with the view permission required for reads."""
+    """Django's model permissions, with the view permission required for reads.
+
+    DRF finds the model by building the view's queryset, which for a scoped read is most of
+    the work of building it (the user's organizations, shares…); a view that names its
+    ``permission_model`` is spared that. Which permission is needed depends only on the model.
+    """
 
     perms_map = {
         **permissions.DjangoModelPermissions.perms_map,
         "GET": ["%(app_label)s.view_%(model_name)s"],
         "HEAD": ["%(app_label)s.view_%(model_name)s"],
     }
+
+    def _queryset(self, view):
+        model = getattr(view, "permission_model", None)
+        if model is not None:
+            return model._default_manager.none()
+        return super()._queryset(view)
 
 
 # -- pagination -------------------------------------------------------------------------------

@@ -50,7 +50,12 @@ def etag(record: Model) -> str:
     stored version, not the bytes sent. The public id in it means a tag copied from another
     record never matches.
     """
-    return f'"{getattr(record, "public_id", record.pk)}-{record.version}"'
+    return etag_text(getattr(record, "public_id", record.pk), record.version)
+
+
+def etag_text(public_id, version: int) -> str:
+    """:func:`etag` from a record's public id and version (a read that has its row, not the record)."""
+    return f'"{public_id}-{version}"'
 
 
 def if_match_tags(header: str) -> list[str]:
@@ -60,7 +65,7 @@ def if_match_tags(header: str) -> list[str]:
         found = ENTITY_TAG.match(header, position)
         if found is None or found.end() == position:
             raise exceptions.ValidationError(
-                {"If-Match": [_("Send the ETag exactly as received, quotes included, e.g. If-Match: \"…-3\".")]}
+                {"If-Match": [_('Send the ETag exactly as received, quotes included, e.g. If-Match: "…-3".')]}
             )
         if not found.group(1):
             tags.append(f'"{found.group(2)}"')
@@ -79,6 +84,7 @@ class RowVersionMixin:
     """
 
     etag_record: Model | None = None
+    etag_value: str | None = None  # or the tag itself (etag_text), for a read answered from a row
     _record_serializer = None
 
     def initial(self, request, *args, **kwargs):
@@ -93,7 +99,11 @@ class RowVersionMixin:
         obj = super().get_object()
         if self.request.method not in permissions.SAFE_METHODS:
             self.check_object_writable(obj)
-        if self.request.method in CONDITIONAL_METHODS and self.action in ("update", "partial_update", "destroy"):
+        if self.request.method in CONDITIONAL_METHODS and self.action in (
+            "update",
+            "partial_update",
+            "destroy",
+        ):
             self.check_if_match(obj)
         return obj
 
@@ -141,6 +151,9 @@ class RowVersionMixin:
 
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)
+        if self.etag_value is not None and 200 <= response.status_code < 300:
+            response["ETag"] = self.etag_value
+            return response
         record = self.etag_record
         if record is None and self._record_serializer is not None:
             record = self._record_serializer.instance
