@@ -13,5 +13,5 @@ from tests.settings import *  # noqa: F403
 ALLOWED_HOSTS = ["127.0.0.1", "testserver"]
 
 BENCHMARK_REDIS_URL = os.environ.get("BENCHMARK_REDIS_URL", "redis://127.0.0.1:6379/12")
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": BENCHMARK_REDIS_URL}}
+CACHES = {"default": {"BACKEND": "apps.core.cache.SharedClientRedisCache", "LOCATION": BENCHMARK_REDIS_URL}}
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"

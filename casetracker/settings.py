@@ -253,12 +253,18 @@ if DATABASE_POOL and DATABASE_POOL.lower() not in {"0", "false", "no", "off"}:
             "timeout": float(os.environ.get("DATABASE_POOL_TIMEOUT", "10")),
         }
 
+# The reads compiled once (apps/core/prepared.py) run as prepared statements on PostgreSQL, so
+# their plans are made once per connection. A pooler in transaction mode that cannot keep
+# prepared statements (PgBouncer before 1.21, or without max_prepared_statements) needs
+# DATABASE_PREPARED_READS=0 (docs/deployment.md).
+DATABASE_PREPARED_READS = os.environ.get("DATABASE_PREPARED_READS", "1").strip().lower() not in {"0", "false", "no", "off"}
+
 # One cache for every server process: throttle counts and login lock-outs must be the same in
 # each gunicorn worker. Redis when REDIS_URL is set, else a table in the database (created by
 # migrate: apps/core/migrations/0002_cache_table.py), so a small office needs nothing more.
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {"default": {"BACKEND": "apps.core.cache.SharedClientRedisCache", "LOCATION": REDIS_URL}}
     # Sessions read from Redis, written through to the database: any web process serves any
     # signed-in user, and a Redis restart signs nobody out.
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"

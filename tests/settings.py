@@ -99,7 +99,7 @@ from casetracker.settings import DATABASES, STORAGES  # noqa: E402
 if os.environ.get("TEST_CACHE") == "redis":
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "apps.core.cache.SharedClientRedisCache",
             "LOCATION": os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15"),
         }
     }

@@ -23,9 +23,11 @@ built around it, a list of ids), and a queryset that is not ``.values()``.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db import connections, router
 from django.db.models import QuerySet
 from django.db.models.query import ValuesIterable
@@ -147,7 +149,7 @@ class PreparedRead:
         params = list(compiled.params)
         for index, name, adapt in compiled.slots:
             params[index] = values[name] if adapt is None else adapt(values[name])
-        with connection.cursor() as cursor:
+        with _cursor(connection) as cursor:
             cursor.execute(compiled.sql, params)
             fetched = cursor.fetchall()
         if compiled.col_count is not None:  # ordering columns the statement added to the select
@@ -156,3 +158,46 @@ class PreparedRead:
             fetched = compiled.compiler.apply_converters(fetched, compiled.converters)
         names = compiled.names
         return [dict(zip(names, row, strict=True)) for row in fetched]
+
+
+def _cursor(connection):
+    """A cursor of ``connection`` that, on PostgreSQL, runs each statement as a prepared one.
+
+    The statement's plan is then made once per connection, not on every call: for a case
+    looked up within a caseworker's scope (a UNION of two subqueries) planning was most of
+    the statement's time. Django keeps psycopg from preparing statements (poolers in
+    transaction mode cannot keep them, docs/deployment.md), so ``DATABASE_PREPARED_READS=0``
+    turns this off where such a pooler stands in front. Elsewhere, the connection's own cursor.
+
+    The cursor is wrapped as Django wraps its own (health check, execute wrappers, database
+    errors). Where queries are logged, the connection's own cursor runs the same SQL.
+    """
+    if connection.vendor != "postgresql" or not settings.DATABASE_PREPARED_READS or connection.queries_logged:
+        # Logged queries (DEBUG, CaptureQueriesContext) keep the SQL with its values in the
+        # text, as Django logs every other query: psycopg keeps no text of a prepared one.
+        return connection.cursor()
+    connection.close_if_health_check_failed()
+    connection.ensure_connection()
+    if connection.connection.prepare_threshold is None:
+        # Django sets no threshold, which also makes psycopg ignore prepare=True. A threshold
+        # no statement reaches prepares only what asks; psycopg then also forgets its
+        # prepared statements when a transaction rolls back, as it must.
+        connection.connection.prepare_threshold = _ONLY_WHEN_ASKED
+    with connection.wrap_database_errors:
+        return connection._prepare_cursor(_preparing_cursor_class()(connection.connection))
+
+
+_ONLY_WHEN_ASKED = 2**62
+
+
+@functools.cache
+def _preparing_cursor_class():
+    from django.db.backends.postgresql.base import ServerBindingCursor
+
+    class PreparingCursor(ServerBindingCursor):
+        # Server-side binding (the values sent apart from the text, as a prepared statement
+        # needs), each statement prepared: psycopg keeps the connection's prepared statements.
+        def execute(self, query, params=None, *, prepare=None, binary=None):
+            return super().execute(query, params, prepare=True, binary=binary)
+
+    return PreparingCursor

@@ -43,7 +43,20 @@ def test_a_prepared_read_is_one_query_as_any_other():
     with CaptureQueriesContext(connection) as queries:
         FACTS.rows(case_id=case.pk)
     assert len(queries) == 1
-    assert str(case.pk) in queries[0]["sql"]
+    assert '"cases_fact"' in queries[0]["sql"]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="prepared statements: PostgreSQL only")
+def test_on_postgresql_the_statement_is_prepared_once_per_connection():
+    case = CaseFactory()
+    FactFactory(case=case)
+    for _ in range(3):
+        assert FACTS.rows(case_id=case.pk) == list(_facts(case.pk))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE %s", ['%"cases_fact"%$1%']
+        )
+        assert cursor.fetchone() == (1,)
 
 
 def test_a_date_value_reaches_the_sql_on_each_backend():
