@@ -59,6 +59,19 @@ def test_on_postgresql_the_statement_is_prepared_once_per_connection():
         assert cursor.fetchone() == (1,)
 
 
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="prepared statements: PostgreSQL only")
+def test_with_prepared_reads_off_the_same_sql_runs_unprepared(settings):
+    # DATABASE_PREPARED_READS=0, for a pooler that cannot keep prepared statements.
+    settings.DATABASE_PREPARED_READS = False
+    case = CaseFactory()
+    FactFactory(case=case)
+    for _ in range(3):
+        assert FACTS.rows(case_id=case.pk) == list(_facts(case.pk))
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM pg_prepared_statements")
+        assert cursor.fetchone() == (0,)
+
+
 def test_a_date_value_reaches_the_sql_on_each_backend():
     # A date is a parameter of its own kind (a string on SQLite): an expired share hides the case.
     shares = PreparedRead(
