@@ -88,7 +88,8 @@ _CASE_IN_SCOPE = PreparedRead(_case_in_scope, reference=str, user_id=int, today=
 def visible_case_row(*, user: AbstractBaseUser | AnonymousUser, reference: str) -> dict | None:
     """The case ``reference`` as a row of :data:`CASE_COLUMNS`, or None if ``user`` may not see
     it: the same rule as ``case_lookup(user=user).filter(reference=reference)``. One query."""
-    if not scoping.is_active(user):
+    if not scoping.is_active(user) or "\x00" in reference:
+        # No reference holds a NUL (PostgreSQL refuses one even as a parameter): no such case.
         return None
     if scoping.sees_everything(user):
         rows = _ANY_CASE.rows(reference=reference)

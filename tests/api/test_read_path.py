@@ -144,3 +144,11 @@ def test_a_queryset_is_built_anew_for_a_write_another_action_or_another_user():
     reading.request.user = UserFactory()
     reading.get_queryset()
     assert reading.built == 3
+
+
+@pytest.mark.parametrize("suffix", ["", "timeline/"])
+def test_a_case_address_no_reference_can_have_is_a_404(api, desk, suffix):
+    # A NUL in the address: PostgreSQL refuses it even as a parameter; it names no case.
+    response = api.get(f"/api/v1/cases/CT%00{desk.shared.reference}/{suffix}")
+    assert response.status_code == 404
+    assert response["Content-Type"].startswith("application/problem+json")
