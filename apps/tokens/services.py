@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import hmac
 import logging
@@ -60,6 +61,7 @@ def api_token_create(
     return record, token
 
 
+@functools.cache  # the models' fields, read once: this runs on every API request
 def _token_fields() -> tuple[list[str], list[str]]:
     return (
         [field.attname for field in ApiToken._meta.concrete_fields],
