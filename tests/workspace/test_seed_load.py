@@ -116,3 +116,22 @@ def test_a_seeds_pool_is_the_same_however_often_it_is_built():
     load._POOLS.clear()
 
     assert load.sentence_pool(3) == first != load.sentence_pool(4)
+
+
+@pytest.mark.parametrize("seed", [1, -3, 7])
+def test_a_rows_body_and_title_are_the_ones_citations_quote(seed):
+    # Rows are written from _title_and_body, citations quote _compose's spans: one body.
+    for index in [*range(300), 331487, 456721]:
+        plan = load._article_plan(seed, index)
+        title, _language, body, _spans = load._compose(seed, index, plan)
+
+        assert load._title_and_body(seed, index, plan) == (title, body)
+
+
+def test_the_progress_bar_reaches_the_end_of_each_stage():
+    errors = io.StringIO()
+    call_command("seed_load", cases=3, articles=7, seed=13, batch=2, stdout=io.StringIO(), stderr=errors)
+
+    lines = errors.getvalue().replace("\r", "\n").splitlines()
+    assert any(line.startswith("articles") and " 7/7 (" in line and line.endswith("/s)") for line in lines)
+    assert any(line.startswith("cases") and " 3/3 (" in line for line in lines)

@@ -133,3 +133,36 @@ def test_a_load_whose_vectors_were_wrong_fails_its_check(monkeypatch):
 
     with pytest.raises(AssertionError, match="not the function's"):
         seed_load(cases=1, articles=20, seed=12, batch=10, workers=2)
+
+
+def _sorted(piece):
+    count, quoted, positions = piece
+    return count, sorted(zip(positions, quoted, strict=True))
+
+
+def test_file_number_vectors_from_the_templates_are_the_servers():
+    ordinals = [0, 5, 42, 1000, 99_999, 123_456_789]
+    with connection.cursor() as cursor:
+        vectors = load._FileNumberVectors(cursor, 3, 200_000, ["en", "ru", "ko"])
+        articles = [(ordinal, language) for language in ("en", "ru", "ko") for ordinal in ordinals]
+        made = vectors.pieces(cursor, articles)
+        asked = load.sentence_vectors(
+            cursor, [(language, load._file_number(3, ordinal, language)) for ordinal, language in articles]
+        )
+
+    assert set(vectors.templates) == {"en", "ru", "ko"}
+    assert [_sorted(piece) for piece in made] == [_sorted(piece) for piece in asked]
+
+
+def test_a_file_number_no_template_can_make_is_asked_of_the_server(monkeypatch):
+    # "1-5.1-5": the parser reads "-5.1" as one number, so the ordinal is in two lexemes and
+    # one template cannot hold; English asks the server per batch, the others keep theirs.
+    monkeypatch.setitem(load.FILE_NUMBER, "en", "Registered as {number}.{number} in the file.")
+    with connection.cursor() as cursor:
+        vectors = load._FileNumberVectors(cursor, 14, 100, ["en", "ru", "ko"])
+    assert set(vectors.templates) == {"ru", "ko"}
+
+    seed_load(cases=1, articles=60, seed=14, batch=25, workers=2)
+
+    assert Article.objects.filter(url__startswith="https://load.invalid/14/", language="en").exists()
+    assert _vectors_not_the_functions() == []

@@ -1,7 +1,6 @@
 """manage.py seed_load --cases N --articles M [--seed S]: a database of an NGO network's size."""
 
 import os
-import sys
 import time
 
 from django.core.management.base import BaseCommand, CommandError
@@ -31,17 +30,25 @@ class Command(BaseCommand):
         if cases < 0 or articles < 1 or batch < 1 or workers < 1:
             raise CommandError("--articles, --batch and --workers must be at least 1, --cases at least 0.")
         started = time.perf_counter()
+        # A stage's rate counts from when it began: the last report of the stage before it
+        # (or the start), so that the cases' rate is not diluted by the articles' time.
+        began: dict[str, float] = {}
+        last_report = [started]
 
         def progress(stage: str, done: int, total: int) -> None:
             # One line redrawn in place: a progress bar that also works in a CI log.
+            now = time.perf_counter()
             width = 30
             filled = width * done // max(total, 1)
-            rate = done / max(time.perf_counter() - started, 1e-9)
+            rate = done / max(now - began.setdefault(stage, last_report[0]), 1e-9)
+            last_report[0] = now
             end = "\n" if done == total else "\r"
-            sys.stderr.write(
-                f"{stage:9} [{'#' * filled}{'.' * (width - filled)}] {done}/{total} ({rate:,.0f}/s){end}"
+            self.stderr.write(
+                f"{stage:9} [{'#' * filled}{'.' * (width - filled)}] {done}/{total} ({rate:,.0f}/s){end}",
+                ending="",
+                style_func=str,  # not in the error style: a bar, not a complaint
             )
-            sys.stderr.flush()
+            self.stderr.flush()
 
         report = seed_load(
             cases=cases, articles=articles, seed=seed, batch=batch, workers=workers, progress=progress
