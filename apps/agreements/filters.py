@@ -4,9 +4,10 @@ from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
 from apps.agreements.models import Agreement, Provision
+from apps.core.api.filtering import FilterSet
 
 
-class AgreementFilter(django_filters.FilterSet):
+class AgreementFilter(FilterSet):
     kind = django_filters.MultipleChoiceFilter(choices=Agreement.Kind.choices)
     status = django_filters.MultipleChoiceFilter(choices=Agreement.Status.choices)
     party_country = django_filters.ChoiceFilter(
@@ -26,7 +27,7 @@ class AgreementFilter(django_filters.FilterSet):
         return queryset.filter(Q(title__icontains=value) | Q(short_title__icontains=value))
 
 
-class ProvisionFilter(django_filters.FilterSet):
+class ProvisionFilter(FilterSet):
     agreement = django_filters.UUIDFilter(field_name="agreement__public_id")
     has_time_limit = django_filters.BooleanFilter(
         field_name="time_limit_days", lookup_expr="isnull", exclude=True, label=_("Sets a time limit")

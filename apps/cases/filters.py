@@ -3,9 +3,10 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.cases.models import Case, Fact
 from apps.cases.selectors import case_search
+from apps.core.api.filtering import FilterSet
 
 
-class CaseFilter(django_filters.FilterSet):
+class CaseFilter(FilterSet):
     status = django_filters.MultipleChoiceFilter(choices=Case.Status.choices)
     priority = django_filters.TypedChoiceFilter(choices=Case.Priority.choices, coerce=int)
     priority_min = django_filters.TypedChoiceFilter(
@@ -32,7 +33,7 @@ class CaseFilter(django_filters.FilterSet):
         return case_search(queryset=queryset, text=value)
 
 
-class FactFilter(django_filters.FilterSet):
+class FactFilter(FilterSet):
     case = django_filters.CharFilter(field_name="case__reference", label=_("Case reference, e.g. CT-2013-0001"))
     disputed = django_filters.BooleanFilter()
     internal = django_filters.BooleanFilter()

@@ -1,10 +1,11 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
+from apps.core.api.filtering import FilterSet
 from apps.deadlines.models import Deadline
 
 
-class DeadlineFilter(django_filters.FilterSet):
+class DeadlineFilter(FilterSet):
     due_before = django_filters.DateFilter(
         field_name="due_on", lookup_expr="lt", label=_("Due before this day (YYYY-MM-DD), overdue ones included")
     )

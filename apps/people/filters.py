@@ -3,11 +3,12 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
+from apps.core.api.filtering import FilterSet
 from apps.people.models import Individual, Organization
 from apps.people.selectors import individual_search
 
 
-class OrganizationFilter(django_filters.FilterSet):
+class OrganizationFilter(FilterSet):
     kind = django_filters.ChoiceFilter(choices=Organization.Kind.choices)
     country = django_filters.ChoiceFilter(choices=list(countries))
     parent = django_filters.UUIDFilter(field_name="parent__public_id")
@@ -21,7 +22,7 @@ class OrganizationFilter(django_filters.FilterSet):
         return queryset.filter(Q(name__icontains=value) | Q(short_name__icontains=value))
 
 
-class IndividualFilter(django_filters.FilterSet):
+class IndividualFilter(FilterSet):
     status = django_filters.MultipleChoiceFilter(choices=Individual.Status.choices)
     nationality = django_filters.ChoiceFilter(choices=list(countries))
     search = django_filters.CharFilter(

@@ -3,10 +3,11 @@ from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
+from apps.core.api.filtering import FilterSet
 from apps.proceedings.models import Proceeding
 
 
-class ProceedingFilter(django_filters.FilterSet):
+class ProceedingFilter(FilterSet):
     case = django_filters.CharFilter(field_name="case__reference", label=_("Case reference"))
     # Columns of the proceeding itself: no join, so no duplicates to remove (django-filter's
     # default DISTINCT would compare every selected column of every row).

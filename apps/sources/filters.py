@@ -1,11 +1,12 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
+from apps.core.api.filtering import FilterSet
 from apps.sources.models import Article, Citation
 from apps.sources.selectors import article_search
 
 
-class ArticleFilter(django_filters.FilterSet):
+class ArticleFilter(FilterSet):
     outlet = django_filters.UUIDFilter(field_name="outlet__public_id")
     language = django_filters.CharFilter()
     published_after = django_filters.DateFilter(field_name="published_on", lookup_expr="gte",
@@ -32,7 +33,7 @@ class ArticleFilter(django_filters.FilterSet):
         return article_search(queryset=queryset, text=value, ranked=not ordering)
 
 
-class CitationFilter(django_filters.FilterSet):
+class CitationFilter(FilterSet):
     article = django_filters.UUIDFilter(field_name="article__public_id")
     fact = django_filters.UUIDFilter(field_name="fact__public_id")
     proceeding = django_filters.UUIDFilter(field_name="proceeding__public_id")

@@ -10,8 +10,9 @@ from rest_framework.test import APIClient
 
 from apps.cases.filters import CaseFilter
 from apps.cases.models import Case
-from apps.core.api.filtering import reaches_filter
+from apps.core.api.filtering import FilterSet, reaches_filter
 from apps.core.api.views import built_once_per_read
+from apps.proceedings.filters import ProceedingFilter
 from casetracker.api_urls import router
 from tests.factories import CaseFactory, UserFactory
 
@@ -152,3 +153,41 @@ def test_a_case_address_no_reference_can_have_is_a_404(api, desk, suffix):
     response = api.get(f"/api/v1/cases/CT%00{desk.shared.reference}/{suffix}")
     assert response.status_code == 404
     assert response["Content-Type"].startswith("application/problem+json")
+
+
+def test_every_filterset_of_the_api_copies_its_filters_one_level_deep():
+    for _prefix, viewset, _basename in router.registry:
+        filterset_class = getattr(viewset, "filterset_class", None)
+        if filterset_class is not None:
+            assert issubclass(filterset_class, FilterSet), filterset_class.__name__
+
+
+def test_two_filtersets_share_no_state_a_request_sets():
+    first, second = ProceedingFilter({"country": "RU"}), ProceedingFilter({"country": "XX"})
+
+    for name, base in ProceedingFilter.base_filters.items():
+        one, other = first.filters[name], second.filters[name]
+        assert one is not other is not base
+        assert one.extra is not other.extra is not base.extra
+        assert (one.parent, other.parent) == (first, second)
+    # A method filter calls its own filter set's method, as after django-filter's deep copy.
+    assert first.filters["agreement"].filter.f is first.filters["agreement"]
+    # The forms validate apart; their choice fields offer the same choices, and setting one
+    # form's choices leaves the other's.
+    assert first.is_valid() and not second.is_valid()
+    assert "country" in second.errors
+    one, other = first.form.fields["country"], second.form.fields["country"]
+    assert one is not other and one.widget is not other.widget
+    assert list(one.choices) == list(other.choices)
+    other.choices = [("RU", "Russia")]
+    assert len(list(one.choices)) > 200 and len(list(other.choices)) < 5
+
+
+def test_a_filtered_list_answers_as_before(api, desk):
+    # The country and kind filters through the copies: filtered, and a wrong value refused.
+    response = api.get("/api/v1/proceedings/", {"kind": "appeal", "country": "RU"})
+    assert response.status_code == 200
+    assert all(row["kind"] == "appeal" for row in response.json()["results"])
+    refused = api.get("/api/v1/proceedings/", {"country": "Narnia"})
+    assert refused.status_code == 400
+    assert "country" in refused.json()["errors"]
