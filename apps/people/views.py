@@ -154,7 +154,7 @@ class IndividualViewSet(PublicIdViewSet):
         # Answered from rows (apps.people.representations): no protected identity, no model
         # instance or DRF field per row; tests/api/test_representations.py compares the JSON.
         queryset = self.filter_queryset(self.get_queryset())
-        return self.get_paginated_response(individuals_json(self.paginate_queryset(individual_rows(queryset))))
+        return self.get_paginated_response(individuals_json(self.paginate_rows(individual_rows(queryset), counted=queryset)))
 
     def get_serializer_context(self):
         context = super().get_serializer_context()

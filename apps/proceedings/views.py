@@ -31,7 +31,7 @@ class ProceedingViewSet(PublicIdViewSet):
         # Answered from rows (apps.proceedings.representations): the serializer's JSON without
         # a model instance and DRF fields per row; tests/api/test_representations.py compares.
         queryset = self.filter_queryset(self.get_queryset())
-        return self.get_paginated_response(proceedings_json(self.paginate_queryset(proceeding_rows(queryset))))
+        return self.get_paginated_response(proceedings_json(self.paginate_rows(proceeding_rows(queryset), counted=queryset)))
 
     @extend_schema(
         summary="Add a dated step (filing, hearing, decision…) to a proceeding",

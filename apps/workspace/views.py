@@ -52,7 +52,7 @@ class CaseViewSet(PublicIdViewSet):
         if self._exporting():  # a CSV/XLSX file: built by the export from the serializer
             return super().list(request, *args, **kwargs)
         queryset = self.filter_queryset(self.get_queryset())
-        return self.get_paginated_response(cases_json(self.paginate_queryset(case_rows(queryset))))
+        return self.get_paginated_response(cases_json(self.paginate_rows(case_rows(queryset), counted=queryset)))
 
     def _visible_case_row(self) -> dict:
         # get_object()'s rule (the scoped case_lookup, then 404), as one prepared read.

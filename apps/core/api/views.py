@@ -332,8 +332,37 @@ def built_once_per_read(get_queryset):
     return once
 
 
+class RowsCountedBy:
+    """A list's rows (a ``.values()`` of ``counted``) that the paginator counts on ``counted``.
+
+    The rows' columns follow to-one relations (the case's reference, the authority's name),
+    and Django's COUNT keeps those joins: for the proceedings of a caseworker's 1,700 cases,
+    half the count's time. Such a join never adds or removes a row (a required relation is
+    always there, an optional one is an outer join), so the records counted without them are
+    the rows listed (tests/api/test_read_path.py compares them for every list using this).
+    """
+
+    def __init__(self, rows, counted) -> None:
+        self.rows, self.counted = rows, counted
+        self.model, self.ordered = rows.model, rows.ordered  # what Paginator looks at
+
+    def count(self) -> int:
+        return self.counted.count()
+
+    def __getitem__(self, index):
+        return self.rows[index]
+
+    def __len__(self) -> int:
+        return self.count()
+
+
 class PublicIdViewSet(RecordViewMixin, AtomicWriteMixin, HistoryMixin, viewsets.ModelViewSet):
     """Records addressed by their public UUID: /api/v1/<resource>/<uuid>/, and its /history/."""
+
+    def paginate_rows(self, rows, *, counted):
+        """The page of ``rows`` (a ``.values()`` of the queryset ``counted``) the request asks for,
+        the list's total counted on ``counted``: see ``RowsCountedBy``."""
+        return self.paginate_queryset(RowsCountedBy(rows, counted))
 
     lookup_field = "public_id"
     lookup_url_kwarg = "id"
