@@ -243,11 +243,18 @@ def article_text(seed: int, index: int) -> tuple[str, str, str, list[tuple[int, 
     return _compose(seed, index, _article_plan(seed, index))
 
 
-def _compose(seed: int, index: int, plan: tuple[str, list[int], int]) -> tuple[str, str, str, list]:
+def _sentences(seed: int, index: int, plan: tuple[str, list[int], int]) -> list[str]:
+    """The body's sentences in order: the pool's picks, the file-number sentence among them."""
     language, picks, at = plan
     pool = sentence_pool(seed)[language]
     sentences = [pool[pick] for pick in picks]
     sentences.insert(at, _file_number(seed, index, language))
+    return sentences
+
+
+def _compose(seed: int, index: int, plan: tuple[str, list[int], int]) -> tuple[str, str, str, list]:
+    language = plan[0]
+    sentences = _sentences(seed, index, plan)
     parts, spans, position = [], [], 0
     for number, sentence in enumerate(sentences):
         if number:
@@ -396,8 +403,8 @@ class _FileNumberVectors:
     def __init__(self, cursor, seed: int, total: int, languages: list[str]) -> None:
         self.seed = seed
         self.templates: dict[str, tuple[int, list[str], list[int], int]] = {}
+        # None is negative: there is at least one article (the command refuses fewer).
         ordinals = sorted({0, 1, 9, 10, 99_999, total - 1, *(10**digits + 3 for digits in range(1, 8))})
-        ordinals = [ordinal for ordinal in ordinals if ordinal >= 0]
         asked = [(language, ordinal) for language in languages for ordinal in [self.PROBE, *ordinals]]
         pieces = dict(
             zip(
@@ -620,10 +627,7 @@ def _article_rows(seed: int, start: int, stop: int, outlets: list[int]) -> Itera
 
 def _title_and_body(seed: int, index: int, plan: tuple[str, list[int], int]) -> tuple[str, str]:
     """``_compose`` without the spans, which only citations need: what a row is written from."""
-    language, picks, at = plan
-    pool = sentence_pool(seed)[language]
-    sentences = [pool[pick] for pick in picks]
-    sentences.insert(at, _file_number(seed, index, language))
+    sentences = _sentences(seed, index, plan)
     # Paragraphs of three sentences, as ``_separator`` puts them.
     paragraphs = [" ".join(sentences[first : first + 3]) for first in range(0, len(sentences), 3)]
     return sentences[0][:TITLE_LENGTH], "\n\n".join(paragraphs)

@@ -87,7 +87,7 @@ class FilterSet(django_filters.FilterSet):
     """django-filter's FilterSet, without the per-request copies that cost more than filtering.
 
     The project's filter sets derive from it; the answers are django-filter's
-    (tests/api/test_filtering.py).
+    (tests/api/test_read_path.py).
     """
 
     @classmethod

@@ -359,14 +359,14 @@ class RowsCountedBy:
 class PublicIdViewSet(RecordViewMixin, AtomicWriteMixin, HistoryMixin, viewsets.ModelViewSet):
     """Records addressed by their public UUID: /api/v1/<resource>/<uuid>/, and its /history/."""
 
+    lookup_field = "public_id"
+    lookup_url_kwarg = "id"
+    lookup_value_regex = "[^/]+"
+
     def paginate_rows(self, rows, *, counted):
         """The page of ``rows`` (a ``.values()`` of the queryset ``counted``) the request asks for,
         the list's total counted on ``counted``: see ``RowsCountedBy``."""
         return self.paginate_queryset(RowsCountedBy(rows, counted))
-
-    lookup_field = "public_id"
-    lookup_url_kwarg = "id"
-    lookup_value_regex = "[^/]+"
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
