@@ -253,6 +253,13 @@ if DATABASE_POOL and DATABASE_POOL.lower() not in {"0", "false", "no", "off"}:
             "timeout": float(os.environ.get("DATABASE_POOL_TIMEOUT", "10")),
         }
 
+# Django's PostgreSQL backend with a health check that asks the connection's socket before it
+# asks the server (apps/core/postgresql/base.py): a kept connection is still checked on every
+# request, without the round trip of Django's SELECT 1.
+for database in DATABASES.values():
+    if database["ENGINE"] == "django.db.backends.postgresql":
+        database["ENGINE"] = "apps.core.postgresql"
+
 # The reads compiled once (apps/core/prepared.py) run as prepared statements on PostgreSQL, so
 # their plans are made once per connection. A pooler in transaction mode that cannot keep
 # prepared statements (PgBouncer before 1.21, or without max_prepared_statements) needs
@@ -471,7 +478,8 @@ REST_FRAMEWORK = {
         "apps.core.api.policies.ModelPermissions",
     ],
     "DEFAULT_PARSER_CLASSES": ["apps.core.api.policies.StrictJSONParser"],
-    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    # DRF's JSON written by orjson (apps/core/api/renderers.py).
+    "DEFAULT_RENDERER_CLASSES": ["apps.core.api.renderers.JSONRenderer"],
     "DEFAULT_FILTER_BACKENDS": [
         "apps.core.api.filtering.ApiFilterBackend",
         "rest_framework.filters.OrderingFilter",

@@ -74,7 +74,8 @@ def test_database_url_selects_postgresql_through_psycopg():
     })
     assert result.returncode == 0, result.stderr
     values = json.loads(result.stdout)
-    assert values["engine"] == "django.db.backends.postgresql"
+    # Django's PostgreSQL backend with the socket-first health check (apps/core/postgresql).
+    assert values["engine"] == "apps.core.postgresql"
     assert (values["name"], values["host"]) == ("casetracker", "db.internal")
     assert values["hosts"] == ["cases.example.org", "api.example.org"]
 
