@@ -120,6 +120,14 @@ def test_on_redis_a_window_counts_in_one_counter_that_expires_with_the_window(re
     assert 110 <= ttl <= 120  # the expiry of the first count, kept by the later ones
 
 
+def test_on_redis_the_count_goes_on_after_the_server_forgot_its_scripts(redis_cache):
+    # A Redis restart (or SCRIPT FLUSH) empties its script cache: the count is sent again whole.
+    assert throttling.redis_count(redis_cache, "flushed", timeout=120) == 1
+    redis_cache._cache.get_client(write=True).script_flush()
+    assert throttling.redis_count(redis_cache, "flushed", timeout=120) == 2
+    assert redis_cache.get("flushed") == 2
+
+
 def test_on_redis_the_token_limit_holds_across_two_workers(settings, monkeypatch, redis_cache):
     from django.core.cache.backends.redis import RedisCache
 
