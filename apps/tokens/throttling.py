@@ -59,8 +59,8 @@ def redis_count(cache: RedisCache, key: str, *, timeout: int) -> int:
     it should. Django's ``add`` then ``incr`` took three round trips (``incr`` first asks
     whether the key exists) and failed if the counter expired between them; a ``MULTI``/``EXEC``
     of the two commands took one round trip too, but four replies to read: 224 µs of the
-    client's CPU against the script's 174 µs (docs/performance.md). The value is Django's own encoding of an integer,
-    so ``cache.get(key)`` reads the count.
+    client's CPU against the script's 174 µs (docs/performance.md). The value is Django's own
+    encoding of an integer, so ``cache.get(key)`` reads the count.
     """
     # Django's cache API has no atomic "add or increment"; its client (``_cache``) hands out the
     # redis-py client for the write server. redis-py's Script runs the script by its digest

@@ -2,13 +2,15 @@
 
 DRF's ``JSONRenderer`` runs the standard library's encoder with DRF's ``default`` for what
 JSON has no type for: 54 µs for a case's detail, 169 µs for a page of the case list, where
-orjson takes 16 and 48 (docs/performance.md, issue 12). orjson writes the same compact, UTF-8 JSON; what it would
-write differently goes to DRF's ``default`` (dates and times, so that a datetime in UTC still
-ends in ``Z``, lazy translations, decimals), and what it cannot write at all (an integer beyond
-64 bits, an indented body asked for with ``application/json; indent=4``) is written by DRF's
-renderer, unchanged. The two line separators that are valid JSON but not JavaScript are
-escaped as DRF escapes them. Two differences, neither in what a reader gets: a float in exponent form is written
-in its shortest form (``1e-7`` where Python wrote ``1e-07``; the API's only float, a duplicate
+orjson takes 16 and 48 (docs/performance.md, issue 12). orjson writes the same compact,
+UTF-8 JSON; what it would write differently goes to DRF's ``default`` (dates and times, so
+that a datetime in UTC still ends in ``Z``, lazy translations, decimals), and what it cannot
+write at all (an integer beyond 64 bits, an indented body asked for with
+``application/json; indent=4``) is written by DRF's renderer, unchanged. The two line
+separators that are valid JSON but not JavaScript are escaped as DRF escapes them.
+
+Two differences, neither in what a reader gets: a float in exponent form is written in its
+shortest form (``1e-7`` where Python wrote ``1e-07``; the API's only float, a duplicate
 candidate's score, is between 0 and 1), and a float that is not a number (NaN, infinity),
 which DRF's strict JSON refused with an error, is written as ``null``.
 """
@@ -36,8 +38,4 @@ class JSONRenderer(renderers.JSONRenderer):
             content = orjson.dumps(data, default=_DEFAULT, option=_OPTIONS)
         except orjson.JSONEncodeError:
             return super().render(data, accepted_media_type, renderer_context)
-        if _LINE_SEPARATOR in content:
-            content = content.replace(_LINE_SEPARATOR, b"\\u2028")
-        if _PARAGRAPH_SEPARATOR in content:
-            content = content.replace(_PARAGRAPH_SEPARATOR, b"\\u2029")
-        return content
+        return content.replace(_LINE_SEPARATOR, b"\\u2028").replace(_PARAGRAPH_SEPARATOR, b"\\u2029")

@@ -26,8 +26,8 @@ import psycopg
 from django.db.backends.postgresql import base
 from psycopg import pq
 
-# Anything on the socket of an idle connection: data, the peer's close, an error.
-_SOMETHING_HAPPENED = select.POLLIN | select.POLLPRI | select.POLLERR | select.POLLHUP | select.POLLNVAL
+# Windows has no poll: there the server is asked, as Django does.
+_CAN_POLL = hasattr(select, "poll")
 
 
 class DatabaseWrapper(base.DatabaseWrapper):
@@ -36,20 +36,21 @@ class DatabaseWrapper(base.DatabaseWrapper):
         if connection is None or connection.closed or connection.broken:
             return False
         pgconn = connection.pgconn
-        if pgconn.status != pq.ConnStatus.OK or pgconn.transaction_status != pq.TransactionStatus.IDLE:
-            # Not idle between requests (a transaction left open, a query under way): the
-            # server's own answer is needed.
+        idle = pgconn.status == pq.ConnStatus.OK and pgconn.transaction_status == pq.TransactionStatus.IDLE
+        # Not idle between requests (a transaction left open, a query under way), or the
+        # server said something (or closed) while the connection sat idle: ask the server.
+        if not (idle and _CAN_POLL) or _socket_has_news(pgconn):
             return super().is_usable()
-        if not hasattr(select, "poll"):  # Windows: the server is asked, as Django does
-            return super().is_usable()
-        try:
-            # poll, not select: a worker may hold more than select's 1,024 descriptors.
-            poller = select.poll()
-            poller.register(pgconn.socket, _SOMETHING_HAPPENED)
-            events = poller.poll(0)
-        except (OSError, psycopg.OperationalError):
-            return super().is_usable()
-        if events:
-            # The server said something (or closed) while the connection sat idle: ask it.
-            return super().is_usable()
+        return True
+
+
+def _socket_has_news(pgconn) -> bool:
+    """Whether anything waits on the connection's socket: data, the peer's close, an error."""
+    try:
+        # poll, not select: a worker may hold more than select's 1,024 descriptors. poll
+        # reports an error, the peer's close and a closed descriptor without being asked.
+        poller = select.poll()
+        poller.register(pgconn.socket, select.POLLIN | select.POLLPRI)
+        return bool(poller.poll(0))
+    except (OSError, psycopg.OperationalError):
         return True
