@@ -27,6 +27,7 @@ import io
 import json
 import os
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -197,7 +198,9 @@ def verify_bundle(data: bytes, *, public_keys: list[Ed25519PublicKey]) -> Verifi
         if MANIFEST not in names:
             result.problems.append(_("The bundle has no manifest.json."))
             return result
-        manifest_bytes = archive.read(MANIFEST)
+        manifest_bytes = _read_entry(archive, MANIFEST, result)
+        if manifest_bytes is None:
+            return result
         try:
             manifest = json.loads(manifest_bytes)
         except ValueError:
@@ -213,13 +216,8 @@ def verify_bundle(data: bytes, *, public_keys: list[Ed25519PublicKey]) -> Verifi
                     _("%(path)s is listed in the manifest but missing from the bundle.") % {"path": path}
                 )
                 continue
-            try:
-                content = archive.read(path)
-            except (zipfile.BadZipFile, OSError) as error:
-                # A changed byte in a compressed entry usually fails the ZIP's own CRC check.
-                result.problems.append(
-                    _("%(path)s cannot be read: %(error)s") % {"path": path, "error": error}
-                )
+            content = _read_entry(archive, path, result)
+            if content is None:
                 continue
             result.files_checked += 1
             digest = hashlib.sha256(content).hexdigest()
@@ -239,6 +237,21 @@ def verify_bundle(data: bytes, *, public_keys: list[Ed25519PublicKey]) -> Verifi
                     _("%(path)s is in the bundle but not in the manifest.") % {"path": name}
                 )
     return result
+
+
+# How a damaged entry fails to read: a changed byte in compressed data fails the ZIP's CRC check
+# (BadZipFile) or the inflater itself (zlib.error), a cut one ends early (EOFError); an entry
+# that claims a compression or encryption zipfile lacks raises NotImplementedError/RuntimeError.
+_UNREADABLE = (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError, RuntimeError)
+
+
+def _read_entry(archive: zipfile.ZipFile, path: str, result: Verification) -> bytes | None:
+    """The entry's bytes, or None with the reason it cannot be read added to ``result``."""
+    try:
+        return archive.read(path)
+    except _UNREADABLE as error:
+        result.problems.append(_("%(path)s cannot be read: %(error)s") % {"path": path, "error": error})
+        return None
 
 
 def _check_signature(archive, names, manifest, manifest_bytes, public_keys, result) -> None:
@@ -263,8 +276,11 @@ def _check_signature(archive, names, manifest, manifest_bytes, public_keys, resu
             % {"key_id": result.key_id or "?", "known": ", ".join(keys) or "none"}
         )
         return
+    signature = _read_entry(archive, SIGNATURE, result)
+    if signature is None:
+        return
     try:
-        key.verify(archive.read(SIGNATURE), manifest_bytes)
+        key.verify(signature, manifest_bytes)
     except InvalidSignature:
         result.problems.append(
             _(
