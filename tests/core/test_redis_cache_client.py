@@ -7,6 +7,7 @@ stage runs it; skipped in a run whose cache is the database's (TEST_CACHE unset)
 import pytest
 from django.conf import settings
 from django.core.cache import caches
+from redis._parsers import _HiredisParser
 
 from apps.core.cache import SharedClientRedisCache
 
@@ -33,3 +34,16 @@ def test_a_second_cache_object_has_its_own_client_on_the_same_server():
     assert first._cache.get_client() is not second._cache.get_client()
     first.set("seen-by-both", "yes", timeout=30)
     assert second.get("seen-by-both") == "yes"
+
+
+def test_replies_are_read_by_hiredis():
+    # requirements.txt installs hiredis so that redis-py parses replies in C; were it missing
+    # (or redis-py to stop using it), every request's two round trips would cost a fifth more.
+    cache = caches.create_connection("default")
+    cache.set("parsed-by", "hiredis", timeout=30)
+    connection = cache._cache.get_client().connection_pool.get_connection()
+    try:
+        assert isinstance(connection._parser, _HiredisParser)
+    finally:
+        cache._cache.get_client().connection_pool.release(connection)
+    assert cache.get("parsed-by") == "hiredis"
