@@ -50,7 +50,8 @@ def measured_get(client, url, django_assert_num_queries, expected):
 CHANGELISTS = {
     "cases": ("case", 11),
     "facts": ("fact", 8),
-    "proceedings": ("proceeding", 10),
+    # Its rows have no filing date: the date drill-down's one query finds none (two in Django's).
+    "proceedings": ("proceeding", 9),
     "individuals": ("individual", 8),
     "articles": ("article", 6),
     "citations": ("citation", 6),

@@ -1,0 +1,16 @@
+"""Template tags for the changelists of apps/core/admin_lists.py."""
+
+from django import template
+from django.contrib.admin.templatetags.base import InclusionAdminNode
+
+from apps.core.admin_lists import date_hierarchy
+
+register = template.Library()
+
+
+@register.tag(name="date_hierarchy")
+def date_hierarchy_tag(parser, token):
+    """``{% date_hierarchy cl %}``, rendered by Django's date_hierarchy.html from one query."""
+    return InclusionAdminNode(
+        parser, token, func=date_hierarchy, template_name="date_hierarchy.html", takes_context=False
+    )
