@@ -166,3 +166,29 @@ def test_a_file_number_no_template_can_make_is_asked_of_the_server(monkeypatch):
 
     assert Article.objects.filter(url__startswith="https://load.invalid/14/", language="en").exists()
     assert _vectors_not_the_functions() == []
+
+
+def test_the_triggers_lookup_of_a_subject_keeps_its_index_during_the_load():
+    """The in_a_case triggers look each person up in the subjects' table by individual_id.
+
+    An index that starts with that column answers it from a few pages; the unique index on
+    (case_id, individual_id) can too, but by reading all of itself, once per person written.
+    """
+    leading = []
+
+    def during_the_load(stage, done, total):
+        if stage != "cases":
+            return
+        with connection.cursor() as cursor:
+            cursor.execute(
+                """
+                SELECT count(*) FROM pg_index i JOIN pg_attribute a
+                  ON a.attrelid = i.indrelid AND a.attnum = i.indkey[0]
+                WHERE i.indrelid = 'cases_case_subjects'::regclass AND a.attname = 'individual_id'
+                """
+            )
+            leading.append(cursor.fetchone()[0])
+
+    seed_load(cases=4, articles=6, seed=7, batch=2, workers=1, progress=during_the_load)
+
+    assert leading == [1, 1]
