@@ -129,7 +129,10 @@ class DatedChangeList(ChangeList):
             month = Trunc(name, "month", output_field=models.DateTimeField(), tzinfo=tzinfo)
         else:
             month = Trunc(name, "month", output_field=models.DateField())
-        grouped = self.queryset.order_by().annotate(month=month).values("month").annotate(rows=Count("pk"))
+        # A filter across a many-valued relation makes Django's list DISTINCT: its rows are
+        # then counted once each, as the paginator's count of the DISTINCT list would.
+        rows = Count("pk", distinct=self.queryset.query.distinct)
+        grouped = self.queryset.order_by().annotate(month=month).values("month").annotate(rows=rows)
         return [(row["month"], row["rows"]) for row in grouped]
 
     def get_results(self, request):

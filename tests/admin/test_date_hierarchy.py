@@ -164,3 +164,17 @@ def test_the_changelist_renders_the_drill_down_links(client, desk):
     client.force_login(desk.user)
     html = client.get(reverse("admin:cases_fact_changelist")).content.decode()
     assert "?date_start__year=2013" in html and "?date_start__year=2016" in html
+
+
+def test_a_distinct_list_counts_each_row_once_though_its_join_repeats_it(client, desk):
+    """Django makes a list DISTINCT when a filter crosses a many-valued relation."""
+    from apps.cases.models import Case
+    from tests.factories import UserFactory
+
+    case = CaseFactory(organization=desk.home, opened_on=dt.date(2015, 4, 1))
+    case.caseworkers.add(desk.user, UserFactory())
+    cl = changelist(client, desk.user, "cases_case")
+    cl.queryset = Case.objects.filter(pk=case.pk, caseworkers__isnull=False).distinct()  # two joined rows
+    del cl.rows_by_month
+
+    assert cl.rows_by_month == [(dt.date(2015, 4, 1), 1)]
