@@ -173,7 +173,7 @@ def date_hierarchy(cl) -> dict | None:
     else:
         months = list(truncate(name, "month"))
     years = sorted({month.year for month in months})
-    if chosen_year or len(years) == 1 and len(months) > 1:
+    if chosen_year or (len(years) == 1 and len(months) > 1):
         year = chosen_year or years[0]
         return {
             "show": True,

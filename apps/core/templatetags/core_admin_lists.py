@@ -10,7 +10,7 @@ register = template.Library()
 
 @register.tag(name="date_hierarchy")
 def date_hierarchy_tag(parser, token):
-    """``{% date_hierarchy cl %}``, rendered by Django's date_hierarchy.html from one query."""
+    """``{% date_hierarchy cl %}``: Django's date_hierarchy.html, from the months the list was counted by."""
     return InclusionAdminNode(
         parser, token, func=date_hierarchy, template_name="date_hierarchy.html", takes_context=False
     )
