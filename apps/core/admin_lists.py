@@ -39,14 +39,13 @@ class CappedCountPaginator(Paginator):
     @cached_property
     def count(self) -> int:
         cap = settings.ADMIN_COUNT_CAP
-        if self.known_count is not None:
-            self.is_capped = self.known_count > cap
-            return min(self.known_count, cap)
-        # Only the ids: the list's annotations (citation counts…) would be computed per row.
-        rows = self.object_list.order_by()
-        if hasattr(rows, "values"):
-            rows = rows.values("pk")
-        counted = rows[: cap + 1].count()
+        counted = self.known_count
+        if counted is None:
+            # Only the ids: the list's annotations (citation counts…) would be computed per row.
+            rows = self.object_list.order_by()
+            if hasattr(rows, "values"):
+                rows = rows.values("pk")
+            counted = rows[: cap + 1].count()
         self.is_capped = counted > cap
         return min(counted, cap)
 
@@ -106,6 +105,11 @@ class FixedChoicesFilter(admin.SimpleListFilter):
         return queryset.filter(**{self.field: self.value()}) if self.value() else queryset
 
 
+def _is_datetime(model, path: str) -> bool:
+    """Whether the drill-down's field holds times of day (truncated in the current time zone)."""
+    return isinstance(get_fields_from_path(model, path)[-1], models.DateTimeField)
+
+
 class DatedChangeList(ChangeList):
     """A changelist whose date drill-down and row count come from one grouped query.
 
@@ -123,8 +127,7 @@ class DatedChangeList(ChangeList):
         name = self.date_hierarchy
         if not name or any(self.params.get(f"{name}__{part}") for part in ("month", "day")):
             return None
-        field = get_fields_from_path(self.model, name)[-1]
-        if isinstance(field, models.DateTimeField):
+        if _is_datetime(self.model, name):
             tzinfo = timezone.get_current_timezone() if settings.USE_TZ else None
             month = Trunc(name, "month", output_field=models.DateTimeField(), tzinfo=tzinfo)
         else:
@@ -162,8 +165,7 @@ def date_hierarchy(cl) -> dict | None:
     counted = getattr(cl, "rows_by_month", None)
     if cl.params.get(month_field) or cl.params.get(day_field) or (chosen_year and counted is None):
         return django_date_hierarchy(cl)
-    field = get_fields_from_path(cl.model, name)[-1]
-    truncate = cl.queryset.datetimes if isinstance(field, models.DateTimeField) else cl.queryset.dates
+    truncate = cl.queryset.datetimes if _is_datetime(cl.model, name) else cl.queryset.dates
 
     def link(filters):
         return cl.get_query_string(filters, [f"{name}__"])

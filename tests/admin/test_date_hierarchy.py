@@ -12,9 +12,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from apps.cases.models import Case
 from apps.core.admin_lists import date_hierarchy
 from apps.core.partial_dates import Precision
-from tests.factories import AccessLogFactory, CaseFactory, FactFactory, ProceedingFactory
+from tests.factories import AccessLogFactory, CaseFactory, FactFactory, ProceedingFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -168,9 +169,6 @@ def test_the_changelist_renders_the_drill_down_links(client, desk):
 
 def test_a_distinct_list_counts_each_row_once_though_its_join_repeats_it(client, desk):
     """Django makes a list DISTINCT when a filter crosses a many-valued relation."""
-    from apps.cases.models import Case
-    from tests.factories import UserFactory
-
     case = CaseFactory(organization=desk.home, opened_on=dt.date(2015, 4, 1))
     case.caseworkers.add(desk.user, UserFactory())
     cl = changelist(client, desk.user, "cases_case")
