@@ -59,6 +59,40 @@ def visible_case_ids(user, *, today: dt.date | None = None) -> QuerySet:
     return held.union(_active_shares(user, today=today).order_by().values("case_id"), all=True)
 
 
+# Up to this many visible cases, what they hold (about 3 proceedings, 5 facts, 2 people a case)
+# is few enough that a list page may count its rows as it reads them: see sees_few_cases.
+FEW_CASES = 5_000
+
+
+def sees_few_cases(user, *, at_most: int | None = None) -> bool:
+    """Whether ``user`` sees at most ``at_most`` cases (by default ``FEW_CASES``; a superuser: no).
+
+    Counted with a limit, so the answer costs at most ``at_most`` index entries, whatever the
+    size of the user's organizations. For a scoped caseworker a list's page already reads every
+    visible row to sort them, and then counting them with the page costs nothing more
+    (apps.core.api.policies.PageWithTotal); for a scope of tens of thousands of cases the page
+    can stop after 25 rows, and the count is better made apart.
+    """
+    if scoping.sees_everything(user):
+        return False
+    if not scoping.is_active(user):
+        return True
+    return _rows_at_most(_case_rows(user), FEW_CASES if at_most is None else at_most)
+
+
+def _case_rows(user) -> list[QuerySet]:
+    # One row per visible case (a case held and shared counts twice: an upper bound). The held
+    # cases are read as their organization's column, which the organization index holds: an
+    # index-only scan, where their ids would have the count read every case's row.
+    held = Case.objects.filter(organization_id__in=member_organization_ids(user)).order_by().values("organization_id")
+    return [held, _active_shares(user).order_by().values("case_id")]
+
+
+def _rows_at_most(parts: list[QuerySet], at_most: int) -> bool:
+    first, *others = parts
+    return first.union(*others, all=True)[: at_most + 1].count() <= at_most
+
+
 def visible_cases(user) -> QuerySet[Case]:
     """Cases ``user`` may see: their organizations' cases and the cases shared with them."""
     if scoping.sees_everything(user):
@@ -135,6 +169,16 @@ def _unattached_visible_ids(user) -> QuerySet:
     )
 
 
+def _sees_few_people(user) -> bool:
+    # The subjects of few cases, and few people in no case: those are attached as their case
+    # opens, but an import of people alone could leave many (read from a partial index). One
+    # capped count of both, cases and people together.
+    if not scoping.is_active(user) or user.is_superuser:
+        return not scoping.is_active(user)
+    unattached = Individual.objects.filter(in_a_case=False).order_by().values("pk")
+    return _rows_at_most([*_case_rows(user), unattached], FEW_CASES)
+
+
 def register_held_by_case(model, *, case_path: str, parent) -> None:
     """Declare that ``model``'s records are visible and writable exactly when their case is.
 
@@ -150,6 +194,7 @@ def register_held_by_case(model, *, case_path: str, parent) -> None:
         writable=lambda user: model._default_manager.filter(**{f"{case_path}__in": writable_cases(user)}),
         can_write=lambda user, record: scoping.can_write(user, parent(record)),
         holder=lambda record: scoping.organization_holding(parent(record)),
+        few=sees_few_cases,
     )
 
 
@@ -185,6 +230,7 @@ scoping.register(
     writable=writable_cases,
     can_write=lambda user, case: can_write_to_organization(user, case.organization),
     holder=lambda case: case.organization,
+    few=sees_few_cases,
 )
 register_held_by_case(Fact, case_path="case", parent=lambda fact: fact.case)
 scoping.register(
@@ -208,6 +254,7 @@ scoping.register(
     can_write=_can_write_individual,
     holder=_first_case_organization,
     holders=_first_case_organization_ids,
+    few=_sees_few_people,
 )
 scoping.register(
     ProtectedIdentity,

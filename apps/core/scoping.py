@@ -41,6 +41,9 @@ class Rule:
     ``holder(obj)``: the organization holding ``obj``, for the access log; defaults to none.
     ``holders(objs)``: the same for many records at once, as ``{pk: organization id}``, so a
     page of records is logged in constant queries.
+    ``few(user)``: whether the records ``user`` sees are few (a bounded number, counted with a
+    limit), so that a list of them may be counted with its page (apps.core.api.policies);
+    defaults to no: unknown, they are counted apart.
     ``condition(user)``: the visible records as a filter on the model's own rows (a ``Q``),
     where the rule can say it so; :func:`scoped` then filters by it directly instead of by
     ``pk IN (the visible records)``, a subquery over the whole table that PostgreSQL runs
@@ -53,6 +56,7 @@ class Rule:
     holder: Callable[[models.Model], models.Model | None] | None = None
     holders: Callable[[list[models.Model]], dict] | None = None
     condition: Callable[[object], models.Q] | None = None
+    few: Callable[[object], bool] | None = None
 
 
 _RULES: dict[type[models.Model], Rule] = {}
@@ -108,6 +112,20 @@ def visible(model, user) -> QuerySet:
     if not is_active(user):
         return model._default_manager.none()
     return _rule(model).visible(user)
+
+
+def sees_few(model, user) -> bool:
+    """Whether ``user`` sees few records of ``model``, as its rule judges (``Rule.few``).
+
+    Nobody is known to see few of everything: a superuser, reference material and a model
+    whose rule does not say are "not few". An inactive user sees none, which is few.
+    """
+    if not is_active(user):
+        return True
+    if user.is_superuser:
+        return False
+    rule = _rule(model)
+    return rule.few is not None and rule.few(user)
 
 
 def scoped(queryset: QuerySet, user) -> QuerySet:

@@ -40,7 +40,9 @@ def measured_get(api, url, django_assert_num_queries, expected):
     return response.json()
 
 
-# resource: (what one row is, built by the desk; the queries the page costs)
+# resource: (what one row is, built by the desk; the queries the page costs). Cases,
+# proceedings and people: the caseworker sees few of them, which one capped count says, and the
+# page then brings its total (apps.core.api.policies.PageWithTotal) where others count apart.
 LISTS = {
     "individuals": ("individual", 3),  # no protected identity in a list, not even loaded
     "organizations": ("organization", 2),

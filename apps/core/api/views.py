@@ -24,7 +24,7 @@ from rest_framework import exceptions, permissions, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from apps.core import idempotency
+from apps.core import idempotency, scoping
 from apps.core.api.exports import ExportMixin
 from apps.core.api.problems import (
     IdempotencyKeyInFlight,
@@ -335,6 +335,8 @@ def built_once_per_read(get_queryset):
 class RowsCountedBy:
     """A list's rows (a ``.values()`` of ``counted``) that the paginator counts on ``counted``.
 
+    A numbered page reads its total with its rows (``apps.core.api.policies.PageWithTotal``);
+    a count of its own is left for ``?page=last``, which needs the number of pages first.
     The rows' columns follow to-one relations (the case's reference, the authority's name),
     and Django's COUNT keeps those joins: for the proceedings of a caseworker's 1,700 cases,
     half the count's time. Such a join never adds or removes a row (a required relation is
@@ -342,8 +344,9 @@ class RowsCountedBy:
     the rows listed (tests/api/test_read_path.py compares them for every list using this).
     """
 
-    def __init__(self, rows, counted) -> None:
+    def __init__(self, rows, counted, *, count_with_page: bool = False) -> None:
         self.rows, self.counted = rows, counted
+        self.count_with_page = count_with_page  # the rows are few: PageWithTotal may count them
         self.model, self.ordered = rows.model, rows.ordered  # what Paginator looks at
 
     def count(self) -> int:
@@ -365,8 +368,10 @@ class PublicIdViewSet(RecordViewMixin, AtomicWriteMixin, HistoryMixin, viewsets.
 
     def paginate_rows(self, rows, *, counted):
         """The page of ``rows`` (a ``.values()`` of the queryset ``counted``) the request asks for,
-        the list's total counted on ``counted``: see ``RowsCountedBy``."""
-        return self.paginate_queryset(RowsCountedBy(rows, counted))
+        the list's total read with the page where the user sees few of them, otherwise counted
+        on ``counted``: see ``RowsCountedBy``."""
+        few = scoping.sees_few(rows.model, self.request.user)
+        return self.paginate_queryset(RowsCountedBy(rows, counted, count_with_page=few))
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
