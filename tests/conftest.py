@@ -251,6 +251,14 @@ def desk(db) -> Desk:
     return Desk(user=user, home=home, second=second, shared=shared, hidden=hidden)
 
 
+@pytest.fixture
+def api(desk):
+    """An API client signed in as the desk's caseworker (a file's own ``api`` fixture wins)."""
+    client = APIClient()
+    client.force_authenticate(desk.user)
+    return client
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _job_files_of_this_run():
     """Remove the job files folder tests/settings.py made for this run (unless it was named)."""

@@ -172,9 +172,8 @@ def _unattached_visible_ids(user) -> QuerySet:
 def _sees_few_people(user) -> bool:
     # The subjects of few cases, and few people in no case: those are attached as their case
     # opens, but an import of people alone could leave many (read from a partial index). One
-    # capped count of both, cases and people together.
-    if not scoping.is_active(user) or user.is_superuser:
-        return not scoping.is_active(user)
+    # capped count of both, cases and people together. Called as Rule.few: scoping.sees_few has
+    # answered for superusers and inactive users.
     unattached = Individual.objects.filter(in_a_case=False).order_by().values("pk")
     return _rows_at_most([*_case_rows(user), unattached], FEW_CASES)
 

@@ -44,13 +44,6 @@ HOSTILE = [
 ]
 
 
-@pytest.fixture
-def api(desk):
-    client = APIClient()
-    client.force_authenticate(desk.user)
-    return client
-
-
 def read_csv(response) -> list[dict]:
     assert response.status_code == 200, response
     assert response["Content-Type"] == "text/csv; charset=utf-8"

@@ -19,13 +19,6 @@ from tests.factories import IndividualFactory, OrganizationFactory, SuperuserFac
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def api(desk):
-    client = APIClient()
-    client.force_authenticate(desk.user)
-    return client
-
-
 def test_an_empty_list_is_one_empty_page_of_total_zero(api, desk):
     response = api.get("/api/v1/individuals/", {"search": "nobody by this name"})
     assert response.status_code == 200

@@ -6,7 +6,6 @@ real use. Each URL is called once first, for Django's per-process caches, then m
 """
 
 import pytest
-from rest_framework.test import APIClient
 
 from tests.factories import (
     AliasFactory,
@@ -23,13 +22,6 @@ from tests.factories import (
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("unthrottled")]
 
 ROWS = [1, 6]
-
-
-@pytest.fixture
-def api(desk):
-    client = APIClient()
-    client.force_authenticate(desk.user)
-    return client
 
 
 def measured_get(api, url, django_assert_num_queries, expected):

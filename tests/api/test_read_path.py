@@ -8,7 +8,6 @@ import django_filters
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from rest_framework.test import APIClient
 
 from apps.cases.filters import CaseFilter
 from apps.cases.models import Case
@@ -19,13 +18,6 @@ from casetracker.api_urls import router
 from tests.factories import CaseFactory, ProceedingFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def api(desk):
-    client = APIClient()
-    client.force_authenticate(desk.user)
-    return client
 
 
 @pytest.fixture

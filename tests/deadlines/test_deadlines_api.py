@@ -3,7 +3,6 @@
 import datetime as dt
 
 import pytest
-from rest_framework.test import APIClient
 
 from apps.deadlines.services import deadline_create_manual, deadline_rule_create
 from apps.proceedings.models import Proceeding
@@ -13,13 +12,6 @@ from tests.factories import CaseFactory, CitationFactory, ProvisionFactory
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("unthrottled")]
 
 URL = "/api/v1/deadlines/"
-
-
-@pytest.fixture
-def api(desk):
-    client = APIClient()
-    client.force_authenticate(desk.user)
-    return client
 
 
 def test_a_caseworker_sees_their_organizations_and_shared_deadlines_never_another_organizations(api, desk):

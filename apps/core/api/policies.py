@@ -109,8 +109,6 @@ def _countable_with_rows(rows) -> QuerySet | None:
     if not getattr(rows, "count_with_page", False):
         return None
     queryset = rows.rows
-    if not isinstance(queryset, QuerySet):
-        return None
     query = queryset.query
     if query.distinct or query.combinator or query.is_sliced:
         return None
@@ -177,8 +175,8 @@ def _take_total(rows: list) -> int:
 
 
 class PageNumberPagination(pagination.PageNumberPagination):
-    """Numbered pages for lists that stay short (cases, people, proceedings…), each page read
-    with the list's total (``PageWithTotal``)."""
+    """Numbered pages for lists that stay short (cases, people, proceedings…); where the user
+    sees few of the rows, each page is read with the list's total (``PageWithTotal``)."""
 
     django_paginator_class = PageWithTotal
     page_size = 25

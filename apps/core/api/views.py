@@ -335,8 +335,9 @@ def built_once_per_read(get_queryset):
 class RowsCountedBy:
     """A list's rows (a ``.values()`` of ``counted``) that the paginator counts on ``counted``.
 
-    A numbered page reads its total with its rows (``apps.core.api.policies.PageWithTotal``);
-    a count of its own is left for ``?page=last``, which needs the number of pages first.
+    Where ``count_with_page`` says the rows are few, a numbered page reads its total with its
+    rows (``apps.core.api.policies.PageWithTotal``); otherwise, and for ``?page=last`` (which
+    needs the number of pages first), the total is counted here.
     The rows' columns follow to-one relations (the case's reference, the authority's name),
     and Django's COUNT keeps those joins: for the proceedings of a caseworker's 1,700 cases,
     half the count's time. Such a join never adds or removes a row (a required relation is
