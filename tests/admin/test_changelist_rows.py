@@ -5,9 +5,13 @@ import re
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from django.contrib import admin
+from django.contrib.admin.templatetags import admin_list
 from django.contrib.admin.templatetags.admin_urls import add_preserved_filters
 from django.urls import reverse
 
+from apps.core.admin_lists import result_rows
+from tests.admin.test_admin_smoke import admin_url, make_instance
 from tests.factories import CaseFactory
 
 pytestmark = pytest.mark.django_db
@@ -60,3 +64,37 @@ def test_the_rows_addresses_are_not_resolved_one_by_one(client, desk, monkeypatc
     assert len(row_links(response.content.decode(), "case")) >= 5
     # The "add" button's address, and nothing per row.
     assert resolved == [reverse("admin:cases_case_add")]
+
+
+REGISTERED = sorted(admin.site._registry, key=lambda model: model._meta.label)
+
+
+def django_rows(cl) -> list[list[str]]:
+    """The rows as Django's own renderer makes them, for the same changelist."""
+    return [[str(cell) for cell in row] for row in admin_list.results(cl)]
+
+
+@pytest.mark.parametrize("model", REGISTERED, ids=lambda model: model._meta.label)
+@pytest.mark.parametrize("params", [{}, {"q": "a"}], ids=["list", "searched"])
+def test_every_changelists_rows_are_djangos_html(admin_client, model, params):
+    """The rows of every registered changelist, from records made by the factories, are the
+    HTML Django's items_for_result renders for them, cell by cell."""
+    make_instance(model)
+    response = admin_client.get(admin_url(model, "changelist"), params)
+    assert response.status_code == 200
+    cl = response.context["cl"]
+    ours = [[str(cell) for cell in row] for row in result_rows(cl)]
+    assert ours == django_rows(cl)
+    if not params:
+        assert ours, f"{model._meta.label}: the factories made rows to compare"
+    for row in ours:
+        assert "".join(row) in response.content.decode()
+
+
+def test_a_popup_changelists_rows_open_their_record_in_the_opener(admin_client, desk):
+    case = CaseFactory(organization=desk.home)
+    response = admin_client.get(reverse("admin:cases_case_changelist"), {"_popup": "1", "_to_field": "id"})
+    cl = response.context["cl"]
+    ours = [[str(cell) for cell in row] for row in result_rows(cl)]
+    assert ours == django_rows(cl)
+    assert f'data-popup-opener="{case.pk}"' in "".join(sum(ours, []))
