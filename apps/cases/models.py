@@ -49,6 +49,8 @@ class Case(PublicRecord):
         "people.Organization",
         on_delete=models.PROTECT,
         related_name="owned_cases",
+        # Indexed with the case's id (Meta.indexes: case_organization) rather than alone.
+        db_index=False,
         help_text=_("The organization that holds this case."), verbose_name=_("organization"),
     )
     caseworkers = models.ManyToManyField(
@@ -71,6 +73,13 @@ class Case(PublicRecord):
         verbose_name = _("case")
         verbose_name_plural = _("cases")
         ordering = ["-priority", "reference"]
+        indexes = [
+            # Every scoped read starts from the ids of the cases a user's organizations hold
+            # (apps.cases.scoping.visible_case_ids): with the id in the index they are read
+            # from it alone, not from a heap page per case (1,121 pages for 1,753 cases, 2.5 ms
+            # of every scoped statement at 100,000 cases; docs/performance.md).
+            models.Index(fields=["organization", "id"], name="case_organization"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(closed_on__isnull=True) | models.Q(closed_on__gte=models.F("opened_on")),
