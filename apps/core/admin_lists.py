@@ -19,6 +19,7 @@ import datetime
 
 from django.conf import settings
 from django.contrib import admin
+from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.templatetags import admin_list
 from django.contrib.admin.templatetags.admin_list import date_hierarchy as django_date_hierarchy
 from django.contrib.admin.templatetags.admin_urls import add_preserved_filters
@@ -43,6 +44,9 @@ from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
+
+from apps.core import scoping
+from apps.core.api.policies import rows_with_total
 
 
 class CappedCountPaginator(Paginator):
@@ -172,10 +176,44 @@ class DatedChangeList(ChangeList):
         # Django's get_results counts with the admin's paginator (ServiceAdmin.get_paginator),
         # which sees the request and this list's queryset but not this changelist.
         counted = self.rows_by_month
+        if counted is None and self._total_comes_with_page(request):
+            self._get_page_with_total(request)
+            return
         request.changelist_rows = (
             None if counted is None else (self.queryset, sum(rows for _month, rows in counted))
         )
         super().get_results(request)
+
+    def _total_comes_with_page(self, request) -> bool:
+        """Whether the page is read with the list's total (:func:`rows_with_total`): where the
+        user sees few of the records (their scoping rule says, ``scoping.sees_few``), the page
+        finds every row of the list anyway to sort them, and counting them apart found them
+        all a second time (a caseworker's search of people: 26 of 83 ms at 100,000 cases)."""
+        query = self.queryset.query
+        return (
+            not self.show_all
+            and not self.model_admin.show_full_result_count
+            and not (query.distinct or query.combinator or query.is_sliced)
+            and scoping.is_scoped(self.model)
+            and scoping.sees_few(self.model, request.user)
+        )
+
+    def _get_page_with_total(self, request) -> None:
+        # What Django's get_results sets, from the one statement.
+        if self.page_num < 1:
+            raise IncorrectLookupParameters
+        rows, total = rows_with_total(self.queryset, (self.page_num - 1) * self.list_per_page, self.list_per_page)
+        if not rows and self.page_num > 1:
+            raise IncorrectLookupParameters  # a page past the end, as Django answers it
+        request.changelist_rows = (self.queryset, total)
+        self.paginator = self.model_admin.get_paginator(request, self.queryset, self.list_per_page)
+        self.result_count = self.paginator.count
+        self.show_full_result_count = False
+        self.show_admin_actions = True
+        self.full_result_count = None
+        self.result_list = rows
+        self.can_show_all = self.result_count <= self.list_max_show_all
+        self.multi_page = self.result_count > self.list_per_page
 
 
 def date_hierarchy(cl) -> dict | None:

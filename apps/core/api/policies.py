@@ -135,13 +135,8 @@ class PageWithTotal(Paginator):
         if queryset is None or self.orphans:
             return super().page(number)
         number = self._page_number(number)
-        bottom = (number - 1) * self.per_page
-        rows = list(queryset.annotate(**{_TOTAL: Window(Count("*"))})[bottom : bottom + self.per_page])
-        if rows:
-            total = _take_total(rows)
-        elif number == 1 and self.allow_empty_first_page:
-            total = 0
-        else:
+        rows, total = rows_with_total(queryset, (number - 1) * self.per_page, self.per_page)
+        if not rows and not (number == 1 and self.allow_empty_first_page):
             raise EmptyPage(self.error_messages["no_results"])
         self.__dict__["count"] = total  # Paginator.count is a cached property: this is its value
         return self._get_page(rows, number, self)
@@ -158,6 +153,18 @@ class PageWithTotal(Paginator):
         if number < 1:
             raise EmptyPage(self.error_messages["min_page"])
         return number
+
+
+def rows_with_total(queryset: QuerySet, bottom: int, size: int) -> tuple[list, int]:
+    """Rows ``bottom`` to ``bottom + size`` of ``queryset`` and the number of all its rows, read
+    by one statement (``COUNT(*) OVER ()``); the total is 0 when no row is on that page.
+
+    For rows known to be few (``scoping.sees_few``) and a queryset without ``DISTINCT`` or
+    ``UNION`` (a window counts before either applies): the database counts every row it finds,
+    where a page of a large list stops at its last row.
+    """
+    rows = list(queryset.annotate(**{_TOTAL: Window(Count("*"))})[bottom : bottom + size])
+    return rows, (_take_total(rows) if rows else 0)
 
 
 def _take_total(rows: list) -> int:
