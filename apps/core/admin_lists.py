@@ -19,7 +19,6 @@ import datetime
 
 from django.conf import settings
 from django.contrib import admin
-from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.templatetags import admin_list
 from django.contrib.admin.templatetags.admin_list import date_hierarchy as django_date_hierarchy
 from django.contrib.admin.templatetags.admin_urls import add_preserved_filters
@@ -176,8 +175,7 @@ class DatedChangeList(ChangeList):
         # Django's get_results counts with the admin's paginator (ServiceAdmin.get_paginator),
         # which sees the request and this list's queryset but not this changelist.
         counted = self.rows_by_month
-        if counted is None and self._total_comes_with_page(request):
-            self._get_page_with_total(request)
+        if counted is None and self._total_comes_with_page(request) and self._get_page_with_total(request):
             return
         request.changelist_rows = (
             None if counted is None else (self.queryset, sum(rows for _month, rows in counted))
@@ -198,13 +196,16 @@ class DatedChangeList(ChangeList):
             and scoping.sees_few(self.model, request.user)
         )
 
-    def _get_page_with_total(self, request) -> None:
-        # What Django's get_results sets, from the one statement.
+    def _get_page_with_total(self, request) -> bool:
+        """Set what Django's get_results sets, from the one statement; False where the page
+        number finds no row (past the end, or below 1), which Django's own get_results then
+        answers as it does (a list of one page shows it whatever the number; another is
+        refused)."""
         if self.page_num < 1:
-            raise IncorrectLookupParameters
+            return False
         rows, total = rows_with_total(self.queryset, (self.page_num - 1) * self.list_per_page, self.list_per_page)
         if not rows and self.page_num > 1:
-            raise IncorrectLookupParameters  # a page past the end, as Django answers it
+            return False
         request.changelist_rows = (self.queryset, total)
         self.paginator = self.model_admin.get_paginator(request, self.queryset, self.list_per_page)
         self.result_count = self.paginator.count
@@ -214,6 +215,7 @@ class DatedChangeList(ChangeList):
         self.result_list = rows
         self.can_show_all = self.result_count <= self.list_max_show_all
         self.multi_page = self.result_count > self.list_per_page
+        return True
 
 
 def date_hierarchy(cl) -> dict | None:

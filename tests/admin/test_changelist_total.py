@@ -66,6 +66,14 @@ def test_a_page_past_the_end_is_refused_as_django_refuses_it(client, desk, five_
     assert client.get(URL, {"q": "Kim", "p": "0"}).status_code == 302
 
 
+def test_a_list_of_one_page_shows_it_whatever_the_page_number_as_django_does(client, desk, five_people):
+    client.force_login(desk.user)
+    for number in ("0", "2", "9"):
+        response = client.get(URL, {"q": "Kim", "p": number})
+        assert response.status_code == 200
+        assert response.context["cl"].result_count == 5 and len(response.context["cl"].result_list) == 5
+
+
 def test_a_search_that_finds_nobody_is_an_empty_first_page(client, desk, five_people):
     client.force_login(desk.user)
     response, statements = opened(client, {"q": "nobody-by-that-name"})
