@@ -184,12 +184,15 @@ class DatedChangeList(ChangeList):
 
     def _total_comes_with_page(self, request) -> bool:
         """Whether the page is read with the list's total (:func:`rows_with_total`): where the
-        user sees few of the records (their scoping rule says, ``scoping.sees_few``), the page
-        finds every row of the list anyway to sort them, and counting them apart found them
-        all a second time (a caseworker's search of people: 26 of 83 ms at 100,000 cases)."""
+        user sees few of the records (their scoping rule says, ``scoping.sees_few``: at most
+        ``FEW_CASES`` cases' worth), a page of a search or a sort on an unindexed column finds
+        every row of the list anyway, and counting them apart found them all a second time (a
+        caseworker's search of people: 26 of 83 ms at 100,000 cases). The window counts every
+        row, where the capped count stopped at ``ADMIN_COUNT_CAP``: the price of few."""
         query = self.queryset.query
         return (
             not self.show_all
+            and not self.list_editable  # its formset wants the page as a queryset
             and not self.model_admin.show_full_result_count
             and not (query.distinct or query.combinator or query.is_sliced)
             and scoping.is_scoped(self.model)
@@ -198,9 +201,9 @@ class DatedChangeList(ChangeList):
 
     def _get_page_with_total(self, request) -> bool:
         """Set what Django's get_results sets, from the one statement; False where the page
-        number finds no row (past the end, or below 1), which Django's own get_results then
-        answers as it does (a list of one page shows it whatever the number; another is
-        refused)."""
+        number finds no row (past the end, or below 1) or lies past the capped count's pages,
+        which Django's own get_results then answers as it does (a list of one page shows it
+        whatever the number; another is refused)."""
         if self.page_num < 1:
             return False
         rows, total = rows_with_total(self.queryset, (self.page_num - 1) * self.list_per_page, self.list_per_page)
@@ -215,7 +218,9 @@ class DatedChangeList(ChangeList):
         self.result_list = rows
         self.can_show_all = self.result_count <= self.list_max_show_all
         self.multi_page = self.result_count > self.list_per_page
-        return True
+        # Rows past the capped count's last page exist, but Django offers no such page: its
+        # get_results refuses it (the paginator knows the count: no query more).
+        return self.page_num <= self.paginator.num_pages
 
 
 def date_hierarchy(cl) -> dict | None:
@@ -303,6 +308,7 @@ class _Column:
         if isinstance(attr, property) and hasattr(attr, "fget"):
             self.boolean = getattr(attr.fget, "boolean", False)
         coerced = name if not callable(name) else (f"lambda{index}" if name.__name__ == "<lambda>" else name.__name__)
+        self.classes_for_missing = [f"field-{coerced}"]  # Django's, for a related row that is gone
         self.classes = ["action-checkbox"] if name == "action_checkbox" and self.field is None else [f"field-{coerced}"]
         if self.field is not None and not self.field.auto_created and isinstance(
             self.field, (models.DateField, models.TimeField, models.ForeignKey)
@@ -326,7 +332,7 @@ class _Column:
             else:
                 field, attr, value = lookup_field(self.name, row, cl.model_admin)
         except ObjectDoesNotExist:
-            return self.empty_for_missing, classes
+            return self.empty_for_missing, self.classes_for_missing
         if isinstance(value, str) and value.strip() == "":
             value = ""
         if field is None or field.auto_created:

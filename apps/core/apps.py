@@ -7,13 +7,16 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self) -> None:
-        # Every change history is sealed in a hash chain (the access log registers itself).
+        from django.core.signals import setting_changed
         from django.db.models.signals import post_migrate, pre_save
 
         from apps.core import custody
+        from apps.core.models import choice_labels_forget
 
+        # Every change history is sealed in a hash chain (the access log registers itself).
         custody.history_chains_register()
         post_migrate.connect(_chain_heads, sender=self)
+        setting_changed.connect(choice_labels_forget, dispatch_uid="core-choice-labels-forget")
         pre_save.connect(_fixture_rows_make_no_history, dispatch_uid="core-fixture-rows-no-history")
         _permission_changes_connect()
 

@@ -12,13 +12,20 @@ from django.utils.translation import gettext_lazy as _
 _choice_labels: dict[tuple[models.Field, str | None], dict] = {}
 
 
+def choice_labels_forget(*, setting: str, **_signal_kwargs) -> None:
+    """Forget the labels read so far when the languages or their catalogues change (a
+    ``setting_changed`` receiver: tests override these settings)."""
+    if setting in {"LANGUAGES", "LANGUAGE_CODE", "LOCALE_PATHS"}:
+        _choice_labels.clear()
+
+
 def choice_labels(field: models.Field) -> dict:
     """A field's choices as {stored value: label}, the labels translated into the active
     language, built once per field and language."""
     key = (field, get_language())
     labels = _choice_labels.get(key)
     if labels is None:
-        labels = {make_hashable(value): force_str(label) for value, label in field.flatchoices}
+        labels = {make_hashable(value): force_str(label, strings_only=True) for value, label in field.flatchoices}
         _choice_labels[key] = labels
     return labels
 
@@ -58,7 +65,7 @@ class Versioned(models.Model):
         if not isinstance(field.choices, (list, tuple)):
             return super()._get_FIELD_display(field)
         value = getattr(self, field.attname)
-        return choice_labels(field).get(make_hashable(value), value)
+        return force_str(choice_labels(field).get(make_hashable(value), value), strings_only=True)
 
 
 class PublicRecord(Versioned):

@@ -98,3 +98,16 @@ def test_a_popup_changelists_rows_open_their_record_in_the_opener(admin_client, 
     ours = [[str(cell) for cell in row] for row in result_rows(cl)]
     assert ours == django_rows(cl)
     assert f'data-popup-opener="{case.pk}"' in "".join(sum(ours, []))
+
+
+@pytest.mark.parametrize("kind", ["case", "fact", "proceeding", "individual", "article", "citation", "document"])
+def test_a_caseworkers_changelist_rows_are_djangos_html(client, desk, kind):
+    """As an ordinary caseworker, whose lists may be read with their total (a list of rows,
+    not a queryset), the rows are still Django's HTML."""
+    record = getattr(desk, kind)()
+    client.force_login(desk.user)
+    response = client.get(admin_url(type(record), "changelist"))
+    assert response.status_code == 200
+    cl = response.context["cl"]
+    ours = [[str(cell) for cell in row] for row in result_rows(cl)]
+    assert ours and ours == django_rows(cl)

@@ -93,3 +93,15 @@ def test_a_superusers_list_is_counted_apart(admin_client, five_people, short_pag
     response, statements = opened(admin_client, {"q": "Kim"})
     assert counted_apart(statements) and not read_with_total(statements)
     assert response.context["cl"].result_count == 5
+
+
+def test_a_page_past_the_capped_count_is_refused_as_django_refuses_it(client, desk, five_people, short_pages, settings):
+    # Five rows, two a page, the count capped at three: Django offers two pages, and a third
+    # has rows but is no page of the list.
+    settings.ADMIN_COUNT_CAP = 3
+    client.force_login(desk.user)
+    second = client.get(URL, {"q": "Kim", "p": "2"})
+    assert second.status_code == 200 and second.context["cl"].result_count == 3
+    assert second.context["cl"].paginator.num_pages == 2
+    third = client.get(URL, {"q": "Kim", "p": "3"})
+    assert third.status_code == 302 and third.url.endswith("?e=1")

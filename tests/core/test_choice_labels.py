@@ -64,3 +64,12 @@ def test_the_labels_are_the_fields_own():
             for value, _label in field.flatchoices:
                 record = model(**{field.attname: value})
                 assert getattr(record, f"get_{field.name}_display")() == Model._get_FIELD_display(record, field)
+
+
+def test_the_labels_are_read_again_when_the_languages_change(settings):
+    field = Proceeding._meta.get_field("status")
+    with translation.override("en"):
+        Proceeding(status=Proceeding.Status.DECIDED).get_status_display()
+    assert (field, "en") in core_models._choice_labels
+    settings.LANGUAGES = [("en", "English"), ("ru", "Russian")]
+    assert core_models._choice_labels == {}
