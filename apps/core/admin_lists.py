@@ -16,6 +16,7 @@ Every :class:`apps.core.admin.ServiceAdmin` uses the paginator and shows no full
 from __future__ import annotations
 
 import datetime
+from urllib.parse import parse_qsl
 
 from django.conf import settings
 from django.contrib import admin
@@ -137,22 +138,7 @@ class DatedChangeList(ChangeList):
     docs/performance.md). Here the rows per month (:attr:`rows_by_month`) give the months and
     the count in one scan; once a month is chosen the drill-down lists days and the count is
     the paginator's own.
-
-    Its rows link to their change pages with the list's filters and search carried along
-    (``_changelist_filters``), written once for the page: Django's row renderer resolves
-    each row's address through the whole URL configuration to learn that it is not the
-    changelist's own (two links a row on the case list: an eighth of a searched list's time).
     """
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        # What Django's add_preserved_filters() would append to a change page's address,
-        # taken from it so that the row renderer finds nothing left to add.
-        self.row_link_query, self.preserved_filters = self.preserved_filters, ""
-
-    def url_for_result(self, result) -> str:
-        url = super().url_for_result(result)
-        return f"{url}?{self.row_link_query}" if self.row_link_query else url
 
     @cached_property
     def rows_by_month(self) -> list[tuple[object, int]] | None:
@@ -307,9 +293,9 @@ class _Column:
         self.boolean = getattr(attr, "boolean", False)
         if isinstance(attr, property) and hasattr(attr, "fget"):
             self.boolean = getattr(attr.fget, "boolean", False)
-        coerced = name if not callable(name) else (f"lambda{index}" if name.__name__ == "<lambda>" else name.__name__)
-        self.classes_for_missing = [f"field-{coerced}"]  # Django's, for a related row that is gone
-        self.classes = ["action-checkbox"] if name == "action_checkbox" and self.field is None else [f"field-{coerced}"]
+        field_class = f"field-{admin_list._coerce_field_name(name, index)}"
+        self.classes_for_missing = [field_class]  # Django's, for a related row that is gone
+        self.classes = ["action-checkbox"] if name == "action_checkbox" and self.field is None else [field_class]
         if self.field is not None and not self.field.auto_created and isinstance(
             self.field, (models.DateField, models.TimeField, models.ForeignKey)
         ):
@@ -353,6 +339,12 @@ def result_rows(cl) -> list:
     raised and caught for every column that is an admin method, the empty value's
     translation, the classes, the link's rules): two fifths of an article list's Python
     (docs/performance.md). Lists edited in place (``list_editable``) keep Django's renderer.
+
+    The rows link to their change pages with the list's filters and search carried along
+    (``_changelist_filters``), as Django links them; but Django resolves each row's address
+    through the whole URL configuration to learn that it is not the changelist's own (two
+    links a row on the case list: an eighth of a searched list's time). A change page never
+    is, so the filters are parsed once and merged into each address as they are.
     """
     if cl.formset:
         return list(admin_list.results(cl))
@@ -362,7 +354,7 @@ def result_rows(cl) -> list:
         linked = linked or column.link
         columns.append(column)
     pk = str(cl.to_field) if cl.to_field else cl.lookup_opts.pk.attname
-    link_context = {"preserved_filters": cl.preserved_filters, "opts": cl.opts}
+    link_context = {"preserved_qsl": parse_qsl(cl.preserved_filters)}
     rows = []
     for row in cl.result_list:
         cells, first = [], True

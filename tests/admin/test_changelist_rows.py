@@ -33,7 +33,7 @@ def test_a_searched_lists_rows_carry_the_search_to_the_change_page(client, desk)
     for case in cases:
         change = reverse("admin:cases_case_change", args=[case.pk])
         # What Django's renderer makes of the same row with the same list's filters.
-        expected = add_preserved_filters({"preserved_filters": cl.row_link_query, "opts": cl.opts}, change)
+        expected = add_preserved_filters({"preserved_filters": cl.preserved_filters, "opts": cl.opts}, change)
         assert expected in links
         assert parse_qs(urlsplit(expected).query) == {"_changelist_filters": ["q=Kim&status=open"]}
 
